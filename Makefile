@@ -1,0 +1,57 @@
+# Tiến Độ: `make run` serves the app with demo data; `make test` runs every test.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+# cargo-leptos builds the debug server with these variables and `--cfg erase_components`.
+# `cargo test` gets the same ones, so it reuses that build instead of compiling it again.
+# (cargo-leptos appends the flag itself: RUSTFLAGS stays unset when it runs.)
+LEPTOS_ENV := LEPTOS_OUTPUT_NAME=tiendo LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
+	LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=. LEPTOS_BIN_DIR=. \
+	LEPTOS_HASH_FILES=false
+TEST_ENV := $(LEPTOS_ENV) LEPTOS_JS_MINIFY=false RUSTFLAGS="--cfg erase_components"
+CARGO_TEST := cargo test --no-default-features --features ssr
+
+LISTEN ?= 127.0.0.1:3000
+
+.PHONY: run test build build-release tools test-tools test-rust test-e2e fmt lint clean-data
+
+## run: install what is missing, build the release, migrate, seed demo data on first start, serve
+run: build-release
+	TIENDO_LISTEN=$(LISTEN) TIENDO_SECURE_COOKIES=$${TIENDO_SECURE_COOKIES:-false} \
+		target/release/tiendo serve --demo
+
+## test: unit and integration tests (SQLite, and PostgreSQL when TIENDO_TEST_DATABASE_URL
+## is set), then the Playwright journeys in Chromium, all on one debug build
+test: test-tools build test-rust test-e2e
+
+tools:
+	@scripts/ensure-tools.sh build
+
+test-tools:
+	@scripts/ensure-tools.sh test
+
+build: tools
+	cargo leptos build
+
+build-release: tools
+	cargo leptos build --release
+
+test-rust:
+	$(TEST_ENV) $(CARGO_TEST) --lib --test integration
+
+test-e2e:
+	cd end2end && CI=$${CI:-} npx playwright test
+
+fmt:
+	cargo fmt --all
+
+## lint: formatting and clippy, for the server and for the browser build
+lint:
+	cargo fmt --all --check
+	$(TEST_ENV) cargo clippy --no-default-features --features ssr --all-targets -- -D warnings
+	cargo clippy --lib --no-default-features --features hydrate --target wasm32-unknown-unknown \
+		--target-dir target/front -- -D warnings
+
+clean-data:
+	rm -rf data

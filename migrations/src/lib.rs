@@ -1,0 +1,14 @@
+//! The schema of Tiến Độ. Each migration runs in its own transaction on both backends.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_units_and_users;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_units_and_users::Migration)]
+    }
+}

@@ -1,0 +1,88 @@
+//! The HTML shell, the application root and the route table.
+
+use crate::components::layout::Layout;
+use crate::i18n::{I18nContextProvider, Locale};
+use crate::pages::{home::HomePage, not_found::NotFound, unit::UnitPage, units::UnitsPage};
+use leptos::prelude::*;
+use leptos_i18n::context::CookieOptions;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+use leptos_use::UseLocalesOptions;
+
+/// The name of the cookie that keeps the chosen language.
+pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
+/// How long the language choice is kept, in seconds.
+pub const LOCALE_COOKIE_MAX_AGE_SECS: i64 = 365 * 24 * 3600;
+
+/// The document around every page. `<html>` is bare: the i18n provider adds `lang`.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::security::set_page_headers();
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Cookie options shared by the provider and the no-JavaScript switcher, so both write
+/// the same cookie.
+pub fn locale_cookie_options() -> CookieOptions<Locale> {
+    CookieOptions::default()
+        .path("/")
+        .same_site(leptos_use::SameSite::Lax)
+        // leptos-use counts in milliseconds.
+        .max_age(LOCALE_COOKIE_MAX_AGE_SECS * 1000)
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Marks the page once the WebAssembly has taken over; end-to-end tests wait for it.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
+    view! {
+        // Vietnamese unless the user chose English: the browser's Accept-Language is not
+        // consulted, because officials' machines often say English when their users read
+        // Vietnamese.
+        <I18nContextProvider
+            cookie_name=LOCALE_COOKIE
+            cookie_options=locale_cookie_options()
+            ssr_lang_header_getter=UseLocalesOptions::default().ssr_lang_header_getter(|| None)
+        >
+            <Stylesheet id="leptos" href="/pkg/tiendo.css" />
+            <Title formatter=|title: String| {
+                if title.is_empty() { "Tiến Độ".to_owned() } else { format!("{title} · Tiến Độ") }
+            } />
+            <Router>
+                <Layout>
+                    // Every route renders whole on the server before it is sent: the page
+                    // works without JavaScript and can carry its own HTTP status.
+                    <Routes fallback=|| view! { <NotFound /> }>
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/units") view=UnitsPage ssr=SsrMode::Async />
+                        <Route path=path!("/units/:code") view=UnitPage ssr=SsrMode::Async />
+                    </Routes>
+                </Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}

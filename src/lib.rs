@@ -1,0 +1,21 @@
+//! Tiến Độ: registering the Party's resolutions, cascading their tasks from the centre to
+//! every commune, and following their progress.
+
+#![recursion_limit = "256"]
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

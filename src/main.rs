@@ -1,0 +1,283 @@
+//! `tiendo`: the Tiến Độ server and its administration commands.
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tiendo::model::{Classification, Role};
+use tiendo::server::db::{self, Db};
+use tiendo::server::http::{Server, shutdown_signal};
+use tiendo::server::users::{self, NewUser};
+use tiendo::server::{ServeConfig, password, seed};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tiendo",
+    version,
+    about = "Tiến Độ: follow how resolutions are carried out",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    /// Database URL: sqlite://<file> (created with its folder if missing) or postgres://...
+    #[arg(long, env = "TIENDO_DATABASE_URL", default_value = db::DEFAULT_URL, global = true)]
+    database_url: String,
+
+    /// Log filter: a level (error, warn, info, debug, trace) or tracing directives.
+    /// Default: info for the server, warn for the other commands.
+    #[arg(long, env = "TIENDO_LOG", global = true)]
+    log: Option<String>,
+
+    /// Log format.
+    #[arg(long, env = "TIENDO_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    log_format: LogFormat,
+
+    /// Options for `serve`, also accepted without the word `serve`.
+    #[command(flatten)]
+    serve: ServeArgs,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the web application (the default).
+    Serve(ServeArgs),
+    /// Apply the database migrations and load the unit hierarchy, then exit.
+    Migrate,
+    /// Add data sets.
+    Seed {
+        #[command(subcommand)]
+        set: SeedSet,
+    },
+    /// Manage officials' accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Write a consistent copy of the live SQLite database to a new file.
+    Backup {
+        /// The file to create.
+        file: PathBuf,
+    },
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "TIENDO_LISTEN", default_value = "127.0.0.1:3000")]
+    listen: SocketAddr,
+
+    /// Mark cookies Secure (with the __Host- prefix) and send HSTS. Turn off only for
+    /// local plain-http use.
+    #[arg(long, env = "TIENDO_SECURE_COOKIES", default_value_t = true, action = clap::ArgAction::Set,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    secure_cookies: bool,
+
+    /// Seed the demo data when the database has no accounts yet, and print the demo login.
+    #[arg(long, env = "TIENDO_DEMO")]
+    demo: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum SeedSet {
+    /// Demo accounts (and, as the application grows, documents, tasks and reports).
+    Demo,
+}
+
+#[derive(Subcommand, Debug)]
+enum UserAction {
+    /// Create an account. Without --password-stdin a password is generated and printed once.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        full_name: String,
+        /// Code of the official's unit: TW, VPTW, 01 (Hà Nội), 00004 (Phường Ba Đình)...
+        #[arg(long)]
+        unit: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// public, internal, confidential, secret or top_secret.
+        #[arg(long, value_parser = parse_classification)]
+        clearance: Classification,
+        #[arg(long)]
+        email: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    text.parse()
+        .map_err(|_| "expected admin, leader, officer or viewer".to_owned())
+}
+
+fn parse_classification(text: &str) -> Result<Classification, String> {
+    text.parse()
+        .map_err(|_| "expected public, internal, confidential, secret or top_secret".to_owned())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Err(error) = init_logging(&cli) {
+        eprintln!("error: {error:#}");
+        return ExitCode::FAILURE;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // One line, the whole chain of causes, no backtrace.
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(cli: &Cli) -> Result<()> {
+    let serving = matches!(cli.command, None | Some(Command::Serve(_)));
+    let level = cli
+        .log
+        .as_deref()
+        .unwrap_or(if serving { "info" } else { "warn" });
+    let filter = EnvFilter::try_new(format!("{level},sqlx=warn,sea_orm_migration=warn"))
+        .with_context(|| format!("invalid log filter `{level}`"))?;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+    }
+    Ok(())
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        None => serve(&cli.database_url, cli.serve).await,
+        Some(Command::Serve(args)) => serve(&cli.database_url, args).await,
+        Some(Command::Migrate) => {
+            let db = tiendo::server::open_database(&cli.database_url).await?;
+            db.close().await;
+            println!("the database is up to date");
+            Ok(())
+        }
+        Some(Command::Seed { set: SeedSet::Demo }) => {
+            let db = tiendo::server::open_database(&cli.database_url).await?;
+            let report = seed::demo(&db).await?;
+            println!("demo data: {} accounts added", report.users_added);
+            print_demo_login(&db).await?;
+            db.close().await;
+            Ok(())
+        }
+        Some(Command::User {
+            action:
+                UserAction::Create {
+                    username,
+                    full_name,
+                    unit,
+                    role,
+                    clearance,
+                    email,
+                    password_stdin,
+                },
+        }) => {
+            let (password, generated) = if password_stdin {
+                (read_password_line()?, false)
+            } else {
+                (password::generate(), true)
+            };
+            let db = tiendo::server::open_database(&cli.database_url).await?;
+            let created = users::create(
+                &db,
+                NewUser {
+                    username,
+                    full_name,
+                    email,
+                    unit_code: unit,
+                    role,
+                    clearance,
+                    password: password.clone(),
+                    must_change_password: generated,
+                },
+            )
+            .await;
+            db.close().await;
+            let created = created?;
+            println!("created user {} (id {})", created.username, created.id);
+            if generated {
+                println!("password (shown once; to be changed at first sign-in): {password}");
+            }
+            Ok(())
+        }
+        Some(Command::Backup { file }) => {
+            let db = Db::connect(&cli.database_url).await?;
+            let result = db::backup(&db, &file).await;
+            db.close().await;
+            result?;
+            println!("backup written to {}", file.display());
+            Ok(())
+        }
+    }
+}
+
+async fn serve(url: &str, args: ServeArgs) -> Result<()> {
+    let server = Server::bind(ServeConfig::new(args.listen, args.secure_cookies)).await?;
+    let addr = server.local_addr()?;
+    let db = tiendo::server::open_database(url).await?;
+    if args.demo && seed::is_empty(&db).await? {
+        let report = seed::demo(&db).await?;
+        tracing::info!(accounts = report.users_added, "demo data seeded");
+    }
+    if args.demo {
+        print_demo_login(&db).await?;
+    }
+    tracing::info!(%addr, database = %db::redact(url), "Tiến Độ is serving");
+    println!("Tiến Độ is serving on http://{addr}");
+    server.run(db, shutdown_signal()).await
+}
+
+async fn print_demo_login(db: &Db) -> Result<()> {
+    if let Some((username, password)) = seed::demo_login(db).await? {
+        println!("demo login: username `{username}`, password `{password}`");
+    }
+    Ok(())
+}
+
+fn read_password_line() -> Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("password: ");
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        bail!("no password on standard input");
+    }
+    Ok(password)
+}

@@ -1,0 +1,92 @@
+//! The one error type that server functions return and pages show.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// What is wrong with one field of the input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Problem {
+    Required,
+    TooLong { max: u32 },
+    TooShort { min: u32 },
+    Malformed,
+    Unknown,
+}
+
+/// Every failure a user can meet. Internal details never travel in it: an internal
+/// error carries only a reference id, and the detail goes to the server log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case", tag = "error")]
+pub enum AppError {
+    /// Also the answer for records the caller may not see: their existence is not told.
+    #[error("not found")]
+    NotFound,
+    #[error("sign-in required")]
+    Unauthorized,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("invalid {field}")]
+    Invalid { field: String, problem: Problem },
+    #[error("too many requests")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("internal error, reference {reference}")]
+    Internal { reference: String },
+    /// The request never reached the function: network failure, bad encoding.
+    #[error("request failed")]
+    Request,
+}
+
+impl AppError {
+    pub fn invalid(field: &str, problem: Problem) -> Self {
+        AppError::Invalid {
+            field: field.to_owned(),
+            problem,
+        }
+    }
+
+    /// The HTTP status that goes with the error.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::Invalid { .. } | AppError::Request => 400,
+            AppError::RateLimited { .. } => 429,
+            AppError::Internal { .. } => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(_: ServerFnErrorErr) -> Self {
+        AppError::Request
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_error_shows_only_its_reference() {
+        let error = AppError::Internal {
+            reference: "R-7Q2K".into(),
+        };
+        assert_eq!(error.to_string(), "internal error, reference R-7Q2K");
+        assert_eq!(error.status_code(), 500);
+    }
+
+    #[test]
+    fn errors_travel_as_json() {
+        let error = AppError::invalid("q", Problem::TooLong { max: 100 });
+        let json = serde_json::to_string(&error).expect("serialises");
+        assert_eq!(
+            serde_json::from_str::<AppError>(&json).expect("parses"),
+            error
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! Types shared by the server and the browser: pure, no I/O, compiles to wasm.
+
+pub mod error;
+pub mod nav;
+pub mod text;
+pub mod unit;
+pub mod user;
+
+pub use error::{AppError, Problem};
+pub use unit::{UnitDetail, UnitHit, UnitLevel, UnitRef, UnitSearch, UnitSummary, UnitsOverview};
+pub use user::{Classification, Role};

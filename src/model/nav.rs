@@ -1,0 +1,33 @@
+//! Where the application may send a browser after a form.
+
+/// `path` when it is a path on this site, else `/`. Refuses `//host`, `/\host`,
+/// `https://host` and anything with control characters: an open redirect would let a
+/// link to this site lead somewhere else.
+pub fn local_path_or_home(path: &str) -> String {
+    let local = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && !path.chars().any(|c| c.is_control() || c == '\\')
+        && path.len() <= 2048;
+    if local {
+        path.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path_or_home;
+
+    #[test]
+    fn keeps_local_paths_only() {
+        assert_eq!(local_path_or_home("/units/01?q=x"), "/units/01?q=x");
+        assert_eq!(local_path_or_home("//evil.example"), "/");
+        assert_eq!(local_path_or_home("/\\evil.example"), "/");
+        assert_eq!(local_path_or_home("https://evil.example"), "/");
+        assert_eq!(local_path_or_home("units"), "/");
+        assert_eq!(local_path_or_home("/a\nb"), "/");
+        assert_eq!(local_path_or_home(""), "/");
+    }
+}

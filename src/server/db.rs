@@ -1,0 +1,254 @@
+//! Connecting to the database: SQLite (embedded default) or PostgreSQL, from the same code.
+
+use anyhow::{Context, Result, bail};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const DEFAULT_URL: &str = "sqlite://data/tiendo.db";
+
+/// How long a query waits for a connection or a lock before it fails.
+const WAIT: Duration = Duration::from_secs(5);
+
+/// The database as the application uses it: a pool for reads and a pool for writes.
+/// On SQLite the writer is a single connection (SQLite serialises writers anyway, and one
+/// connection avoids busy errors between our own writers) and the readers open the file
+/// read-only; on PostgreSQL both are the same pool.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub read: DatabaseConnection,
+    pub write: DatabaseConnection,
+}
+
+impl Db {
+    /// Connects without touching the schema.
+    pub async fn connect(url: &str) -> Result<Db> {
+        match Backend::of(url)? {
+            Backend::Sqlite(file) => connect_sqlite(url, file.as_deref()).await,
+            Backend::Postgres => {
+                let mut options = ConnectOptions::new(url);
+                options
+                    .max_connections(16)
+                    .min_connections(1)
+                    .connect_timeout(WAIT)
+                    .acquire_timeout(WAIT)
+                    .sqlx_logging(false);
+                let pool = Database::connect(options)
+                    .await
+                    .map_err(|e| connect_error(url, e))?;
+                Ok(Db {
+                    read: pool.clone(),
+                    write: pool,
+                })
+            }
+        }
+    }
+
+    /// Connects and brings the schema up to date.
+    pub async fn open(url: &str) -> Result<Db> {
+        let db = Db::connect(url).await?;
+        Migrator::up(&db.write, None)
+            .await
+            .context("cannot apply the database migrations")?;
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.write.get_database_backend()
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so that it never fails half-way on a lock upgrade.
+    pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
+        let mut options = TransactionOptions::default();
+        if self.backend() == DbBackend::Sqlite {
+            options.sqlite_transaction_mode = Some(SqliteTransactionMode::Immediate);
+        }
+        self.write.begin_with_options(options).await
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        self.read.ping().await.is_ok() && self.write.ping().await.is_ok()
+    }
+
+    pub async fn close(self) {
+        // Errors on close leave nothing to do: the process is ending.
+        let _ = self.read.close().await;
+        let _ = self.write.close().await;
+    }
+}
+
+enum Backend {
+    /// The file, or `None` for an in-memory database.
+    Sqlite(Option<PathBuf>),
+    Postgres,
+}
+
+impl Backend {
+    fn of(url: &str) -> Result<Backend> {
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            let rest = rest.strip_prefix("//").unwrap_or(rest);
+            let path = rest.split('?').next().unwrap_or_default();
+            if path.is_empty() || path == ":memory:" {
+                return Ok(Backend::Sqlite(None));
+            }
+            Ok(Backend::Sqlite(Some(PathBuf::from(path))))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            bail!(
+                "unsupported database URL `{}`: use sqlite://<file> or postgres://...",
+                redact(url)
+            )
+        }
+    }
+}
+
+async fn connect_sqlite(url: &str, file: Option<&Path>) -> Result<Db> {
+    let Some(file) = file else {
+        // An in-memory database lives in one connection: readers and the writer share it.
+        let mut options = ConnectOptions::new(url);
+        options.max_connections(1).sqlx_logging(false);
+        let db = Database::connect(options)
+            .await
+            .map_err(|e| connect_error(url, e))?;
+        return Ok(Db {
+            read: db.clone(),
+            write: db,
+        });
+    };
+    if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create the data folder {}", folder.display()))?;
+    }
+
+    let mut writer = ConnectOptions::new(url);
+    writer
+        .max_connections(1)
+        .min_connections(1)
+        .acquire_timeout(WAIT)
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| {
+            o.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(WAIT)
+                .foreign_keys(true)
+        });
+    let write = Database::connect(writer)
+        .await
+        .map_err(|e| connect_error(url, e))?;
+
+    let readers = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32 * 2;
+    let mut reader = ConnectOptions::new(url);
+    reader
+        .max_connections(readers)
+        .min_connections(1)
+        .acquire_timeout(WAIT)
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| o.read_only(true).busy_timeout(WAIT));
+    let read = Database::connect(reader)
+        .await
+        .map_err(|e| connect_error(url, e))?;
+    Ok(Db { read, write })
+}
+
+fn connect_error(url: &str, error: DbErr) -> anyhow::Error {
+    anyhow::anyhow!(
+        "cannot open the database {}: {}",
+        redact(url),
+        root_cause(&error)
+    )
+}
+
+/// The innermost message of a database error, without the layers of wrapping.
+fn root_cause(error: &DbErr) -> String {
+    let mut source: &dyn std::error::Error = error;
+    while let Some(next) = source.source() {
+        source = next;
+    }
+    source.to_string()
+}
+
+/// The URL without its password, fit for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// A consistent copy of a live database, into a new file.
+pub async fn backup(db: &Db, target: &Path) -> Result<()> {
+    if db.backend() != DbBackend::Sqlite {
+        bail!("backup copies SQLite databases only; for PostgreSQL use pg_dump");
+    }
+    if target.exists() {
+        bail!("{} already exists; choose a new file", target.display());
+    }
+    let target_text = target
+        .to_str()
+        .context("the backup file name is not valid UTF-8")?;
+    // VACUUM INTO reads one snapshot, so writers may carry on during the copy.
+    let statement = sea_orm::Statement::from_sql_and_values(
+        DbBackend::Sqlite,
+        "VACUUM INTO $1",
+        [target_text.into()],
+    );
+    db.write
+        .execute_raw(statement)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {}", target.display(), root_cause(&e)))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_backends_from_urls() {
+        assert!(matches!(
+            Backend::of("sqlite://data/tiendo.db"),
+            Ok(Backend::Sqlite(Some(p))) if p == Path::new("data/tiendo.db")
+        ));
+        assert!(matches!(
+            Backend::of("sqlite:///tmp/x.db?mode=rwc"),
+            Ok(Backend::Sqlite(Some(p))) if p == Path::new("/tmp/x.db")
+        ));
+        assert!(matches!(
+            Backend::of("sqlite::memory:"),
+            Ok(Backend::Sqlite(None))
+        ));
+        assert!(matches!(
+            Backend::of("postgres://u@h/db"),
+            Ok(Backend::Postgres)
+        ));
+        assert!(Backend::of("mysql://h/db").is_err());
+    }
+
+    #[test]
+    fn hides_passwords() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db.example/tiendo"),
+            "postgres://app:***@db.example/tiendo"
+        );
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+        assert_eq!(redact("sqlite://data/tiendo.db"), "sqlite://data/tiendo.db");
+    }
+}

@@ -1,0 +1,4 @@
+//! Database tables as sea-orm entities. The schema itself lives in `migrations/`.
+
+pub mod unit;
+pub mod user;

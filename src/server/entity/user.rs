@@ -1,0 +1,41 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub username: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub password_hash: String,
+    pub unit_id: i32,
+    pub role: String,
+    pub clearance: i16,
+    pub active: bool,
+    pub failed_logins: i32,
+    pub locked_until: Option<DateTimeUtc>,
+    pub must_change_password: bool,
+    pub password_changed_at: DateTimeUtc,
+    pub created_at: DateTimeUtc,
+    pub last_login_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::unit::Entity",
+        from = "Column::UnitId",
+        to = "super::unit::Column::Id"
+    )]
+    Unit,
+}
+
+impl Related<super::unit::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Unit.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

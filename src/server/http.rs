@@ -1,0 +1,186 @@
+//! The web server: routes, middleware, start and graceful stop.
+
+use super::{AppState, ServeConfig, db::Db};
+use crate::app::{App, shell};
+use anyhow::{Context, Result};
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use http::{HeaderName, HeaderValue, Request, StatusCode, header};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole application as one axum router.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let config = state.config.clone();
+    let hsts = config
+        .secure_cookies
+        .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    let app = Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, || (), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state);
+    // Outermost first: every response, errors and static files included, gets the headers.
+    app.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(REQUEST_ID, RandomRequestId))
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(|request: &Request<_>| {
+                        let id = request
+                            .headers()
+                            .get(REQUEST_ID)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default();
+                        tracing::info_span!(
+                            "request",
+                            id,
+                            method = %request.method(),
+                            path = %request.uri().path()
+                        )
+                    })
+                    .on_response(DefaultOnResponse::new().level(Level::INFO)),
+            )
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::REFERRER_POLICY,
+                // Not `no-referrer`: a form without JavaScript is sent back to its page by Referer.
+                HeaderValue::from_static("same-origin"),
+            ))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::X_FRAME_OPTIONS,
+                HeaderValue::from_static("DENY"),
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::STRICT_TRANSPORT_SECURITY,
+                hsts,
+            ))
+            .layer(CompressionLayer::new())
+            .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                config.request_timeout,
+            )),
+    )
+}
+
+#[derive(Clone, Copy)]
+struct RandomRequestId;
+
+impl MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        HeaderValue::from_str(&super::error::new_reference())
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// `GET /healthz`: whether the server and its database answer.
+async fn healthz(State(state): State<AppState>) -> Response {
+    let database_ok = state.db.ping().await;
+    let body = serde_json::json!({
+        "status": if database_ok { "ok" } else { "unavailable" },
+        "database": if database_ok { "ok" } else { "unreachable" },
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    let status = if database_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
+}
+
+/// A server bound to its port, not yet answering.
+pub struct Server {
+    listener: TcpListener,
+    config: ServeConfig,
+}
+
+impl Server {
+    /// Takes the port first, so that a port in use fails before anything else is touched.
+    pub async fn bind(config: ServeConfig) -> Result<Server> {
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.listen))?;
+        Ok(Server { listener, config })
+    }
+
+    pub fn local_addr(&self) -> Result<SocketAddr> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    /// Answers until `stop` completes, then finishes the requests in flight and closes
+    /// the database.
+    pub async fn run(self, db: Db, stop: impl Future<Output = ()> + Send + 'static) -> Result<()> {
+        let mut leptos_options = get_configuration(None)
+            .context("cannot read the Leptos configuration")?
+            .leptos_options;
+        leptos_options.site_addr = self.listener.local_addr()?;
+        let state = AppState {
+            leptos_options,
+            db: db.clone(),
+            config: Arc::new(self.config),
+        };
+        axum::serve(
+            self.listener,
+            router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(stop)
+        .await
+        .context("the server stopped on an error")?;
+        db.close().await;
+        Ok(())
+    }
+}
+
+/// Completes at Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("stopping: finishing the requests in flight");
+}

@@ -1,0 +1,71 @@
+//! Everything that runs only on the server.
+
+pub mod db;
+pub mod entity;
+pub mod error;
+pub mod hierarchy;
+pub mod http;
+pub mod password;
+pub mod security;
+pub mod seed;
+pub mod units;
+pub mod users;
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How the web server runs.
+#[derive(Clone, Debug)]
+pub struct ServeConfig {
+    pub listen: SocketAddr,
+    /// Cookies get `Secure` and the `__Host-` prefix, and pages get HSTS. Off only for
+    /// local plain-http use.
+    pub secure_cookies: bool,
+    pub request_timeout: Duration,
+    pub body_limit_bytes: usize,
+}
+
+impl ServeConfig {
+    pub fn new(listen: SocketAddr, secure_cookies: bool) -> Self {
+        ServeConfig {
+            listen,
+            secure_cookies,
+            request_timeout: Duration::from_secs(30),
+            body_limit_bytes: 2 * 1024 * 1024,
+        }
+    }
+}
+
+/// What every request handler, page and server function can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: db::Db,
+    pub config: Arc<ServeConfig>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Connects, brings the schema up to date and makes sure the unit hierarchy is loaded:
+/// what every command that uses the database does first.
+pub async fn open_database(url: &str) -> anyhow::Result<db::Db> {
+    let db = db::Db::open(url).await?;
+    let txn = db.begin_write().await?;
+    let report = hierarchy::load_reference_units(&txn).await?;
+    txn.commit().await?;
+    if report.added > 0 || report.renamed > 0 {
+        tracing::info!(
+            added = report.added,
+            renamed = report.renamed,
+            "unit hierarchy loaded"
+        );
+    }
+    Ok(db)
+}

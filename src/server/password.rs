@@ -1,0 +1,78 @@
+//! Password hashing: argon2id with the OWASP parameters, off the async threads.
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+/// m = 19 MiB, t = 2, p = 1 (OWASP's first recommendation for argon2id).
+const MEMORY_KIB: u32 = 19_456;
+const ITERATIONS: u32 = 2;
+const PARALLELISM: u32 = 1;
+
+fn hasher() -> Argon2<'static> {
+    // The constants are valid argon2 parameters; `Params::new` only rejects out-of-range ones.
+    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None)
+        .unwrap_or_else(|_| Params::default());
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password into a PHC string. CPU-heavy: call through [`hash_blocking`] in async code.
+pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(hasher()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
+}
+
+pub async fn hash_blocking(password: String) -> anyhow::Result<String> {
+    let hashed = tokio::task::spawn_blocking(move || hash(&password)).await?;
+    hashed.map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
+}
+
+/// Whether the password matches the stored PHC string.
+pub fn verify(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .and_then(|parsed| hasher().verify_password(password.as_bytes(), &parsed))
+        .is_ok()
+}
+
+/// A random password for accounts created without one: 20 characters from an alphabet
+/// without look-alikes, about 115 bits.
+pub fn generate() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    // Bytes at or above the largest multiple of the alphabet's size are dropped: no bias.
+    let limit = 256 - 256 % ALPHABET.len();
+    let mut password = String::with_capacity(20);
+    let mut bytes = [0u8; 32];
+    while password.len() < 20 {
+        OsRng.fill_bytes(&mut bytes);
+        for b in bytes.iter().map(|b| usize::from(*b)).filter(|b| *b < limit) {
+            if password.len() < 20 {
+                password.push(char::from(ALPHABET[b % ALPHABET.len()]));
+            }
+        }
+    }
+    password
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_with_argon2id_and_the_chosen_parameters() {
+        let phc = hash("một mật khẩu đủ dài").expect("hashes");
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(verify("một mật khẩu đủ dài", &phc));
+        assert!(!verify("một mật khẩu khác", &phc));
+        assert!(!verify("anything", "not a phc string"));
+    }
+
+    #[test]
+    fn generated_passwords_pass_the_policy() {
+        let password = generate();
+        assert_eq!(password.chars().count(), 20);
+        assert_eq!(crate::model::user::password::check(&password), Ok(()));
+        assert_ne!(password, generate());
+    }
+}

@@ -1,0 +1,321 @@
+//! Starting the real server (router, database, everything) on a random port with a fresh
+//! database, and talking to it as a browser or another system would.
+
+use std::net::SocketAddr;
+use tiendo::server::ServeConfig;
+use tiendo::server::http::Server;
+use tokio::runtime::Runtime;
+use tokio::sync::oneshot;
+
+/// The environment variable naming a PostgreSQL database to create test databases from.
+pub const POSTGRES_ENV: &str = "TIENDO_TEST_DATABASE_URL";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A folder that is removed, with everything in it, when the test ends.
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    pub fn new() -> TempDir {
+        let path = std::env::temp_dir().join(format!("tiendo-test-{}", random_suffix()));
+        std::fs::create_dir_all(&path).expect("a temporary folder");
+        TempDir(path)
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A database that exists for one test and is removed after it.
+pub struct TestDatabase {
+    pub url: String,
+    /// For SQLite: the folder that holds the file.
+    _folder: Option<TempDir>,
+    /// For PostgreSQL: the server's admin URL and the database's name, to drop it.
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    /// A fresh, empty database, or `None` when the backend is not configured here.
+    pub fn create(backend: Backend) -> Option<TestDatabase> {
+        match backend {
+            Backend::Sqlite => {
+                let folder = TempDir::new();
+                let url = format!("sqlite://{}/tiendo.db", folder.path().display());
+                Some(TestDatabase {
+                    url,
+                    _folder: Some(folder),
+                    postgres: None,
+                })
+            }
+            Backend::Postgres => {
+                let admin = std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty())?;
+                let name = format!("tiendo_test_{}", random_suffix());
+                run_sql(&admin, &format!("CREATE DATABASE {name}"));
+                let base = admin
+                    .rsplit_once('/')
+                    .map(|(server, _)| server.to_owned())
+                    .expect("the PostgreSQL URL names a database");
+                Some(TestDatabase {
+                    url: format!("{base}/{name}"),
+                    _folder: None,
+                    postgres: Some((admin, name)),
+                })
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = &self.postgres {
+            run_sql(
+                admin,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            );
+        }
+    }
+}
+
+/// Runs one statement on its own small runtime: callable from `Drop` and from sync tests.
+fn run_sql(url: &str, sql: &str) {
+    let url = url.to_owned();
+    let sql = sql.to_owned();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async {
+            use sea_orm::ConnectionTrait;
+            let db = sea_orm::Database::connect(&url)
+                .await
+                .expect("connects to PostgreSQL");
+            db.execute_unprepared(&sql)
+                .await
+                .expect("runs the statement");
+            db.close().await.ok();
+        });
+    })
+    .join()
+    .expect("the statement ran");
+}
+
+/// Unique within the machine: the process id and a counter, plus the clock for reruns.
+fn random_suffix() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::{SystemTime, UNIX_EPOCH};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("{}_{n}_{nanos}", std::process::id())
+}
+
+/// The server, running on its own runtime for the length of one test.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub agent: ureq::Agent,
+    /// Cookies the server set, sent back with every request, as a browser would.
+    pub cookies: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
+    stop: Option<oneshot::Sender<()>>,
+    runtime: Option<Runtime>,
+    pub database: TestDatabase,
+}
+
+impl TestApp {
+    /// Starts the server on a fresh database of the backend, or `None` when the backend
+    /// is not configured on this machine.
+    pub fn spawn(backend: Backend) -> Option<TestApp> {
+        let database = TestDatabase::create(backend)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let (server, db) = runtime.block_on(async {
+            let db = tiendo::server::open_database(&database.url)
+                .await
+                .expect("the database opens");
+            let config = ServeConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), false);
+            (Server::bind(config).await.expect("binds a port"), db)
+        });
+        let addr = server.local_addr().expect("a local address");
+        let (stop, stopped) = oneshot::channel::<()>();
+        runtime.spawn(server.run(db, async {
+            let _ = stopped.await;
+        }));
+        Some(TestApp {
+            addr,
+            agent: agent(),
+            cookies: Default::default(),
+            stop: Some(stop),
+            runtime: Some(runtime),
+            database,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A page, as a browser asks for it.
+    pub fn get(&self, path: &str) -> Page {
+        let request = self
+            .agent
+            .get(self.url(path))
+            .header("Accept", "text/html")
+            .header("Cookie", self.cookie_header());
+        self.keep_cookies(Page::from(request.call().expect("the server answers")))
+    }
+
+    /// A plain HTML form post from one of the application's own pages.
+    pub fn post_form(&self, path: &str, body: &str) -> Page {
+        let request = self
+            .agent
+            .post(self.url(path))
+            .header("Accept", "text/html")
+            .header("Origin", self.url(""))
+            .header("Referer", self.url("/"))
+            .header("Cookie", self.cookie_header())
+            .content_type("application/x-www-form-urlencoded");
+        self.keep_cookies(Page::from(request.send(body).expect("the server answers")))
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .borrow()
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep_cookies(&self, page: Page) -> Page {
+        for set in page.headers.get_all("set-cookie") {
+            let Some((name, value)) = set
+                .to_str()
+                .ok()
+                .and_then(|s| s.split(';').next())
+                .and_then(|pair| pair.split_once('='))
+            else {
+                continue;
+            };
+            let expired = set.to_str().is_ok_and(|s| s.contains("Max-Age=0"));
+            let mut jar = self.cookies.borrow_mut();
+            if expired || value.is_empty() {
+                jar.remove(name.trim());
+            } else {
+                jar.insert(name.trim().to_owned(), value.trim().to_owned());
+            }
+        }
+        page
+    }
+
+    /// Runs async code (database checks) on the server's runtime.
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.runtime.as_ref().expect("running").block_on(future)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_timeout(std::time::Duration::from_secs(5));
+        }
+    }
+}
+
+/// A client that, like a test should, sees every status and follows no redirect.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+/// A response, read whole, without Leptos' hydration markers.
+pub struct Page {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).expect("a JSON body")
+    }
+
+    /// How many times `needle` occurs in the body.
+    pub fn count(&self, needle: &str) -> usize {
+        self.body.matches(needle).count()
+    }
+}
+
+impl From<http::Response<ureq::Body>> for Page {
+    fn from(mut response: http::Response<ureq::Body>) -> Self {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        // Hydration markers (`<!>`) are dropped so tests can assert on plain markup.
+        let body = response
+            .body_mut()
+            .read_to_string()
+            .expect("a readable body")
+            .replace("<!>", "");
+        Page {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL (when
+/// `TIENDO_TEST_DATABASE_URL` is set; otherwise the PostgreSQL half says it was skipped).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($(fn $name:ident($app:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[test]
+            fn sqlite() {
+                let $app = $crate::common::TestApp::spawn($crate::common::Backend::Sqlite)
+                    .expect("SQLite is always available");
+                $body
+            }
+
+            #[test]
+            fn postgres() {
+                let Some($app) = $crate::common::TestApp::spawn($crate::common::Backend::Postgres)
+                else {
+                    eprintln!("skipped: {} is not set", $crate::common::POSTGRES_ENV);
+                    return;
+                };
+                $body
+            }
+        }
+    )*};
+}

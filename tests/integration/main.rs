@@ -1,0 +1,9 @@
+//! Integration tests: the real server and the real binary, on SQLite and PostgreSQL.
+//! One test binary, so the suite links once.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod common;
+mod hierarchy;
+mod web;

@@ -1,0 +1,155 @@
+//! The web pages, as a browser without JavaScript sees them.
+
+use crate::on_both_backends;
+
+on_both_backends! {
+    fn units_overview_lists_34_provinces_with_their_communes(app) {
+        let page = app.get("/units");
+        assert_eq!(page.status, 200);
+        assert!(page.header("content-type").unwrap().starts_with("text/html"));
+        // One row per province, each linking to its page; the communes add up to 3,321.
+        assert_eq!(page.count("<td class=\"code\">"), 34, "{}", page.body);
+        assert!(page.body.contains("href=\"/units/01\""));
+        assert!(page.body.contains("Thành phố Hà Nội"));
+        assert!(page.body.contains("Cà Mau"));
+        assert!(page.body.contains("3.321"), "the commune total is shown");
+        assert!(page.body.contains("Văn phòng Trung ương Đảng"));
+        assert!(page.body.contains("Đảng ủy Chính phủ"));
+    }
+
+    fn a_province_shows_its_trail_and_communes(app) {
+        let page = app.get("/units/01");
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("<h1>Thành phố Hà Nội</h1>"), "{}", page.body);
+        assert!(page.body.contains("href=\"/units/TW\""), "the trail leads to the centre");
+        assert!(page.body.contains("href=\"/units/00004\""), "Ba Đình is listed");
+        assert!(page.body.contains("Phường Ba Đình"));
+        // Hà Nội has 126 communes and wards after the 2025 rearrangement.
+        assert_eq!(page.count("<td class=\"code\">"), 126);
+    }
+
+    fn a_commune_shows_its_province(app) {
+        let page = app.get("/units/00004");
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("<h1>Phường Ba Đình</h1>"));
+        assert!(page.body.contains("href=\"/units/01\""));
+        assert!(page.body.contains("aria-current=\"page\""));
+    }
+
+    fn search_ignores_diacritics_and_case(app) {
+        let page = app.get("/units?q=ha+noi");
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("href=\"/units/01\""), "ha noi finds Hà Nội");
+
+        let page = app.get("/units?q=BA%20DINH");
+        assert!(page.body.contains("href=\"/units/00004\""), "ba dinh finds Phường Ba Đình");
+
+        let page = app.get("/units?q=ph%C6%B0%E1%BB%9Dng%20ba%20%C4%91%C3%ACnh");
+        assert!(page.body.contains("href=\"/units/00004\""), "with diacritics too");
+
+        let page = app.get("/units?q=00004");
+        assert!(page.body.contains("href=\"/units/00004\""), "a code finds its unit");
+    }
+
+    fn search_without_match_says_so(app) {
+        let page = app.get("/units?q=zzzzqqq");
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Không tìm thấy đơn vị nào"));
+    }
+
+    fn search_wildcards_are_literal(app) {
+        let page = app.get("/units?q=%25");
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Không tìm thấy đơn vị nào"), "% matches nothing");
+    }
+
+    fn an_overlong_search_is_refused_clearly(app) {
+        let long = "a".repeat(101);
+        let page = app.get(&format!("/units?q={long}"));
+        assert_eq!(page.status, 400);
+        assert!(page.body.contains("tối đa 100 ký tự"), "{}", page.body);
+    }
+
+    fn unknown_units_and_paths_are_404_pages(app) {
+        for path in ["/units/99999", "/units/..%2F..%2Fetc%2Fpasswd", "/no/such/page"] {
+            let page = app.get(path);
+            assert_eq!(page.status, 404, "{path}");
+            assert!(page.body.contains("Không tìm thấy trang"), "{path}: {}", page.body);
+            assert!(page.body.contains("<header"), "{path}: the 404 keeps the layout");
+        }
+    }
+
+    fn healthz_reports_the_database(app) {
+        let page = app.get("/healthz");
+        assert_eq!(page.status, 200);
+        let health = page.json();
+        assert_eq!(health["status"], "ok");
+        assert_eq!(health["database"], "ok");
+        assert_eq!(page.header("cache-control"), Some("no-store"));
+    }
+
+    fn pages_carry_the_security_headers(app) {
+        for path in ["/", "/units", "/no/such/page"] {
+            let page = app.get(path);
+            assert_eq!(page.header("x-content-type-options"), Some("nosniff"), "{path}");
+            assert_eq!(page.header("referrer-policy"), Some("same-origin"), "{path}");
+            let csp = page.header("content-security-policy").unwrap_or_default();
+            assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+            let nonce = csp
+                .split("'nonce-")
+                .nth(1)
+                .and_then(|rest| rest.split('\'').next())
+                .expect("a script nonce");
+            assert!(page.body.contains(&format!("nonce=\"{nonce}\"")), "{path}: the page uses it");
+            assert!(page.header("x-request-id").is_some(), "{path}");
+        }
+    }
+
+    fn english_is_one_switch_away(app) {
+        let page = app.post_form("/api/locale", "locale=en&next=%2Funits");
+        assert_eq!(page.status, 302);
+        assert_eq!(page.header("location"), Some("/units"));
+        let cookie = page.header("set-cookie").unwrap();
+        assert!(cookie.starts_with("i18n_pref_locale=en"), "{cookie}");
+        assert!(cookie.contains("Path=/"), "{cookie}");
+
+        let english = app.get("/units");
+        assert!(english.body.contains("<html lang=\"en\""), "{}", &english.body[..200]);
+        assert!(english.body.contains("Provinces and cities"));
+        assert!(english.body.contains("3,321"));
+    }
+
+    fn the_language_switch_refuses_foreign_redirects(app) {
+        let page = app.post_form("/api/locale", "locale=en&next=%2F%2Fevil.example");
+        assert_eq!(page.status, 302);
+        assert_eq!(page.header("location"), Some("/"));
+
+        app.cookies.borrow_mut().clear();
+        let page = app.post_form("/api/locale", "locale=xx&next=%2Funits");
+        assert!(app.cookies.borrow().get("i18n_pref_locale").is_none(), "nothing set");
+        assert_ne!(page.status, 200);
+    }
+}
+
+#[test]
+fn vietnamese_is_the_default_language() {
+    let app = crate::common::TestApp::spawn(crate::common::Backend::Sqlite).unwrap();
+    let page = app.get("/");
+    assert!(
+        page.body.contains("<html lang=\"vi\""),
+        "{}",
+        &page.body[..200]
+    );
+    assert!(page.body.contains("Theo dõi thực hiện nghị quyết"));
+
+    // A browser set to English still gets Vietnamese until its user chooses English.
+    let response = app
+        .agent
+        .get(app.url("/units"))
+        .header("Accept-Language", "en-US,en;q=0.9")
+        .call()
+        .unwrap();
+    let page = crate::common::Page::from(response);
+    assert!(page.body.contains("<html lang=\"vi\""));
+    assert!(page.body.contains("Tỉnh, thành phố"));
+}
