@@ -1,8 +1,12 @@
 //! The HTML shell, the application root and the route table.
 
 use crate::components::layout::Layout;
+use crate::components::viewer::provide_viewer;
 use crate::i18n::{I18nContextProvider, Locale};
-use crate::pages::{home::HomePage, not_found::NotFound, unit::UnitPage, units::UnitsPage};
+use crate::pages::{
+    account::AccountPage, home::HomePage, login::LoginPage, not_found::NotFound, unit::UnitPage,
+    units::UnitsPage,
+};
 use leptos::prelude::*;
 use leptos_i18n::context::CookieOptions;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -53,6 +57,7 @@ pub fn locale_cookie_options() -> CookieOptions<Locale> {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_viewer();
     // Marks the page once the WebAssembly has taken over; end-to-end tests wait for it.
     Effect::new(|_| {
         if let Some(body) = document().body() {
@@ -80,6 +85,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/units") view=UnitsPage ssr=SsrMode::Async />
                         <Route path=path!("/units/:code") view=UnitPage ssr=SsrMode::Async />
+                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                        <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

@@ -13,14 +13,14 @@ pub async fn set_locale(locale: String, next: String) -> Result<(), AppError> {
 
     let locale: Locale = locale
         .parse()
-        .map_err(|_| AppError::invalid("locale", Problem::Unknown))?;
+        .map_err(|_| super::fail(AppError::invalid("locale", Problem::Unknown)))?;
     let cookie = format!(
         "{LOCALE_COOKIE}={locale}; Path=/; Max-Age={LOCALE_COOKIE_MAX_AGE_SECS}; SameSite=Lax"
     );
     let response = expect_context::<leptos_axum::ResponseOptions>();
     response.append_header(
         SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(crate::server::error::internal)?,
+        HeaderValue::from_str(&cookie).map_err(super::internal)?,
     );
     leptos_axum::redirect(&crate::model::nav::local_path_or_home(&next));
     Ok(())

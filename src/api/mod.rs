@@ -1,15 +1,95 @@
 //! Server functions: the browser's way into the server. Each is a public endpoint: it
 //! reads who is calling, checks what they may do, calls a service and maps its errors.
 
+pub mod account;
+pub mod auth;
 pub mod locale;
 pub mod units;
 
-#[cfg(feature = "ssr")]
-use crate::model::AppError;
+use leptos::server_fn::ServerFn;
 
-/// The application state, as every server function reaches it.
+/// The server functions that answer anonymous callers. Every other one answers 401 to a
+/// caller without a valid session, before its input is even read (the middleware in
+/// `server::security`), and checks the caller again itself.
+pub const PUBLIC_SERVER_FNS: &[&str] = &[
+    <auth::Login as ServerFn>::PATH,
+    <auth::Logout as ServerFn>::PATH,
+    <auth::GetViewer as ServerFn>::PATH,
+    <locale::SetLocale as ServerFn>::PATH,
+    <units::GetUnitsOverview as ServerFn>::PATH,
+    <units::GetUnitDetail as ServerFn>::PATH,
+    <units::SearchUnits as ServerFn>::PATH,
+];
+
 #[cfg(feature = "ssr")]
-pub(crate) fn state() -> Result<crate::server::AppState, AppError> {
-    leptos::prelude::use_context::<crate::server::AppState>()
-        .ok_or_else(|| crate::server::error::internal("the application state is not provided"))
+pub(crate) use guard::*;
+
+#[cfg(feature = "ssr")]
+mod guard {
+    use crate::model::AppError;
+    use crate::server::auth::{Authenticated, Client, CurrentUser};
+    use crate::server::security::SERVER_FN_PREFIX;
+    use leptos::prelude::*;
+
+    /// The application state, as every server function reaches it.
+    pub(crate) fn state() -> Result<crate::server::AppState, AppError> {
+        use_context::<crate::server::AppState>()
+            .ok_or_else(|| crate::server::error::internal("the application state is not provided"))
+    }
+
+    fn request() -> Option<http::request::Parts> {
+        use_context::<http::request::Parts>()
+    }
+
+    /// The signed-in official, as the authentication middleware found them.
+    pub(crate) fn current_user() -> Option<CurrentUser> {
+        request()?.extensions.get::<Authenticated>()?.0.clone()
+    }
+
+    pub(crate) fn client() -> Client {
+        request()
+            .and_then(|parts| parts.extensions.get::<Client>().cloned())
+            .unwrap_or_default()
+    }
+
+    /// The caller, or `Unauthorized`.
+    pub(crate) fn require_user() -> Result<CurrentUser, AppError> {
+        current_user().ok_or_else(|| fail(AppError::Unauthorized))
+    }
+
+    /// Gives a server function's HTTP answer the error's status (401, 404...) instead of
+    /// a blanket 500. While a page renders, the page keeps its own status; and a plain
+    /// HTML form post keeps the redirect that carries the error back to its page (a
+    /// browser does not follow the `Location` of a 401).
+    pub(crate) fn fail(error: AppError) -> AppError {
+        let in_server_fn = request().is_some_and(|p| {
+            let form_post = p
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"));
+            p.uri.path().starts_with(SERVER_FN_PREFIX) && !form_post
+        });
+        if in_server_fn
+            && let (Some(response), Ok(status)) = (
+                use_context::<leptos_axum::ResponseOptions>(),
+                http::StatusCode::from_u16(error.status_code()),
+            )
+        {
+            response.set_status(status);
+        }
+        error
+    }
+
+    /// Logs an internal failure under a reference and answers with the reference only.
+    pub(crate) fn internal(detail: impl std::fmt::Display) -> AppError {
+        fail(crate::server::error::internal(detail))
+    }
+
+    /// The session of the request, to sign in and out.
+    pub(crate) async fn session() -> Result<tower_sessions::Session, AppError> {
+        leptos_axum::extract::<tower_sessions::Session>()
+            .await
+            .map_err(internal)
+    }
 }

@@ -9,28 +9,28 @@ pub async fn get_units_overview() -> Result<UnitsOverview, AppError> {
     let state = super::state()?;
     crate::server::units::overview(&state.db.read)
         .await
-        .map_err(crate::server::error::internal)
+        .map_err(super::internal)
 }
 
 #[server(endpoint = "units/detail")]
 pub async fn get_unit_detail(code: String) -> Result<UnitDetail, AppError> {
     if code.len() > 32 {
-        return Err(AppError::NotFound);
+        return Err(super::fail(AppError::NotFound));
     }
     let state = super::state()?;
     crate::server::units::detail(&state.db.read, &code)
         .await
-        .map_err(crate::server::error::internal)?
-        .ok_or(AppError::NotFound)
+        .map_err(super::internal)?
+        .ok_or_else(|| super::fail(AppError::NotFound))
 }
 
 #[server(endpoint = "units/search")]
 pub async fn search_units(query: String) -> Result<UnitSearch, AppError> {
-    check_query(&query)?;
+    check_query(&query).map_err(super::fail)?;
     let state = super::state()?;
     crate::server::units::search(&state.db.read, &query)
         .await
-        .map_err(crate::server::error::internal)
+        .map_err(super::internal)
 }
 
 /// A search query is refused, not cut, when it is too long: a cut query finds the wrong things.

@@ -1,8 +1,9 @@
 //! Showing an error in the user's language.
 
+use crate::components::labels::problem_text;
 use crate::components::status::set_http_status;
 use crate::i18n::*;
-use crate::model::{AppError, Problem};
+use crate::model::AppError;
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -13,12 +14,9 @@ pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
     match error {
         AppError::NotFound => t_string!(i18n, error.not_found_text).to_owned(),
         AppError::Unauthorized => t_string!(i18n, error.unauthorized).to_owned(),
+        AppError::BadCredentials => t_string!(i18n, login.failed).to_owned(),
         AppError::Forbidden => t_string!(i18n, error.forbidden).to_owned(),
-        AppError::Invalid {
-            problem: Problem::TooLong { max },
-            ..
-        } => t_string!(i18n, error.too_long, max = *max),
-        AppError::Invalid { .. } => t_string!(i18n, error.invalid).to_owned(),
+        AppError::Invalid { problem, .. } => problem_text(i18n, problem),
         AppError::RateLimited { retry_after_secs } => {
             t_string!(i18n, error.rate_limited, seconds = *retry_after_secs)
         }
@@ -26,6 +24,26 @@ pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
             t_string!(i18n, error.internal, reference = reference.clone())
         }
         AppError::Request => t_string!(i18n, error.request).to_owned(),
+    }
+}
+
+/// The message for one field of a form, when the last answer was about that field.
+pub fn field_error(
+    i18n: I18nContext<Locale>,
+    error: Option<&AppError>,
+    field: &str,
+) -> Option<String> {
+    match error? {
+        AppError::Invalid { field: f, problem } if f == field => Some(problem_text(i18n, problem)),
+        _ => None,
+    }
+}
+
+/// The message for a form as a whole: every error that is not about one field.
+pub fn form_error(i18n: I18nContext<Locale>, error: Option<&AppError>) -> Option<String> {
+    match error? {
+        AppError::Invalid { .. } => None,
+        other => Some(error_text(i18n, other)),
     }
 }
 

@@ -1,6 +1,8 @@
 //! The frame around every page: header with navigation and language, main, footer.
 
+use crate::api::auth::Logout;
 use crate::api::locale::SetLocale;
+use crate::components::viewer::use_viewer;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -25,7 +27,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <li><A href="/units">{t!(i18n, nav.units)}</A></li>
                     </ul>
                 </nav>
-                <LanguageSwitcher />
+                <div class="header-tools">
+                    <UserMenu />
+                    <LanguageSwitcher />
+                </div>
             </div>
         </header>
         <main id="main" tabindex="-1">{children()}</main>
@@ -33,6 +38,65 @@ pub fn Layout(children: Children) -> impl IntoView {
             <p>{t!(i18n, app.footer)}</p>
             <p>{t!(i18n, app.footer_units)}</p>
         </footer>
+    }
+}
+
+/// Sign in, or the signed-in official with their account and sign-out.
+#[component]
+fn UserMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let viewer = use_viewer();
+    let location = use_location();
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if logout.version().get() > 0 {
+            viewer.refresh();
+        }
+    });
+    let sign_in_href = move || {
+        let path = location.pathname.get();
+        if path == "/login" || path == "/" {
+            "/login".to_owned()
+        } else {
+            format!("/login?next={}", path)
+        }
+    };
+    view! {
+        <div class="user-menu">
+            <Suspense fallback=|| ()>
+                {move || {
+                    viewer
+                        .viewer
+                        .get()
+                        .map(|found| match found.ok().flatten() {
+                            Some(me) => {
+                                view! {
+                                    <A href="/account" attr:class="user-name">
+                                        <span class="visually-hidden">
+                                            {t!(i18n, nav.account)} ": "
+                                        </span>
+                                        {me.full_name}
+                                    </A>
+                                    <ActionForm action=logout attr:class="inline-form">
+                                        <button type="submit" class="link-button">
+                                            {t!(i18n, nav.logout)}
+                                        </button>
+                                    </ActionForm>
+                                }
+                                    .into_any()
+                            }
+                            None => {
+                                view! {
+                                    <A href=sign_in_href attr:class="sign-in">
+                                        {t!(i18n, nav.login)}
+                                    </A>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Suspense>
+        </div>
     }
 }
 
@@ -50,7 +114,9 @@ fn LanguageSwitcher() -> impl IntoView {
             format!("{}?{}", location.pathname.get(), search)
         }
     };
-    let choice = move |locale: Locale, label: &'static str, lang: &'static str| {
+    // Short labels keep the header on one line on a phone; the full name is what a
+    // screen reader says.
+    let choice = move |locale: Locale, label: &'static str, name: &'static str, lang: &'static str| {
         view! {
             <form
                 method="post"
@@ -65,6 +131,8 @@ fn LanguageSwitcher() -> impl IntoView {
                 <button
                     type="submit"
                     lang=lang
+                    aria-label=name
+                    title=name
                     aria-pressed=move || (i18n.get_locale() == locale).to_string()
                 >
                     {label}
@@ -74,8 +142,8 @@ fn LanguageSwitcher() -> impl IntoView {
     };
     view! {
         <div class="lang-switch" role="group" aria-label=move || t_string!(i18n, lang.switch)>
-            {choice(Locale::vi, "Tiếng Việt", "vi")}
-            {choice(Locale::en, "English", "en")}
+            {choice(Locale::vi, "VI", "Tiếng Việt", "vi")}
+            {choice(Locale::en, "EN", "English", "en")}
         </div>
     }
 }

@@ -2,5 +2,7 @@
 
 pub mod error;
 pub mod format;
+pub mod labels;
 pub mod layout;
 pub mod status;
+pub mod viewer;

@@ -9,10 +9,25 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Problem {
     Required,
-    TooLong { max: u32 },
-    TooShort { min: u32 },
+    TooLong {
+        max: u32,
+    },
+    TooShort {
+        min: u32,
+    },
     Malformed,
     Unknown,
+    /// A password from the list of common passwords.
+    Common,
+    /// A confirmation that differs from what it confirms.
+    Mismatch,
+    /// A current password that is not the current password.
+    Incorrect,
+    /// A name already in use.
+    Taken,
+    /// A value beyond what the caller may grant: a unit outside their subtree, a
+    /// clearance above their own.
+    OutOfReach,
 }
 
 /// Every failure a user can meet. Internal details never travel in it: an internal
@@ -25,6 +40,10 @@ pub enum AppError {
     NotFound,
     #[error("sign-in required")]
     Unauthorized,
+    /// Sign-in failed. One answer for an unknown user, a wrong password, a disabled or a
+    /// locked account, so that the answer tells nothing about which accounts exist.
+    #[error("wrong username or password")]
+    BadCredentials,
     #[error("not allowed")]
     Forbidden,
     #[error("invalid {field}")]
@@ -50,7 +69,7 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::NotFound => 404,
-            AppError::Unauthorized => 401,
+            AppError::Unauthorized | AppError::BadCredentials => 401,
             AppError::Forbidden => 403,
             AppError::Invalid { .. } | AppError::Request => 400,
             AppError::RateLimited { .. } => 429,

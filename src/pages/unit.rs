@@ -2,24 +2,14 @@
 
 use crate::api::units::get_unit_detail;
 use crate::components::error::ErrorPage;
+use crate::components::labels::level_label;
 use crate::i18n::*;
-use crate::model::{UnitDetail, UnitLevel};
+use crate::model::UnitDetail;
 use crate::pages::units::UnitRow;
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-
-/// The name of a level in the user's language.
-pub fn level_label(i18n: I18nContext<Locale>, level: UnitLevel) -> &'static str {
-    match level {
-        UnitLevel::Central => t_string!(i18n, level.central),
-        UnitLevel::Agency => t_string!(i18n, level.agency),
-        UnitLevel::Province => t_string!(i18n, level.province),
-        UnitLevel::Commune => t_string!(i18n, level.commune),
-    }
-}
 
 #[component]
 pub fn UnitPage() -> impl IntoView {

@@ -3,11 +3,11 @@
 use crate::api::units::{get_units_overview, search_units};
 use crate::components::error::{ErrorPage, error_text};
 use crate::components::format::count;
+use crate::components::labels::level_label;
 use crate::components::status::set_http_status;
 use crate::i18n::*;
 use crate::model::unit::SEARCH_LIMIT;
 use crate::model::{UnitHit, UnitSearch, UnitSummary, UnitsOverview};
-use crate::pages::unit::level_label;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;

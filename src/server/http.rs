@@ -1,9 +1,13 @@
 //! The web server: routes, middleware, start and graceful stop.
 
-use super::{AppState, ServeConfig, db::Db};
+use super::limits::RateLimiter;
+use super::sessions::DbSessionStore;
+use super::{AppState, ServeConfig, db::Db, security};
 use crate::app::{App, shell};
+use crate::model::account::{LOGIN_ATTEMPTS_PER_IP, LOGIN_WINDOW_MINUTES, SESSION_IDLE_MINUTES};
 use anyhow::{Context, Result};
 use axum::extract::State;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -13,6 +17,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
@@ -23,6 +28,9 @@ use tower_http::request_id::{
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::session_store::ExpiredDeletion;
+use tower_sessions::{Expiry, SessionManagerLayer};
 use tracing::Level;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -34,6 +42,22 @@ pub fn router(state: AppState) -> Router {
     let hsts = config
         .secure_cookies
         .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    let secure = config.secure_cookies;
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        // `__Host-` binds the cookie to this host and path `/`, over https only.
+        .with_name(if secure {
+            "__Host-tiendo_session"
+        } else {
+            "tiendo_session"
+        })
+        .with_secure(secure)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            SESSION_IDLE_MINUTES,
+        )));
+    // Layers run outside in: origin check, session, sign-in limit, authentication.
     let app = Router::new()
         .route("/healthz", get(healthz))
         .leptos_routes_with_context(&state, routes, || (), {
@@ -41,6 +65,13 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn_with_state(state.clone(), security::authenticate))
+        .layer(from_fn_with_state(
+            state.clone(),
+            security::limit_sign_in_attempts,
+        ))
+        .layer(sessions)
+        .layer(from_fn(security::require_same_origin))
         .with_state(state);
     // Outermost first: every response, errors and static files included, gets the headers.
     app.layer(
@@ -147,16 +178,33 @@ impl Server {
             leptos_options,
             db: db.clone(),
             config: Arc::new(self.config),
+            login_limiter: Arc::new(RateLimiter::new(
+                LOGIN_ATTEMPTS_PER_IP,
+                Duration::from_secs(LOGIN_WINDOW_MINUTES * 60),
+            )),
         };
-        axum::serve(
+        let cleanup = tokio::spawn(delete_expired_sessions(DbSessionStore::new(db.clone())));
+        let served = axum::serve(
             self.listener,
             router(state).into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(stop)
         .await
-        .context("the server stopped on an error")?;
+        .context("the server stopped on an error");
+        cleanup.abort();
         db.close().await;
-        Ok(())
+        served
+    }
+}
+
+/// Deletes expired sessions every five minutes.
+async fn delete_expired_sessions(store: DbSessionStore) {
+    let mut every = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        every.tick().await;
+        if let Err(error) = store.delete_expired().await {
+            tracing::warn!(%error, "cannot delete expired sessions");
+        }
     }
 }
 

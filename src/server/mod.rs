@@ -1,13 +1,17 @@
 //! Everything that runs only on the server.
 
+pub mod audit;
+pub mod auth;
 pub mod db;
 pub mod entity;
 pub mod error;
 pub mod hierarchy;
 pub mod http;
+pub mod limits;
 pub mod password;
 pub mod security;
 pub mod seed;
+pub mod sessions;
 pub mod units;
 pub mod users;
 
@@ -45,6 +49,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: db::Db,
     pub config: Arc<ServeConfig>,
+    /// Sign-in attempts per client address.
+    pub login_limiter: Arc<limits::RateLimiter>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -29,6 +29,48 @@ pub async fn hash_blocking(password: String) -> anyhow::Result<String> {
     hashed.map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
 }
 
+/// Whether a stored hash was made with other parameters than today's: such a hash is
+/// replaced at the next successful sign-in.
+pub fn needs_rehash(phc: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return true;
+    };
+    let current = [
+        ("m", MEMORY_KIB.to_string()),
+        ("t", ITERATIONS.to_string()),
+        ("p", PARALLELISM.to_string()),
+    ];
+    parsed.algorithm.as_str() != "argon2id"
+        || parsed.version != Some(Version::V0x13 as u32)
+        || current
+            .iter()
+            .any(|(name, value)| parsed.params.get_str(*name) != Some(value.as_str()))
+}
+
+/// A hash to verify against when there is no account, so that an unknown username takes
+/// as long to refuse as a wrong password.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash("no account has this password").unwrap_or_default())
+}
+
+/// Common passwords (the most frequent 20,000 of the zxcvbn list, MIT licence, plus
+/// Vietnamese favourites), lower case, one a line.
+const COMMON: &str = include_str!("data/common-passwords.txt");
+
+/// Whether the password is a common one, ignoring case.
+pub fn is_common(password: &str) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| COMMON.lines().filter(|l| !l.is_empty()).collect())
+        .contains(password.trim().to_lowercase().as_str())
+}
+
+/// The number of passwords in the bundled list.
+pub fn common_count() -> usize {
+    COMMON.lines().filter(|l| !l.is_empty()).count()
+}
+
 /// Whether the password matches the stored PHC string.
 pub fn verify(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
@@ -66,6 +108,34 @@ mod tests {
         assert!(verify("một mật khẩu đủ dài", &phc));
         assert!(!verify("một mật khẩu khác", &phc));
         assert!(!verify("anything", "not a phc string"));
+    }
+
+    #[test]
+    fn old_parameters_need_a_rehash() {
+        let phc = hash("một mật khẩu đủ dài").expect("hashes");
+        assert!(!needs_rehash(&phc));
+        let weaker = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(4096, 3, 1, None).expect("valid"),
+        );
+        let salt = SaltString::generate(&mut OsRng);
+        let old = weaker
+            .hash_password(b"whatever password", &salt)
+            .expect("hashes")
+            .to_string();
+        assert!(needs_rehash(&old));
+        assert!(verify("whatever password", &old), "old hashes still verify");
+        assert!(needs_rehash("garbage"));
+    }
+
+    #[test]
+    fn knows_at_least_ten_thousand_common_passwords() {
+        assert!(common_count() >= 10_000, "{}", common_count());
+        assert!(is_common("password"));
+        assert!(is_common("123qweasdzxc"));
+        assert!(is_common("MatKhau123456"), "case is ignored");
+        assert!(!is_common("một câu mật khẩu dài của tôi"));
     }
 
     #[test]

@@ -1,7 +1,20 @@
-//! Response headers that every page carries.
+//! The security baseline around every request: who is asking, whether a state-changing
+//! request comes from our own pages, how often one address may try to sign in, and the
+//! headers that every response carries.
 
-use http::{HeaderValue, header};
+use super::AppState;
+use super::auth::{self, Authenticated, CurrentUser};
+use crate::api::PUBLIC_SERVER_FNS;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use leptos::prelude::*;
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+/// Where the server functions live.
+pub const SERVER_FN_PREFIX: &str = "/api/";
 
 /// Content-Security-Policy for one page, allowing only the scripts that carry its nonce.
 /// `wasm-unsafe-eval` lets the browser compile the app's WebAssembly; nothing else is eval'd.
@@ -22,5 +35,245 @@ pub fn set_page_headers() {
         && let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce.to_string()))
     {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// Whether a state-changing request comes from one of our own pages. Browsers send
+/// `Sec-Fetch-Site` (and `Origin`) with every POST; a cross-site form, script or image
+/// cannot forge them. Server functions have no CSRF protection of their own.
+pub fn is_same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return site.as_bytes() == b"same-origin";
+    }
+    let (Some(origin), Some(host)) = (headers.get(header::ORIGIN), headers.get(header::HOST))
+    else {
+        return false;
+    };
+    let (Ok(origin), Ok(host)) = (origin.to_str(), host.to_str()) else {
+        return false;
+    };
+    origin.split_once("://").is_some_and(|(scheme, authority)| {
+        matches!(scheme, "http" | "https") && authority.eq_ignore_ascii_case(host)
+    })
+}
+
+fn is_safe_method(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Files of the built site: no session is read for them.
+fn is_static_asset(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz"
+}
+
+/// Pages that need a signed-in official. Without one, the browser is sent to sign in.
+/// (The data behind every page is guarded again by its server functions.)
+const SIGNED_IN_PAGES: [&str; 2] = ["/account", "/admin"];
+
+fn needs_sign_in(path: &str) -> bool {
+    SIGNED_IN_PAGES
+        .iter()
+        .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
+}
+
+/// `/login?next=<path and query>`, the way back after signing in.
+pub fn login_redirect(path_and_query: &str) -> String {
+    let mut next = String::with_capacity(path_and_query.len());
+    for byte in path_and_query.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                next.push(char::from(byte));
+            }
+            _ => next.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    format!("/login?next={next}")
+}
+
+fn client_ip(request: &Request) -> Option<String> {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+fn json_error(status: StatusCode, error: &crate::model::AppError) -> Response {
+    let body = serde_json::to_string(error).unwrap_or_default();
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Refuses state-changing requests that do not come from our own pages.
+pub async fn require_same_origin(request: Request, next: Next) -> Response {
+    if !is_safe_method(request.method()) && !is_same_origin(request.headers()) {
+        tracing::warn!(path = %request.uri().path(), "cross-origin request refused");
+        return json_error(StatusCode::FORBIDDEN, &crate::model::AppError::Forbidden);
+    }
+    next.run(request).await
+}
+
+/// Limits sign-in attempts per address: 429 with `Retry-After` beyond the limit.
+pub async fn limit_sign_in_attempts(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let is_sign_in =
+        request.method() == Method::POST && request.uri().path() == crate::api::auth::LOGIN_PATH;
+    if is_sign_in
+        && let Some(ConnectInfo(addr)) = request.extensions().get::<ConnectInfo<SocketAddr>>()
+        && let Err(retry_after) = state.login_limiter.check(addr.ip())
+    {
+        tracing::warn!(ip = %addr.ip(), "sign-in attempts over the limit");
+        return too_many_requests(retry_after);
+    }
+    next.run(request).await
+}
+
+/// A 429 that a browser without JavaScript can show, and a script can read.
+fn too_many_requests(retry_after: u64) -> Response {
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"vi\"><meta charset=\"utf-8\"><title>429</title>\
+         <p>Quá nhiều lần thử. Vui lòng thử lại sau {retry_after} giây.</p>\
+         <p lang=\"en\">Too many attempts. Please try again in {retry_after} seconds.</p></html>"
+    );
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::response::Html(body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// Works out who is asking (once per request) and keeps anonymous callers out of what
+/// needs a signed-in official: server functions answer 401, pages redirect to sign-in.
+/// Responses to signed-in officials and from server functions are never cached.
+pub async fn authenticate(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    if is_static_asset(&path) {
+        return next.run(request).await;
+    }
+    let user: Option<CurrentUser> = match auth::session_user(&state.db, &session).await {
+        Ok(user) => user,
+        Err(error) => {
+            let shown = super::error::internal(error);
+            return json_error(StatusCode::INTERNAL_SERVER_ERROR, &shown);
+        }
+    };
+    let is_server_fn = path.starts_with(SERVER_FN_PREFIX);
+    if user.is_none() {
+        if is_server_fn && !PUBLIC_SERVER_FNS.contains(&path.as_str()) {
+            return json_error(
+                StatusCode::UNAUTHORIZED,
+                &crate::model::AppError::Unauthorized,
+            );
+        }
+        if !is_server_fn && needs_sign_in(&path) {
+            let target = request
+                .uri()
+                .path_and_query()
+                .map_or(path.as_str(), |pq| pq.as_str());
+            return Redirect::to(&login_redirect(target)).into_response();
+        }
+    }
+    // An official whose password was set by someone else chooses their own first.
+    if let Some(current) = &user
+        && current.viewer.must_change_password
+        && request.method() == Method::GET
+        && !is_server_fn
+        && path != "/account"
+    {
+        return Redirect::to("/account").into_response();
+    }
+
+    let signed_in = user.is_some();
+    let client = auth::Client {
+        ip: client_ip(&request),
+        user_agent: request
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    };
+    request.extensions_mut().insert(Authenticated(user));
+    request.extensions_mut().insert(client);
+    let mut response = next.run(request).await;
+    if signed_in || is_server_fn {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn same_origin_by_fetch_metadata_or_origin() {
+        assert!(is_same_origin(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(!is_same_origin(&headers(&[(
+            "sec-fetch-site",
+            "cross-site"
+        )])));
+        assert!(!is_same_origin(&headers(&[
+            ("sec-fetch-site", "same-site"),
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000"),
+        ])));
+        assert!(is_same_origin(&headers(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000"),
+        ])));
+        assert!(!is_same_origin(&headers(&[
+            ("origin", "http://evil.example"),
+            ("host", "127.0.0.1:3000"),
+        ])));
+        assert!(!is_same_origin(&headers(&[
+            ("origin", "null"),
+            ("host", "h")
+        ])));
+        assert!(!is_same_origin(&headers(&[("host", "127.0.0.1:3000")])));
+    }
+
+    #[test]
+    fn login_redirect_keeps_the_way_back() {
+        assert_eq!(login_redirect("/account"), "/login?next=/account");
+        assert_eq!(
+            login_redirect("/admin/users?q=a b&role=leader"),
+            "/login?next=/admin/users%3Fq%3Da%20b%26role%3Dleader"
+        );
+    }
+
+    #[test]
+    fn pages_that_need_sign_in() {
+        assert!(needs_sign_in("/account"));
+        assert!(needs_sign_in("/admin/users/3"));
+        assert!(!needs_sign_in("/accounting"));
+        assert!(!needs_sign_in("/units/01"));
+        assert!(!needs_sign_in("/"));
     }
 }

@@ -1,10 +1,12 @@
 //! Officials' accounts.
 
+use super::audit::{self, Action, Event};
 use super::db::Db;
 use super::entity::{unit, user};
-use super::password;
+use super::{password, sessions};
+use crate::model::account::{Account, SessionInfo};
 use crate::model::user::{password::Weakness, username};
-use crate::model::{Classification, Role};
+use crate::model::{Classification, Problem, Role};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbErr, EntityTrait, QueryFilter, SqlErr,
@@ -36,19 +38,37 @@ pub enum UserError {
     InvalidEmail,
     #[error("there is no unit with code `{0}`")]
     UnknownUnit(String),
-    #[error("{}", weakness_message(*.0))]
-    WeakPassword(Weakness),
+    #[error("{}", password_message(.0))]
+    WeakPassword(Problem),
     #[error(transparent)]
     Database(#[from] DbErr),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
 
-fn weakness_message(weakness: Weakness) -> &'static str {
-    match weakness {
-        Weakness::TooShort => "the password must be at least 12 characters",
-        Weakness::TooLong => "the password must be at most 128 characters",
-        Weakness::HasControlCharacters => "the password must not contain control characters",
+fn password_message(problem: &Problem) -> &'static str {
+    match problem {
+        Problem::TooShort { .. } => "the password must be at least 12 characters",
+        Problem::TooLong { .. } => "the password must be at most 128 characters",
+        Problem::Common => "the password is too common; choose another",
+        _ => "the password must not contain control characters",
+    }
+}
+
+/// What is wrong with a new password, if anything: the length rules, then the list of
+/// common passwords.
+pub fn password_problem(password: &str) -> Option<Problem> {
+    use crate::model::user::password::{MAX_CHARS, MIN_CHARS, check};
+    match check(password) {
+        Err(Weakness::TooShort) => Some(Problem::TooShort {
+            min: MIN_CHARS as u32,
+        }),
+        Err(Weakness::TooLong) => Some(Problem::TooLong {
+            max: MAX_CHARS as u32,
+        }),
+        Err(Weakness::HasControlCharacters) => Some(Problem::Malformed),
+        Ok(()) if password::is_common(password) => Some(Problem::Common),
+        Ok(()) => None,
     }
 }
 
@@ -73,7 +93,9 @@ pub async fn create(db: &Db, new: NewUser) -> Result<user::Model, UserError> {
     {
         return Err(UserError::InvalidEmail);
     }
-    crate::model::user::password::check(&new.password).map_err(UserError::WeakPassword)?;
+    if let Some(problem) = password_problem(&new.password) {
+        return Err(UserError::WeakPassword(problem));
+    }
     let unit = unit::Entity::find()
         .filter(unit::Column::Code.eq(new.unit_code.trim()))
         .one(&db.read)
@@ -113,6 +135,94 @@ pub async fn find_by_username(db: &Db, name: &str) -> Result<Option<user::Model>
         .filter(user::Column::Username.eq(username::normalize(name)))
         .one(&db.read)
         .await
+}
+
+/// Why a password change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordChangeError {
+    #[error("the current password is wrong")]
+    WrongCurrent,
+    #[error("the new password is not acceptable")]
+    Unacceptable(Problem),
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Changes an official's own password and ends their other sessions, in one transaction.
+pub async fn change_password(
+    db: &Db,
+    user_id: i32,
+    current: &str,
+    new: &str,
+    keep_session: &str,
+    ip: Option<&str>,
+) -> Result<(), PasswordChangeError> {
+    let account = user::Entity::find_by_id(user_id)
+        .one(&db.read)
+        .await?
+        .ok_or(DbErr::RecordNotFound(format!("user {user_id}")))?;
+    let (typed, stored) = (current.to_owned(), account.password_hash.clone());
+    let current_ok = tokio::task::spawn_blocking(move || password::verify(&typed, &stored))
+        .await
+        .map_err(anyhow::Error::from)?;
+    if !current_ok {
+        return Err(PasswordChangeError::WrongCurrent);
+    }
+    if let Some(problem) = password_problem(new) {
+        return Err(PasswordChangeError::Unacceptable(problem));
+    }
+    let hash = password::hash_blocking(new.to_owned()).await?;
+    let txn = db.begin_write().await?;
+    let mut update: user::ActiveModel = account.clone().into();
+    update.password_hash = Set(hash);
+    update.password_changed_at = Set(Utc::now());
+    update.must_change_password = Set(false);
+    update.update(&txn).await?;
+    let ended = sessions::end_all_of_user(&txn, user_id, Some(keep_session)).await?;
+    audit::record(
+        &txn,
+        Event::new(Action::PasswordChanged)
+            .actor(Some(user_id), &account.username)
+            .on_user(user_id)
+            .from_ip(ip)
+            .detail(format!("{ended} other sessions ended")),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The official's profile and live sessions.
+pub async fn account(
+    db: &Db,
+    viewer: crate::model::Viewer,
+    current_session: &str,
+) -> Result<Account, DbErr> {
+    let account = user::Entity::find_by_id(viewer.id)
+        .one(&db.read)
+        .await?
+        .ok_or(DbErr::RecordNotFound(format!("user {}", viewer.id)))?;
+    let sessions = sessions::of_user(&db.read, viewer.id)
+        .await?
+        .into_iter()
+        .map(|s| SessionInfo {
+            current: s.id == current_session,
+            handle: s.id,
+            signed_in_at: s.created_at.timestamp(),
+            last_active_at: s.updated_at.timestamp(),
+            ip: s.ip,
+            user_agent: s.user_agent,
+        })
+        .collect();
+    Ok(Account {
+        viewer,
+        email: account.email,
+        last_login_at: account.last_login_at.map(|t| t.timestamp()),
+        password_changed_at: account.password_changed_at.timestamp(),
+        sessions,
+    })
 }
 
 /// One `@`, something before it, a dot in the domain, no spaces: enough to catch typing

@@ -127,10 +127,8 @@ fn random_suffix() -> String {
 
 /// The server, running on its own runtime for the length of one test.
 pub struct TestApp {
-    pub addr: SocketAddr,
-    pub agent: ureq::Agent,
-    /// Cookies the server set, sent back with every request, as a browser would.
-    pub cookies: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
+    /// The browser that the shortcuts (`get`, `post_form`, `call`, `login`) use.
+    pub browser: Browser,
     stop: Option<oneshot::Sender<()>>,
     runtime: Option<Runtime>,
     pub database: TestDatabase,
@@ -138,8 +136,12 @@ pub struct TestApp {
 
 impl TestApp {
     /// Starts the server on a fresh database of the backend, or `None` when the backend
-    /// is not configured on this machine.
+    /// is not configured on this machine. Cookies are not marked Secure (plain http).
     pub fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, false)
+    }
+
+    pub fn spawn_with(backend: Backend, secure_cookies: bool) -> Option<TestApp> {
         let database = TestDatabase::create(backend)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -150,7 +152,10 @@ impl TestApp {
             let db = tiendo::server::open_database(&database.url)
                 .await
                 .expect("the database opens");
-            let config = ServeConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), false);
+            tiendo::server::seed::demo(&db)
+                .await
+                .expect("demo accounts");
+            let config = ServeConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), secure_cookies);
             (Server::bind(config).await.expect("binds a port"), db)
         });
         let addr = server.local_addr().expect("a local address");
@@ -159,9 +164,7 @@ impl TestApp {
             let _ = stopped.await;
         }));
         Some(TestApp {
-            addr,
-            agent: agent(),
-            cookies: Default::default(),
+            browser: Browser::new(format!("http://{addr}")),
             stop: Some(stop),
             runtime: Some(runtime),
             database,
@@ -169,7 +172,85 @@ impl TestApp {
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        self.browser.url(path)
+    }
+
+    /// Another browser, with no cookies yet.
+    pub fn new_browser(&self) -> Browser {
+        Browser::new(self.url(""))
+    }
+
+    pub fn get(&self, path: &str) -> Page {
+        self.browser.get(path)
+    }
+
+    pub fn post_form(&self, path: &str, body: &str) -> Page {
+        self.browser.post_form(path, body)
+    }
+
+    pub fn call(&self, path: &str, body: &str) -> Page {
+        self.browser.call(path, body)
+    }
+
+    pub fn login(&self, username: &str, password: &str) -> Page {
+        self.browser.login(username, password)
+    }
+
+    /// Runs async code (database checks) on the server's runtime.
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.runtime.as_ref().expect("running").block_on(future)
+    }
+
+    /// A connection of the test's own to the server's database.
+    pub fn db(&self) -> tiendo::server::db::Db {
+        self.block_on(tiendo::server::db::Db::connect(&self.database.url))
+            .expect("connects to the test database")
+    }
+
+    /// One value from the database: `SELECT <expression> ...` returning an integer.
+    pub fn count(&self, sql: &str) -> i64 {
+        use sea_orm::ConnectionTrait;
+        let db = self.db();
+        let row = self
+            .block_on(db.read.query_one_raw(sea_orm::Statement::from_string(
+                db.backend(),
+                sql.to_owned(),
+            )))
+            .expect("the query runs")
+            .expect("a row");
+        let value: i64 = row.try_get_by_index(0).expect("an integer");
+        self.block_on(db.close());
+        value
+    }
+
+    /// Runs a statement on the server's database.
+    pub fn execute(&self, sql: &str) {
+        use sea_orm::ConnectionTrait;
+        let db = self.db();
+        self.block_on(db.write.execute_unprepared(sql))
+            .expect("the statement runs");
+        self.block_on(db.close());
+    }
+}
+
+/// A browser: its own cookie jar, sending what a browser sends.
+pub struct Browser {
+    base: String,
+    pub agent: ureq::Agent,
+    jar: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
+}
+
+impl Browser {
+    pub fn new(base: String) -> Browser {
+        Browser {
+            base,
+            agent: agent(),
+            jar: Default::default(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
     }
 
     /// A page, as a browser asks for it.
@@ -182,12 +263,21 @@ impl TestApp {
         self.keep_cookies(Page::from(request.call().expect("the server answers")))
     }
 
-    /// A plain HTML form post from one of the application's own pages.
+    /// A plain HTML form post from one of the application's own pages (no JavaScript).
     pub fn post_form(&self, path: &str, body: &str) -> Page {
+        self.post(path, body, "text/html")
+    }
+
+    /// A server function called as the WebAssembly client calls it.
+    pub fn call(&self, path: &str, body: &str) -> Page {
+        self.post(path, body, "application/json")
+    }
+
+    fn post(&self, path: &str, body: &str, accept: &str) -> Page {
         let request = self
             .agent
             .post(self.url(path))
-            .header("Accept", "text/html")
+            .header("Accept", accept)
             .header("Origin", self.url(""))
             .header("Referer", self.url("/"))
             .header("Cookie", self.cookie_header())
@@ -195,8 +285,34 @@ impl TestApp {
         self.keep_cookies(Page::from(request.send(body).expect("the server answers")))
     }
 
+    /// Signs in through the sign-in form.
+    pub fn login(&self, username: &str, password: &str) -> Page {
+        self.call(
+            "/api/login",
+            &format!(
+                "username={}&password={}&next=%2F",
+                encode(username),
+                encode(password)
+            ),
+        )
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.jar.borrow().get(name).cloned()
+    }
+
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.jar
+            .borrow_mut()
+            .insert(name.to_owned(), value.to_owned());
+    }
+
+    pub fn clear_cookies(&self) {
+        self.jar.borrow_mut().clear();
+    }
+
     fn cookie_header(&self) -> String {
-        self.cookies
+        self.jar
             .borrow()
             .iter()
             .map(|(name, value)| format!("{name}={value}"))
@@ -215,7 +331,7 @@ impl TestApp {
                 continue;
             };
             let expired = set.to_str().is_ok_and(|s| s.contains("Max-Age=0"));
-            let mut jar = self.cookies.borrow_mut();
+            let mut jar = self.jar.borrow_mut();
             if expired || value.is_empty() {
                 jar.remove(name.trim());
             } else {
@@ -224,11 +340,20 @@ impl TestApp {
         }
         page
     }
+}
 
-    /// Runs async code (database checks) on the server's runtime.
-    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
-        self.runtime.as_ref().expect("running").block_on(future)
+/// Percent-encodes a form value.
+pub fn encode(value: &str) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(byte));
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
     }
+    out
 }
 
 impl Drop for TestApp {

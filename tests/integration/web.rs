@@ -124,9 +124,9 @@ on_both_backends! {
         assert_eq!(page.status, 302);
         assert_eq!(page.header("location"), Some("/"));
 
-        app.cookies.borrow_mut().clear();
+        app.browser.clear_cookies();
         let page = app.post_form("/api/locale", "locale=xx&next=%2Funits");
-        assert!(app.cookies.borrow().get("i18n_pref_locale").is_none(), "nothing set");
+        assert!(app.browser.cookie("i18n_pref_locale").is_none(), "nothing set");
         assert_ne!(page.status, 200);
     }
 }
@@ -144,6 +144,7 @@ fn vietnamese_is_the_default_language() {
 
     // A browser set to English still gets Vietnamese until its user chooses English.
     let response = app
+        .browser
         .agent
         .get(app.url("/units"))
         .header("Accept-Language", "en-US,en;q=0.9")

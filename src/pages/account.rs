@@ -1,0 +1,209 @@
+//! `/account`: the official's profile, password and sessions.
+
+use crate::api::account::{ChangePassword, RevokeSession, get_account};
+use crate::components::error::{ErrorPage, field_error, form_error};
+use crate::components::labels::{clearance_label, role_label};
+use crate::i18n::*;
+use crate::model::time::format_datetime;
+use crate::model::{Account, SessionInfo};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let change = ServerAction::<ChangePassword>::new();
+    let revoke = ServerAction::<RevokeSession>::new();
+    let account = Resource::new(
+        move || (change.version().get(), revoke.version().get()),
+        |_| get_account(),
+    );
+    let done = move || match query.read().get("done").as_deref() {
+        Some("password") => Some(t_string!(i18n, account.password_changed_done)),
+        Some("revoked") => Some(t_string!(i18n, account.revoked_done)),
+        _ => None,
+    };
+    let body = move || {
+        Suspend::new(async move {
+            match account.await {
+                Ok(account) => view! { <AccountView account change revoke /> }.into_any(),
+                Err(error) => view! { <ErrorPage error /> }.into_any(),
+            }
+        })
+    };
+    view! {
+        <Title text=move || t_string!(i18n, account.title) />
+        <section class="page">
+            <h1>{t!(i18n, account.title)}</h1>
+            {move || done().map(|text| view! { <p class="notice notice-ok" role="status">{text}</p> })}
+            <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>{body}</Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn AccountView(
+    account: Account,
+    change: ServerAction<ChangePassword>,
+    revoke: ServerAction<RevokeSession>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let Account {
+        viewer,
+        email,
+        last_login_at,
+        password_changed_at,
+        sessions,
+    } = account;
+    let error = move || change.value().get().and_then(Result::err);
+    let never = move || t_string!(i18n, account.none).to_owned();
+    view! {
+        {viewer
+            .must_change_password
+            .then(|| {
+                view! {
+                    <p class="notice notice-error" role="alert">{t!(i18n, account.must_change)}</p>
+                }
+            })}
+        <section aria-labelledby="profile-heading">
+            <h2 id="profile-heading">{t!(i18n, account.profile)}</h2>
+            <dl class="facts">
+                <div>
+                    <dt>{t!(i18n, account.full_name)}</dt>
+                    <dd>{viewer.full_name.clone()}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, account.username)}</dt>
+                    <dd class="code">{viewer.username.clone()}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, account.unit)}</dt>
+                    <dd>{viewer.unit.name.clone()}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, account.role)}</dt>
+                    <dd>{move || role_label(i18n, viewer.role)}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, account.clearance)}</dt>
+                    <dd>{move || clearance_label(i18n, viewer.clearance)}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, account.email)}</dt>
+                    <dd>{email.clone().unwrap_or_else(never)}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, account.last_login)}</dt>
+                    <dd>{last_login_at.map(format_datetime).unwrap_or_else(never)}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, account.password_changed)}</dt>
+                    <dd>{format_datetime(password_changed_at)}</dd>
+                </div>
+            </dl>
+        </section>
+
+        <section aria-labelledby="password-heading">
+            <h2 id="password-heading">{t!(i18n, account.change_password)}</h2>
+            <ActionForm action=change attr:class="form narrow" attr:novalidate=true>
+                {move || {
+                    form_error(i18n, error().as_ref())
+                        .map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })
+                }}
+                <div class="field">
+                    <label for="current">{t!(i18n, account.current_password)}</label>
+                    <input
+                        id="current"
+                        name="current"
+                        type="password"
+                        autocomplete="current-password"
+                        required
+                        aria-describedby="current-error"
+                    />
+                    <p id="current-error" class="field-error">
+                        {move || field_error(i18n, error().as_ref(), "current")}
+                    </p>
+                </div>
+                <div class="field">
+                    <label for="new">{t!(i18n, account.new_password)}</label>
+                    <input
+                        id="new"
+                        name="new"
+                        type="password"
+                        autocomplete="new-password"
+                        required
+                        minlength="12"
+                        maxlength="128"
+                        aria-describedby="new-hint new-error"
+                    />
+                    <p id="new-hint" class="hint">{t!(i18n, account.new_hint)}</p>
+                    <p id="new-error" class="field-error">
+                        {move || field_error(i18n, error().as_ref(), "new")}
+                    </p>
+                </div>
+                <div class="field">
+                    <label for="confirm">{t!(i18n, account.confirm_password)}</label>
+                    <input
+                        id="confirm"
+                        name="confirm"
+                        type="password"
+                        autocomplete="new-password"
+                        required
+                        aria-describedby="confirm-error"
+                    />
+                    <p id="confirm-error" class="field-error">
+                        {move || field_error(i18n, error().as_ref(), "confirm")}
+                    </p>
+                </div>
+                <button type="submit">{t!(i18n, account.submit_password)}</button>
+            </ActionForm>
+        </section>
+
+        <section aria-labelledby="sessions-heading">
+            <h2 id="sessions-heading">{t!(i18n, account.sessions)}</h2>
+            <p>{t!(i18n, account.sessions_lead)}</p>
+            <ul class="session-list">
+                {sessions
+                    .into_iter()
+                    .map(|session| view! { <SessionItem session revoke /> })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// One session: the browser, when it signed in and was last active, and a way to end it.
+#[component]
+fn SessionItem(session: SessionInfo, revoke: ServerAction<RevokeSession>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <li class="session-card">
+            <p class="user-agent">
+                {session.user_agent.clone().unwrap_or_default()}
+                {session
+                    .current
+                    .then(|| view! { " " <strong class="tag">{t!(i18n, account.this_device)}</strong> })}
+            </p>
+            <dl class="inline-facts">
+                <div>
+                    <dt>{t!(i18n, account.signed_in_at)}</dt>
+                    <dd>{format_datetime(session.signed_in_at)}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, account.last_active)}</dt>
+                    <dd>{format_datetime(session.last_active_at)}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, account.ip)}</dt>
+                    <dd class="code">{session.ip.clone().unwrap_or_default()}</dd>
+                </div>
+            </dl>
+            <ActionForm action=revoke attr:class="inline-form">
+                <input type="hidden" name="handle" value=session.handle.clone() />
+                <button type="submit" class="secondary">{t!(i18n, account.revoke)}</button>
+            </ActionForm>
+        </li>
+    }
+}

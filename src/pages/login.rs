@@ -1,0 +1,110 @@
+//! `/login`: signing in, with or without JavaScript.
+
+use crate::api::auth::Login;
+use crate::components::error::{field_error, form_error};
+use crate::components::viewer::use_viewer;
+use crate::i18n::*;
+use crate::model::account::{LOCKOUT_MINUTES, LOCKOUT_THRESHOLD};
+use crate::model::nav::local_path_or_home;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let viewer = use_viewer();
+    let query = use_query_map();
+    let next = move || local_path_or_home(&query.read().get("next").unwrap_or_default());
+    let login = ServerAction::<Login>::new();
+    Effect::new(move |_| {
+        if matches!(login.value().get(), Some(Ok(()))) {
+            viewer.refresh();
+        }
+    });
+    let error = move || login.value().get().and_then(Result::err);
+
+    let form = move || {
+        view! {
+            <ActionForm action=login attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="next" value=next />
+                {move || {
+                    form_error(i18n, error().as_ref())
+                        .map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })
+                }}
+                <div class="field">
+                    <label for="username">{t!(i18n, login.username)}</label>
+                    <input
+                        id="username"
+                        name="username"
+                        type="text"
+                        autocomplete="username"
+                        autocapitalize="none"
+                        spellcheck="false"
+                        required
+                        maxlength="64"
+                        aria-describedby="username-error"
+                    />
+                    <p id="username-error" class="field-error">
+                        {move || field_error(i18n, error().as_ref(), "username")}
+                    </p>
+                </div>
+                <div class="field">
+                    <label for="password">{t!(i18n, login.password)}</label>
+                    <input
+                        id="password"
+                        name="password"
+                        type="password"
+                        autocomplete="current-password"
+                        required
+                        aria-describedby="password-error lockout-note"
+                    />
+                    <p id="password-error" class="field-error">
+                        {move || field_error(i18n, error().as_ref(), "password")}
+                    </p>
+                </div>
+                <button type="submit">{t!(i18n, login.submit)}</button>
+                <p id="lockout-note" class="hint">
+                    {t!(
+                        i18n,
+                        login.lockout_note,
+                        count = LOCKOUT_THRESHOLD,
+                        minutes = LOCKOUT_MINUTES
+                    )}
+                </p>
+            </ActionForm>
+        }
+    };
+
+    view! {
+        <Title text=move || t_string!(i18n, login.title) />
+        <section class="page narrow">
+            <h1>{t!(i18n, login.title)}</h1>
+            <p class="lead">{t!(i18n, login.lead)}</p>
+            <Suspense fallback=|| ()>
+                {move || {
+                    viewer
+                        .viewer
+                        .get()
+                        .map(|found| match found.ok().flatten() {
+                            Some(me) => {
+                                view! {
+                                    <p class="notice">
+                                        {t!(i18n, login.already, name = me.full_name.clone())}
+                                    </p>
+                                    <p>
+                                        <A href=next attr:class="button">
+                                            {t!(i18n, login.go_on)}
+                                        </A>
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            None => form().into_any(),
+                        })
+                }}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,79 @@
+//! Per-address rate limits, kept in memory: a fixed window per client address.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// At most `limit` requests per `window` from one address.
+#[derive(Debug)]
+pub struct RateLimiter {
+    limit: u32,
+    window: Duration,
+    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl RateLimiter {
+    pub fn new(limit: u32, window: Duration) -> Self {
+        RateLimiter {
+            limit,
+            window,
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts one request from `ip`; `Err(seconds)` says how long until it may try again.
+    pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
+        self.check_at(ip, Instant::now())
+    }
+
+    fn check_at(&self, ip: IpAddr, now: Instant) -> Result<(), u64> {
+        let mut windows = self
+            .windows
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Forget finished windows now and then, so the map stays as small as the traffic.
+        if windows.len() > 10_000 {
+            let window = self.window;
+            windows.retain(|_, (start, _)| now.duration_since(*start) < window);
+        }
+        let entry = windows.entry(ip).or_insert((now, 0));
+        if now.duration_since(entry.0) >= self.window {
+            *entry = (now, 0);
+        }
+        if entry.1 >= self.limit {
+            let left = self.window.saturating_sub(now.duration_since(entry.0));
+            return Err(left.as_secs().max(1));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_each_address_within_its_window() {
+        let limiter = RateLimiter::new(3, Duration::from_secs(60));
+        let a: IpAddr = [10, 0, 0, 1].into();
+        let b: IpAddr = [10, 0, 0, 2].into();
+        let start = Instant::now();
+        for _ in 0..3 {
+            assert_eq!(limiter.check_at(a, start), Ok(()));
+        }
+        let retry = limiter.check_at(a, start + Duration::from_secs(20));
+        assert_eq!(retry, Err(40));
+        assert_eq!(
+            limiter.check_at(b, start),
+            Ok(()),
+            "other addresses are not affected"
+        );
+        assert_eq!(
+            limiter.check_at(a, start + Duration::from_secs(60)),
+            Ok(()),
+            "a new window starts afresh"
+        );
+    }
+}
