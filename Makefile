@@ -14,7 +14,7 @@ CARGO_TEST := cargo test --no-default-features --features ssr
 
 LISTEN ?= 127.0.0.1:3000
 
-.PHONY: run test build build-release tools test-tools test-rust test-e2e fmt lint clean-data
+.PHONY: run test build build-release tools test-tools test-rust test-e2e fmt lint clean-data bench-login
 
 ## run: install what is missing, build the release, migrate, seed demo data on first start, serve
 run: build-release
@@ -55,3 +55,12 @@ lint:
 
 clean-data:
 	rm -rf data
+
+## bench-login: sign-in latency and throughput, 8 clients, against a release server
+bench-login: build-release
+	@dir=$$(mktemp -d); \
+	TIENDO_DATABASE_URL=sqlite://$$dir/bench.db TIENDO_LOG=warn target/release/tiendo serve --demo \
+		--listen 127.0.0.1:3311 --secure-cookies false > $$dir/server.log 2>&1 & pid=$$!; \
+	for _ in $$(seq 1 100); do curl -sf http://127.0.0.1:3311/healthz >/dev/null && break; sleep 0.1; done; \
+	python3 benches/login.py http://127.0.0.1:3311 --clients 8 --seconds 20; \
+	kill $$pid; wait $$pid 2>/dev/null; rm -rf $$dir

@@ -4,7 +4,12 @@ use crate::components::layout::Layout;
 use crate::components::viewer::provide_viewer;
 use crate::i18n::{I18nContextProvider, Locale};
 use crate::pages::{
-    account::AccountPage, home::HomePage, login::LoginPage, not_found::NotFound, unit::UnitPage,
+    account::AccountPage,
+    admin_users::{AdminUserNewPage, AdminUserPage, AdminUsersPage},
+    home::HomePage,
+    login::LoginPage,
+    not_found::NotFound,
+    unit::UnitPage,
     units::UnitsPage,
 };
 use leptos::prelude::*;
@@ -87,6 +92,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/units/:code") view=UnitPage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("/admin/users/new")
+                            view=AdminUserNewPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=path!("/admin/users/:id") view=AdminUserPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

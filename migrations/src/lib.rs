@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_units_and_users;
 mod m20261125_000002_sessions_and_audit;
+mod m20261125_000003_user_admin;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_units_and_users::Migration),
             Box::new(m20261125_000002_sessions_and_audit::Migration),
+            Box::new(m20261125_000003_user_admin::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! reads who is calling, checks what they may do, calls a service and maps its errors.
 
 pub mod account;
+pub mod admin;
 pub mod auth;
 pub mod locale;
 pub mod units;
@@ -26,7 +27,7 @@ pub(crate) use guard::*;
 
 #[cfg(feature = "ssr")]
 mod guard {
-    use crate::model::AppError;
+    use crate::model::{AppError, Role};
     use crate::server::auth::{Authenticated, Client, CurrentUser};
     use crate::server::security::SERVER_FN_PREFIX;
     use leptos::prelude::*;
@@ -55,6 +56,16 @@ mod guard {
     /// The caller, or `Unauthorized`.
     pub(crate) fn require_user() -> Result<CurrentUser, AppError> {
         current_user().ok_or_else(|| fail(AppError::Unauthorized))
+    }
+
+    /// The caller, if they hold one of `roles`; `Forbidden` otherwise.
+    pub(crate) fn require_role(roles: &[Role]) -> Result<CurrentUser, AppError> {
+        let user = require_user()?;
+        if roles.contains(&user.viewer.role) {
+            Ok(user)
+        } else {
+            Err(fail(AppError::Forbidden))
+        }
     }
 
     /// Gives a server function's HTTP answer the error's status (401, 404...) instead of

@@ -16,6 +16,7 @@ pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
         AppError::Unauthorized => t_string!(i18n, error.unauthorized).to_owned(),
         AppError::BadCredentials => t_string!(i18n, login.failed).to_owned(),
         AppError::Forbidden => t_string!(i18n, error.forbidden).to_owned(),
+        AppError::Conflict => t_string!(i18n, error.conflict).to_owned(),
         AppError::Invalid { problem, .. } => problem_text(i18n, problem),
         AppError::RateLimited { retry_after_secs } => {
             t_string!(i18n, error.rate_limited, seconds = *retry_after_secs)

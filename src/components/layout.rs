@@ -25,6 +25,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <ul>
                         <li><A href="/" exact=true>{t!(i18n, nav.home)}</A></li>
                         <li><A href="/units">{t!(i18n, nav.units)}</A></li>
+                        <AdminLink />
                     </ul>
                 </nav>
                 <div class="header-tools">
@@ -38,6 +39,25 @@ pub fn Layout(children: Children) -> impl IntoView {
             <p>{t!(i18n, app.footer)}</p>
             <p>{t!(i18n, app.footer_units)}</p>
         </footer>
+    }
+}
+
+/// The administration link, for administrators.
+#[component]
+fn AdminLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let viewer = use_viewer();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                viewer
+                    .viewer
+                    .get()
+                    .and_then(|found| found.ok().flatten())
+                    .filter(|me| me.is_admin())
+                    .map(|_| view! { <li><A href="/admin/users">{t!(i18n, nav.admin)}</A></li> })
+            }}
+        </Suspense>
     }
 }
 
@@ -116,30 +136,31 @@ fn LanguageSwitcher() -> impl IntoView {
     };
     // Short labels keep the header on one line on a phone; the full name is what a
     // screen reader says.
-    let choice = move |locale: Locale, label: &'static str, name: &'static str, lang: &'static str| {
-        view! {
-            <form
-                method="post"
-                action=SetLocale::PATH
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    i18n.set_locale(locale);
-                }
-            >
-                <input type="hidden" name="locale" value=locale.to_string() />
-                <input type="hidden" name="next" value=here />
-                <button
-                    type="submit"
-                    lang=lang
-                    aria-label=name
-                    title=name
-                    aria-pressed=move || (i18n.get_locale() == locale).to_string()
+    let choice =
+        move |locale: Locale, label: &'static str, name: &'static str, lang: &'static str| {
+            view! {
+                <form
+                    method="post"
+                    action=SetLocale::PATH
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        i18n.set_locale(locale);
+                    }
                 >
-                    {label}
-                </button>
-            </form>
-        }
-    };
+                    <input type="hidden" name="locale" value=locale.to_string() />
+                    <input type="hidden" name="next" value=here />
+                    <button
+                        type="submit"
+                        lang=lang
+                        aria-label=name
+                        title=name
+                        aria-pressed=move || (i18n.get_locale() == locale).to_string()
+                    >
+                        {label}
+                    </button>
+                </form>
+            }
+        };
     view! {
         <div class="lang-switch" role="group" aria-label=move || t_string!(i18n, lang.switch)>
             {choice(Locale::vi, "VI", "Tiếng Việt", "vi")}

@@ -48,6 +48,9 @@ pub enum AppError {
     Forbidden,
     #[error("invalid {field}")]
     Invalid { field: String, problem: Problem },
+    /// The record changed since the caller read it: their edit would overwrite another.
+    #[error("changed by someone else")]
+    Conflict,
     #[error("too many requests")]
     RateLimited { retry_after_secs: u64 },
     #[error("internal error, reference {reference}")]
@@ -72,6 +75,7 @@ impl AppError {
             AppError::Unauthorized | AppError::BadCredentials => 401,
             AppError::Forbidden => 403,
             AppError::Invalid { .. } | AppError::Request => 400,
+            AppError::Conflict => 409,
             AppError::RateLimited { .. } => 429,
             AppError::Internal { .. } => 500,
         }

@@ -1,6 +1,7 @@
 //! Types shared by the server and the browser: pure, no I/O, compiles to wasm.
 
 pub mod account;
+pub mod admin;
 pub mod error;
 pub mod nav;
 pub mod text;

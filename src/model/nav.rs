@@ -2,18 +2,25 @@
 
 /// `path` when it is a path on this site, else `/`. Refuses `//host`, `/\host`,
 /// `https://host` and anything with control characters: an open redirect would let a
-/// link to this site lead somewhere else.
+/// link to this site lead somewhere else. Characters that may not stand in a `Location`
+/// header (spaces, letters with diacritics) are percent-encoded.
 pub fn local_path_or_home(path: &str) -> String {
     let local = path.starts_with('/')
         && !path.starts_with("//")
-        && !path.starts_with("/\\")
         && !path.chars().any(|c| c.is_control() || c == '\\')
         && path.len() <= 2048;
-    if local {
-        path.to_owned()
-    } else {
-        "/".to_owned()
+    if !local {
+        return "/".to_owned();
     }
+    let mut encoded = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_graphic() {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
 }
 
 #[cfg(test)]
@@ -29,5 +36,13 @@ mod tests {
         assert_eq!(local_path_or_home("units"), "/");
         assert_eq!(local_path_or_home("/a\nb"), "/");
         assert_eq!(local_path_or_home(""), "/");
+        assert_eq!(
+            local_path_or_home("/units?q=hà nội"),
+            "/units?q=h%C3%A0%20n%E1%BB%99i"
+        );
+        assert_eq!(
+            local_path_or_home("/units?q=hà nội"),
+            "/units?q=h%C3%A0%20n%E1%BB%99i"
+        );
     }
 }

@@ -37,7 +37,7 @@ pub struct Client {
 }
 
 pub enum SignIn {
-    Accepted(user::Model),
+    Accepted(Box<user::Model>),
     Refused,
 }
 
@@ -118,7 +118,7 @@ pub async fn sign_in(
     )
     .await?;
     txn.commit().await?;
-    Ok(SignIn::Accepted(signed_in))
+    Ok(SignIn::Accepted(Box::new(signed_in)))
 }
 
 /// Counts a wrong password; the failure that reaches the threshold locks the account.

@@ -190,6 +190,23 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Escapes `%`, `_` and the escape character `\` for a `LIKE ... ESCAPE '\'` pattern.
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+/// A `LIKE` pattern matching text that contains `term` literally.
+pub fn contains_pattern(term: &str) -> sea_orm::sea_query::LikeExpr {
+    sea_orm::sea_query::LikeExpr::new(format!("%{}%", escape_like(term))).escape('\\')
+}
+
 /// A consistent copy of a live database, into a new file.
 pub async fn backup(db: &Db, target: &Path) -> Result<()> {
     if db.backend() != DbBackend::Sqlite {
@@ -237,6 +254,12 @@ mod tests {
             Ok(Backend::Postgres)
         ));
         assert!(Backend::of("mysql://h/db").is_err());
+    }
+
+    #[test]
+    fn escapes_like_wildcards() {
+        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
+        assert_eq!(escape_like("ha noi"), "ha noi");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Everything that runs only on the server.
 
+pub mod access;
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod db;
@@ -66,6 +68,7 @@ pub async fn open_database(url: &str) -> anyhow::Result<db::Db> {
     let txn = db.begin_write().await?;
     let report = hierarchy::load_reference_units(&txn).await?;
     txn.commit().await?;
+    users::fill_search_keys(&db).await?;
     if report.added > 0 || report.renamed > 0 {
         tracing::info!(
             added = report.added,

@@ -1,12 +1,13 @@
 //! Reading the unit hierarchy: the overview, one unit with its trail and children, search.
 
+use super::db::contains_pattern;
 use super::entity::unit;
 use super::hierarchy::ROOT_CODE;
 use crate::model::text::search_terms;
 use crate::model::unit::{
     SEARCH_LIMIT, UnitDetail, UnitHit, UnitLevel, UnitRef, UnitSearch, UnitSummary, UnitsOverview,
 };
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
@@ -142,10 +143,8 @@ pub async fn search(db: &DatabaseConnection, query: &str) -> Result<UnitSearch, 
     let code = query.trim();
     let mut name_matches = Condition::all();
     for term in &terms {
-        name_matches = name_matches.add(
-            Expr::col(unit::Column::SearchKey)
-                .like(LikeExpr::new(format!("%{}%", escape_like(term))).escape('\\')),
-        );
+        name_matches =
+            name_matches.add(Expr::col(unit::Column::SearchKey).like(contains_pattern(term)));
     }
     let mut condition = Condition::any().add(unit::Column::Code.eq(code));
     if !terms.is_empty() {
@@ -215,27 +214,4 @@ async fn child_counts(db: &DatabaseConnection, ids: &[i32]) -> Result<HashMap<i3
         .into_iter()
         .filter_map(|(parent, n)| Some((parent?, u32::try_from(n).unwrap_or(u32::MAX))))
         .collect())
-}
-
-/// Escapes `%`, `_` and the escape character itself for a LIKE pattern.
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_like_wildcards() {
-        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
-        assert_eq!(escape_like("ha noi"), "ha noi");
-    }
 }

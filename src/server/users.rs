@@ -106,7 +106,7 @@ pub async fn create(db: &Db, new: NewUser) -> Result<user::Model, UserError> {
     let now = Utc::now();
     let account = user::ActiveModel {
         username: Set(name.clone()),
-        full_name: Set(full_name),
+        full_name: Set(full_name.clone()),
         email: Set(email),
         password_hash: Set(password_hash),
         unit_id: Set(unit.id),
@@ -119,6 +119,8 @@ pub async fn create(db: &Db, new: NewUser) -> Result<user::Model, UserError> {
         password_changed_at: Set(now),
         created_at: Set(now),
         last_login_at: Set(None),
+        version: Set(0),
+        search_key: Set(search_key(&name, &full_name)),
         ..Default::default()
     };
     account
@@ -128,6 +130,30 @@ pub async fn create(db: &Db, new: NewUser) -> Result<user::Model, UserError> {
             Some(SqlErr::UniqueConstraintViolation(_)) => UserError::UsernameTaken(name),
             _ => UserError::Database(e),
         })
+}
+
+/// What account search matches: username and full name, folded.
+pub fn search_key(username: &str, full_name: &str) -> String {
+    crate::model::text::fold(&format!("{username} {full_name}"))
+}
+
+/// Gives accounts made before search keys existed their key.
+pub async fn fill_search_keys(db: &Db) -> Result<u64, DbErr> {
+    let missing = user::Entity::find()
+        .filter(user::Column::SearchKey.eq(""))
+        .all(&db.read)
+        .await?;
+    for account in &missing {
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::SearchKey,
+                sea_orm::sea_query::Expr::value(search_key(&account.username, &account.full_name)),
+            )
+            .filter(user::Column::Id.eq(account.id))
+            .exec(&db.write)
+            .await?;
+    }
+    Ok(missing.len() as u64)
 }
 
 pub async fn find_by_username(db: &Db, name: &str) -> Result<Option<user::Model>, DbErr> {
@@ -227,7 +253,7 @@ pub async fn account(
 
 /// One `@`, something before it, a dot in the domain, no spaces: enough to catch typing
 /// mistakes; whether the address works only a sent message can tell.
-fn plausible_email(email: &str) -> bool {
+pub fn plausible_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
     };

@@ -218,7 +218,11 @@ impl TestApp {
             )))
             .expect("the query runs")
             .expect("a row");
-        let value: i64 = row.try_get_by_index(0).expect("an integer");
+        // PostgreSQL tells INTEGER from BIGINT; SQLite does not.
+        let value: i64 = row
+            .try_get_by_index::<i64>(0)
+            .or_else(|_| row.try_get_by_index::<i32>(0).map(i64::from))
+            .expect("an integer");
         self.block_on(db.close());
         value
     }

@@ -20,6 +20,10 @@ pub struct Model {
     pub password_changed_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
     pub last_login_at: Option<DateTimeUtc>,
+    /// Raised by every change: an edit made from an older version is refused.
+    pub version: i32,
+    /// Username and full name, folded for search.
+    pub search_key: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

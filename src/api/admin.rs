@@ -1,0 +1,189 @@
+//! Managing officials' accounts: administrators only, within their own subtree.
+
+#[cfg(feature = "ssr")]
+use crate::model::Classification;
+use crate::model::admin::{Grantable, UserDetail, UserFilter, UserPage};
+use crate::model::{AppError, Role};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::model::{AppError, Problem, Role};
+    use crate::server::admin::{AdminError, Scope};
+
+    /// The calling administrator's reach.
+    pub fn scope() -> Result<Scope, AppError> {
+        let admin = super::super::require_role(&[Role::Admin])?;
+        Ok(Scope::of(&admin, super::super::client().ip))
+    }
+
+    pub fn map(error: AdminError) -> AppError {
+        super::super::fail(match error {
+            AdminError::NotFound => AppError::NotFound,
+            AdminError::Invalid { field, problem } => AppError::invalid(field, problem),
+            AdminError::Conflict => AppError::Conflict,
+            AdminError::Database(e) => return super::super::internal(e),
+            AdminError::Other(e) => return super::super::internal(e),
+        })
+    }
+
+    pub fn parse_role(role: &str) -> Result<Role, AppError> {
+        role.parse()
+            .map_err(|_| super::super::fail(AppError::invalid("role", Problem::Unknown)))
+    }
+
+    pub fn parse_clearance(level: &str) -> Result<crate::model::Classification, AppError> {
+        level
+            .parse()
+            .map_err(|_| super::super::fail(AppError::invalid("clearance", Problem::Unknown)))
+    }
+
+    /// The one-time password kept in the administrator's session for one account.
+    pub const FLASH_PASSWORD: &str = "flash_password";
+}
+
+#[server(endpoint = "admin/users")]
+pub async fn list_users(#[server(default)] filter: UserFilter) -> Result<UserPage, AppError> {
+    let scope = ssr::scope()?;
+    let state = super::state()?;
+    crate::server::admin::list(&state.db, &scope, &filter)
+        .await
+        .map_err(ssr::map)
+}
+
+/// What the calling administrator may grant.
+#[server(endpoint = "admin/grantable")]
+pub async fn get_grantable() -> Result<Grantable, AppError> {
+    let scope = ssr::scope()?;
+    let state = super::state()?;
+    let unit = crate::server::admin::reach_root(&state.db, &scope)
+        .await
+        .map_err(ssr::map)?;
+    Ok(Grantable {
+        clearances: Classification::ALL
+            .into_iter()
+            .filter(|level| *level <= scope.clearance)
+            .collect(),
+        unit,
+    })
+}
+
+/// One account in reach. A password just set for it is handed over here, once.
+#[server(endpoint = "admin/user")]
+pub async fn get_user(id: i32) -> Result<UserDetail, AppError> {
+    let scope = ssr::scope()?;
+    let state = super::state()?;
+    let mut detail = crate::server::admin::detail(&state.db, &scope, id)
+        .await
+        .map_err(ssr::map)?;
+    let session = super::session().await?;
+    let flash: Option<(i32, String)> = session
+        .get(ssr::FLASH_PASSWORD)
+        .await
+        .map_err(super::internal)?;
+    if let Some((for_user, password)) = flash
+        && for_user == id
+    {
+        session
+            .remove::<(i32, String)>(ssr::FLASH_PASSWORD)
+            .await
+            .map_err(super::internal)?;
+        detail.new_password = Some(password);
+    }
+    Ok(detail)
+}
+
+/// Creates an account with a generated password, shown once on the account's page.
+#[server(endpoint = "admin/users/create")]
+#[allow(clippy::too_many_arguments)]
+pub async fn create_user(
+    username: String,
+    full_name: String,
+    email: String,
+    unit: String,
+    role: String,
+    clearance: String,
+) -> Result<(), AppError> {
+    use crate::server::admin::{AccountFields, create};
+    let scope = ssr::scope()?;
+    let fields = AccountFields {
+        full_name,
+        email: Some(email),
+        unit_code: unit,
+        role: ssr::parse_role(&role)?,
+        clearance: ssr::parse_clearance(&clearance)?,
+    };
+    let state = super::state()?;
+    let (id, password) = create(&state.db, &scope, &username, fields)
+        .await
+        .map_err(ssr::map)?;
+    super::session()
+        .await?
+        .insert(ssr::FLASH_PASSWORD, (id, password))
+        .await
+        .map_err(super::internal)?;
+    leptos_axum::redirect(&format!("/admin/users/{id}?done=created"));
+    Ok(())
+}
+
+/// Saves an account's details, if nobody changed them since `version` was read.
+#[server(endpoint = "admin/users/update")]
+#[allow(clippy::too_many_arguments)]
+pub async fn update_user(
+    id: i32,
+    version: i32,
+    full_name: String,
+    email: String,
+    unit: String,
+    role: String,
+    clearance: String,
+) -> Result<(), AppError> {
+    use crate::server::admin::{AccountFields, update};
+    let scope = ssr::scope()?;
+    let fields = AccountFields {
+        full_name,
+        email: Some(email),
+        unit_code: unit,
+        role: ssr::parse_role(&role)?,
+        clearance: ssr::parse_clearance(&clearance)?,
+    };
+    let state = super::state()?;
+    update(&state.db, &scope, id, version, fields)
+        .await
+        .map_err(ssr::map)?;
+    leptos_axum::redirect(&format!("/admin/users/{id}?done=saved"));
+    Ok(())
+}
+
+/// Disables (`active = false`) or enables an account.
+#[server(endpoint = "admin/users/active")]
+pub async fn set_user_active(id: i32, active: bool) -> Result<(), AppError> {
+    let scope = ssr::scope()?;
+    let state = super::state()?;
+    crate::server::admin::set_active(&state.db, &scope, id, active)
+        .await
+        .map_err(ssr::map)?;
+    let done = if active { "enabled" } else { "disabled" };
+    leptos_axum::redirect(&format!("/admin/users/{id}?done={done}"));
+    Ok(())
+}
+
+/// Sets a new generated password, shown once, to be changed at the next sign-in.
+#[server(endpoint = "admin/users/reset")]
+pub async fn reset_user_password(id: i32) -> Result<(), AppError> {
+    let scope = ssr::scope()?;
+    let state = super::state()?;
+    let password = crate::server::admin::reset_password(&state.db, &scope, id)
+        .await
+        .map_err(ssr::map)?;
+    super::session()
+        .await?
+        .insert(ssr::FLASH_PASSWORD, (id, password))
+        .await
+        .map_err(super::internal)?;
+    leptos_axum::redirect(&format!("/admin/users/{id}?done=reset"));
+    Ok(())
+}
+
+/// The roles an administrator can choose from, in the order they are offered.
+pub const ROLES: [Role; 4] = [Role::Viewer, Role::Officer, Role::Leader, Role::Admin];

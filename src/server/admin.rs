@@ -1,0 +1,417 @@
+//! Managing officials' accounts, within the administrator's own subtree of units.
+
+use super::access::{in_subtree, path_in_subtree};
+use super::audit::{self, Action, Event};
+use super::auth::CurrentUser;
+use super::db::{Db, contains_pattern};
+use super::entity::{unit, user};
+use super::users::{self, NewUser, UserError};
+use super::{password, sessions};
+use crate::model::admin::{USERS_PER_PAGE, UserDetail, UserFilter, UserPage, UserRow, page_count};
+use crate::model::text::search_terms;
+use crate::model::{Classification, Problem, Role, UnitRef};
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, Condition, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+/// What an administrator may reach: the accounts of their unit's subtree, and clearances
+/// up to their own.
+#[derive(Clone, Debug)]
+pub struct Scope {
+    pub admin_id: i32,
+    pub admin_username: String,
+    pub unit_path: String,
+    pub clearance: Classification,
+    pub ip: Option<String>,
+}
+
+impl Scope {
+    pub fn of(admin: &CurrentUser, ip: Option<String>) -> Scope {
+        Scope {
+            admin_id: admin.viewer.id,
+            admin_username: admin.viewer.username.clone(),
+            unit_path: admin.unit_path.clone(),
+            clearance: admin.viewer.clearance,
+            ip,
+        }
+    }
+
+    fn event(&self, action: Action, user_id: i32) -> Event<'_> {
+        Event::new(action)
+            .actor(Some(self.admin_id), &self.admin_username)
+            .on_user(user_id)
+            .from_ip(self.ip.as_deref())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("no such account in reach")]
+    NotFound,
+    #[error("invalid {field}")]
+    Invalid {
+        field: &'static str,
+        problem: Problem,
+    },
+    #[error("the account changed since it was read")]
+    Conflict,
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+fn invalid(field: &'static str, problem: Problem) -> AdminError {
+    AdminError::Invalid { field, problem }
+}
+
+fn row_of(account: &user::Model, unit: &unit::Model) -> UserRow {
+    let viewer = super::auth::viewer_of(account, unit);
+    UserRow {
+        id: account.id,
+        username: viewer.username,
+        full_name: viewer.full_name,
+        unit: viewer.unit,
+        role: viewer.role,
+        clearance: viewer.clearance,
+        active: account.active,
+        locked: account.locked_until.is_some_and(|until| until > Utc::now()),
+        last_login_at: account.last_login_at.map(|t| t.timestamp()),
+    }
+}
+
+/// A page of the accounts in reach that match the filter, by username.
+pub async fn list(db: &Db, scope: &Scope, filter: &UserFilter) -> Result<UserPage, AdminError> {
+    let mut condition = Condition::all().add(in_subtree(&scope.unit_path));
+    if !filter.unit.trim().is_empty() {
+        let Some(root) = unit::Entity::find()
+            .filter(unit::Column::Code.eq(filter.unit.trim()))
+            .one(&db.read)
+            .await?
+        else {
+            return Err(invalid("unit", Problem::Unknown));
+        };
+        condition = condition.add(in_subtree(&root.path));
+    }
+    if let Some(role) = filter.role {
+        condition = condition.add(user::Column::Role.eq(role.as_str()));
+    }
+    if let Some(active) = filter.active {
+        condition = condition.add(user::Column::Active.eq(active));
+    }
+    for term in search_terms(&filter.q) {
+        condition = condition
+            .add(Expr::col((user::Entity, user::Column::SearchKey)).like(contains_pattern(&term)));
+    }
+    let query = user::Entity::find()
+        .find_also_related(unit::Entity)
+        .filter(condition);
+    let total = u32::try_from(query.clone().count(&db.read).await?).unwrap_or(u32::MAX);
+    let pages = page_count(total, USERS_PER_PAGE);
+    let page = filter.page.clamp(1, pages);
+    let rows = query
+        .order_by_asc(user::Column::Username)
+        .offset(u64::from((page - 1) * USERS_PER_PAGE))
+        .limit(u64::from(USERS_PER_PAGE))
+        .all(&db.read)
+        .await?
+        .into_iter()
+        .filter_map(|(account, unit)| unit.map(|unit| row_of(&account, &unit)))
+        .collect();
+    Ok(UserPage {
+        rows,
+        total,
+        page,
+        pages,
+    })
+}
+
+/// An account in reach, with its unit.
+async fn in_reach(
+    db: &Db,
+    scope: &Scope,
+    id: i32,
+) -> Result<(user::Model, unit::Model), AdminError> {
+    match user::Entity::find_by_id(id)
+        .find_also_related(unit::Entity)
+        .one(&db.read)
+        .await?
+    {
+        Some((account, Some(unit))) if path_in_subtree(&unit.path, &scope.unit_path) => {
+            Ok((account, unit))
+        }
+        _ => Err(AdminError::NotFound),
+    }
+}
+
+pub async fn detail(db: &Db, scope: &Scope, id: i32) -> Result<UserDetail, AdminError> {
+    let (account, unit) = in_reach(db, scope, id).await?;
+    Ok(UserDetail {
+        row: row_of(&account, &unit),
+        email: account.email.clone(),
+        must_change_password: account.must_change_password,
+        created_at: account.created_at.timestamp(),
+        password_changed_at: account.password_changed_at.timestamp(),
+        version: account.version,
+        is_self: account.id == scope.admin_id,
+        new_password: None,
+    })
+}
+
+/// A unit in reach, by code.
+async fn unit_in_reach(db: &Db, scope: &Scope, code: &str) -> Result<unit::Model, AdminError> {
+    let code = code.trim();
+    if code.is_empty() {
+        return Err(invalid("unit", Problem::Required));
+    }
+    let found = unit::Entity::find()
+        .filter(unit::Column::Code.eq(code))
+        .one(&db.read)
+        .await?
+        .ok_or_else(|| invalid("unit", Problem::Unknown))?;
+    if !path_in_subtree(&found.path, &scope.unit_path) {
+        return Err(invalid("unit", Problem::OutOfReach));
+    }
+    Ok(found)
+}
+
+fn check_clearance(scope: &Scope, clearance: Classification) -> Result<(), AdminError> {
+    if clearance > scope.clearance {
+        return Err(invalid("clearance", Problem::OutOfReach));
+    }
+    Ok(())
+}
+
+/// The fields of an account that an administrator sets.
+#[derive(Clone, Debug)]
+pub struct AccountFields {
+    pub full_name: String,
+    pub email: Option<String>,
+    pub unit_code: String,
+    pub role: Role,
+    pub clearance: Classification,
+}
+
+/// Creates an account with a generated password, to be changed at first sign-in.
+/// Returns the new account's id and the password, to show once.
+pub async fn create(
+    db: &Db,
+    scope: &Scope,
+    username: &str,
+    fields: AccountFields,
+) -> Result<(i32, String), AdminError> {
+    unit_in_reach(db, scope, &fields.unit_code).await?;
+    check_clearance(scope, fields.clearance)?;
+    let temporary = password::generate();
+    let created = users::create(
+        db,
+        NewUser {
+            username: username.to_owned(),
+            full_name: fields.full_name,
+            email: fields.email,
+            unit_code: fields.unit_code,
+            role: fields.role,
+            clearance: fields.clearance,
+            password: temporary.clone(),
+            must_change_password: true,
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        UserError::InvalidUsername => invalid("username", Problem::Malformed),
+        UserError::UsernameTaken(_) => invalid("username", Problem::Taken),
+        UserError::InvalidFullName => invalid("full_name", Problem::Required),
+        UserError::InvalidEmail => invalid("email", Problem::Malformed),
+        UserError::UnknownUnit(_) => invalid("unit", Problem::Unknown),
+        UserError::WeakPassword(_) => {
+            AdminError::Other(anyhow::anyhow!("generated password refused"))
+        }
+        UserError::Database(e) => AdminError::Database(e),
+        UserError::Other(e) => AdminError::Other(e),
+    })?;
+    audit::record(
+        &db.write,
+        scope.event(Action::UserCreated, created.id).detail(format!(
+            "role {}, clearance {}",
+            created.role, created.clearance
+        )),
+    )
+    .await?;
+    Ok((created.id, temporary))
+}
+
+/// Changes an account's name, email, unit, role and clearance, if nobody changed it since
+/// `version` was read. Administrators cannot change their own role, unit or clearance.
+pub async fn update(
+    db: &Db,
+    scope: &Scope,
+    id: i32,
+    version: i32,
+    fields: AccountFields,
+) -> Result<(), AdminError> {
+    let (account, current_unit) = in_reach(db, scope, id).await?;
+    let full_name = fields.full_name.trim().to_owned();
+    if full_name.is_empty() {
+        return Err(invalid("full_name", Problem::Required));
+    }
+    if full_name.chars().count() > 200 || full_name.chars().any(char::is_control) {
+        return Err(invalid("full_name", Problem::TooLong { max: 200 }));
+    }
+    let email = fields
+        .email
+        .map(|e| e.trim().to_owned())
+        .filter(|e| !e.is_empty());
+    if email.as_deref().is_some_and(|e| !users::plausible_email(e)) {
+        return Err(invalid("email", Problem::Malformed));
+    }
+    let new_unit = unit_in_reach(db, scope, &fields.unit_code).await?;
+    check_clearance(scope, fields.clearance)?;
+    let is_self = account.id == scope.admin_id;
+    let role_changed = account.role != fields.role.as_str();
+    let clearance_changed = account.clearance != fields.clearance.rank();
+    let unit_changed = new_unit.id != account.unit_id;
+    if is_self && role_changed {
+        return Err(invalid("role", Problem::OutOfReach));
+    }
+    if is_self && (unit_changed || clearance_changed) {
+        return Err(invalid(
+            if unit_changed { "unit" } else { "clearance" },
+            Problem::OutOfReach,
+        ));
+    }
+
+    let txn = db.begin_write().await?;
+    let updated = user::Entity::update_many()
+        .col_expr(user::Column::FullName, Expr::value(full_name.clone()))
+        .col_expr(user::Column::Email, Expr::value(email))
+        .col_expr(user::Column::UnitId, Expr::value(new_unit.id))
+        .col_expr(user::Column::Role, Expr::value(fields.role.as_str()))
+        .col_expr(
+            user::Column::Clearance,
+            Expr::value(fields.clearance.rank()),
+        )
+        .col_expr(
+            user::Column::SearchKey,
+            Expr::value(users::search_key(&account.username, &full_name)),
+        )
+        .col_expr(
+            user::Column::Version,
+            Expr::col(user::Column::Version).add(1),
+        )
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(AdminError::Conflict);
+    }
+    if role_changed {
+        audit::record(
+            &txn,
+            scope
+                .event(Action::RoleChanged, id)
+                .detail(format!("{} -> {}", account.role, fields.role)),
+        )
+        .await?;
+    }
+    if clearance_changed {
+        audit::record(
+            &txn,
+            scope.event(Action::ClearanceChanged, id).detail(format!(
+                "{} -> {}",
+                account.clearance,
+                fields.clearance.rank()
+            )),
+        )
+        .await?;
+    }
+    if unit_changed {
+        audit::record(
+            &txn,
+            scope
+                .event(Action::UnitChanged, id)
+                .detail(format!("{} -> {}", current_unit.code, new_unit.code)),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Disables or enables an account. Disabling ends all its sessions at once.
+pub async fn set_active(db: &Db, scope: &Scope, id: i32, active: bool) -> Result<(), AdminError> {
+    let (account, _) = in_reach(db, scope, id).await?;
+    if account.id == scope.admin_id {
+        return Err(invalid("active", Problem::OutOfReach));
+    }
+    let txn = db.begin_write().await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::Active, Expr::value(active))
+        .col_expr(
+            user::Column::Version,
+            Expr::col(user::Column::Version).add(1),
+        )
+        .filter(user::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    if !active {
+        sessions::end_all_of_user(&txn, id, None).await?;
+    }
+    let action = if active {
+        Action::UserEnabled
+    } else {
+        Action::UserDisabled
+    };
+    audit::record(&txn, scope.event(action, id)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Sets a new generated password, to be changed at the next sign-in, lifts a lock and
+/// ends the account's sessions. Returns the password, to show once.
+pub async fn reset_password(db: &Db, scope: &Scope, id: i32) -> Result<String, AdminError> {
+    in_reach(db, scope, id).await?;
+    let temporary = password::generate();
+    let hash = password::hash_blocking(temporary.clone()).await?;
+    let txn = db.begin_write().await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(hash))
+        .col_expr(user::Column::MustChangePassword, Expr::value(true))
+        .col_expr(user::Column::PasswordChangedAt, Expr::value(Utc::now()))
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(
+            user::Column::LockedUntil,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .col_expr(
+            user::Column::Version,
+            Expr::col(user::Column::Version).add(1),
+        )
+        .filter(user::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    sessions::end_all_of_user(&txn, id, None).await?;
+    audit::record(&txn, scope.event(Action::PasswordReset, id)).await?;
+    txn.commit().await?;
+    Ok(temporary)
+}
+
+/// The units an administrator manages, as the root of their reach.
+pub async fn reach_root(db: &Db, scope: &Scope) -> Result<UnitRef, AdminError> {
+    let root = unit::Entity::find()
+        .filter(unit::Column::Path.eq(scope.unit_path.clone()))
+        .one(&db.read)
+        .await?
+        .ok_or(AdminError::NotFound)?;
+    Ok(UnitRef {
+        code: root.code,
+        name: root.name,
+        level: root
+            .level
+            .parse()
+            .unwrap_or(crate::model::UnitLevel::Commune),
+    })
+}
