@@ -37,8 +37,11 @@ build: tools
 build-release: tools
 	cargo leptos build --release
 
+# One integration test at a time: each starts a whole server in the test process, and
+# Leptos keeps process-wide state; two servers rendering at once in one process can lose
+# a wake-up and stall a page (never seen with one server per process, as in production).
 test-rust:
-	$(TEST_ENV) $(CARGO_TEST) --lib --test integration
+	$(TEST_ENV) $(CARGO_TEST) --lib --test integration -- --test-threads=1
 
 test-e2e:
 	cd end2end && CI=$${CI:-} npx playwright test

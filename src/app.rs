@@ -29,8 +29,6 @@ pub const LOCALE_COOKIE_MAX_AGE_SECS: i64 = 365 * 24 * 3600;
 
 /// The document around every page. `<html>` is bare: the i18n provider adds `lang`.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::server::security::set_page_headers();
     view! {
         <!DOCTYPE html>
         <html>

@@ -38,6 +38,23 @@ mod ssr {
             .map_err(|_| super::super::fail(AppError::invalid("clearance", Problem::Unknown)))
     }
 
+    /// The fields of the account form, checked.
+    pub fn fields(
+        full_name: String,
+        email: String,
+        unit: String,
+        role: &str,
+        clearance: &str,
+    ) -> Result<crate::server::admin::AccountFields, AppError> {
+        Ok(crate::server::admin::AccountFields {
+            full_name,
+            email: Some(email),
+            unit_code: unit,
+            role: parse_role(role)?,
+            clearance: parse_clearance(clearance)?,
+        })
+    }
+
     /// The one-time password kept in the administrator's session for one account.
     pub const FLASH_PASSWORD: &str = "flash_password";
 }
@@ -104,17 +121,10 @@ pub async fn create_user(
     role: String,
     clearance: String,
 ) -> Result<(), AppError> {
-    use crate::server::admin::{AccountFields, create};
     let scope = ssr::scope()?;
-    let fields = AccountFields {
-        full_name,
-        email: Some(email),
-        unit_code: unit,
-        role: ssr::parse_role(&role)?,
-        clearance: ssr::parse_clearance(&clearance)?,
-    };
+    let fields = ssr::fields(full_name, email, unit, &role, &clearance)?;
     let state = super::state()?;
-    let (id, password) = create(&state.db, &scope, &username, fields)
+    let (id, password) = crate::server::admin::create(&state.db, &scope, &username, fields)
         .await
         .map_err(ssr::map)?;
     super::session()
@@ -138,17 +148,10 @@ pub async fn update_user(
     role: String,
     clearance: String,
 ) -> Result<(), AppError> {
-    use crate::server::admin::{AccountFields, update};
     let scope = ssr::scope()?;
-    let fields = AccountFields {
-        full_name,
-        email: Some(email),
-        unit_code: unit,
-        role: ssr::parse_role(&role)?,
-        clearance: ssr::parse_clearance(&clearance)?,
-    };
+    let fields = ssr::fields(full_name, email, unit, &role, &clearance)?;
     let state = super::state()?;
-    update(&state.db, &scope, id, version, fields)
+    crate::server::admin::update(&state.db, &scope, id, version, fields)
         .await
         .map_err(ssr::map)?;
     leptos_axum::redirect(&format!("/admin/users/{id}?done=saved"));

@@ -4,6 +4,7 @@ use crate::api::auth::Logout;
 use crate::api::locale::SetLocale;
 use crate::components::viewer::use_viewer;
 use crate::i18n::*;
+use crate::model::Viewer;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
@@ -12,28 +13,11 @@ use leptos_router::hooks::use_location;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    let viewer = use_viewer();
     view! {
         // `rel="external"` keeps the router out: the browser moves focus to the target itself.
         <a class="skip-link" href="#main" rel="external">{t!(i18n, app.skip_to_content)}</a>
-        <header class="site-header">
-            <div class="site-header-inner">
-                <A href="/" attr:class="brand">
-                    <span class="brand-mark" aria-hidden="true">"TĐ"</span>
-                    <span class="brand-name">{t!(i18n, app.name)}</span>
-                </A>
-                <nav class="main-nav" aria-label=move || t_string!(i18n, app.main_nav)>
-                    <ul>
-                        <li><A href="/" exact=true>{t!(i18n, nav.home)}</A></li>
-                        <li><A href="/units">{t!(i18n, nav.units)}</A></li>
-                        <AdminLink />
-                    </ul>
-                </nav>
-                <div class="header-tools">
-                    <UserMenu />
-                    <LanguageSwitcher />
-                </div>
-            </div>
-        </header>
+        <header class="site-header">{move || view! { <HeaderBody me=viewer.get() /> }}</header>
         <main id="main" tabindex="-1">{children()}</main>
         <footer class="site-footer">
             <p>{t!(i18n, app.footer)}</p>
@@ -42,28 +26,37 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// The administration link, for administrators.
 #[component]
-fn AdminLink() -> impl IntoView {
+fn HeaderBody(me: Option<Viewer>) -> impl IntoView {
     let i18n = use_i18n();
-    let viewer = use_viewer();
+    let is_admin = me.as_ref().is_some_and(Viewer::is_admin);
     view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                viewer
-                    .viewer
-                    .get()
-                    .and_then(|found| found.ok().flatten())
-                    .filter(|me| me.is_admin())
-                    .map(|_| view! { <li><A href="/admin/users">{t!(i18n, nav.admin)}</A></li> })
-            }}
-        </Suspense>
+        <div class="site-header-inner">
+            <A href="/" attr:class="brand">
+                <span class="brand-mark" aria-hidden="true">"TĐ"</span>
+                <span class="brand-name">{t!(i18n, app.name)}</span>
+            </A>
+            <nav class="main-nav" aria-label=move || t_string!(i18n, app.main_nav)>
+                <ul>
+                    <li><A href="/" exact=true>{t!(i18n, nav.home)}</A></li>
+                    <li><A href="/units">{t!(i18n, nav.units)}</A></li>
+                    {is_admin
+                        .then(|| {
+                            view! { <li><A href="/admin/users">{t!(i18n, nav.admin)}</A></li> }
+                        })}
+                </ul>
+            </nav>
+            <div class="header-tools">
+                <UserMenu me />
+                <LanguageSwitcher />
+            </div>
+        </div>
     }
 }
 
 /// Sign in, or the signed-in official with their account and sign-out.
 #[component]
-fn UserMenu() -> impl IntoView {
+fn UserMenu(me: Option<Viewer>) -> impl IntoView {
     let i18n = use_i18n();
     let viewer = use_viewer();
     let location = use_location();
@@ -81,43 +74,23 @@ fn UserMenu() -> impl IntoView {
             format!("/login?next={}", path)
         }
     };
-    view! {
-        <div class="user-menu">
-            <Suspense fallback=|| ()>
-                {move || {
-                    viewer
-                        .viewer
-                        .get()
-                        .map(|found| match found.ok().flatten() {
-                            Some(me) => {
-                                view! {
-                                    <A href="/account" attr:class="user-name">
-                                        <span class="visually-hidden">
-                                            {t!(i18n, nav.account)} ": "
-                                        </span>
-                                        {me.full_name}
-                                    </A>
-                                    <ActionForm action=logout attr:class="inline-form">
-                                        <button type="submit" class="link-button">
-                                            {t!(i18n, nav.logout)}
-                                        </button>
-                                    </ActionForm>
-                                }
-                                    .into_any()
-                            }
-                            None => {
-                                view! {
-                                    <A href=sign_in_href attr:class="sign-in">
-                                        {t!(i18n, nav.login)}
-                                    </A>
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
-        </div>
-    }
+    let menu = match me {
+        Some(me) => view! {
+            <A href="/account" attr:class="user-name">
+                <span class="visually-hidden">{t!(i18n, nav.account)} ": "</span>
+                {me.full_name}
+            </A>
+            <ActionForm action=logout attr:class="inline-form">
+                <button type="submit" class="link-button">{t!(i18n, nav.logout)}</button>
+            </ActionForm>
+        }
+        .into_any(),
+        None => view! {
+            <A href=sign_in_href attr:class="sign-in">{t!(i18n, nav.login)}</A>
+        }
+        .into_any(),
+    };
+    view! { <div class="user-menu">{menu}</div> }
 }
 
 /// One small form per language. Without JavaScript the form posts to the server, which

@@ -5,4 +5,5 @@ pub mod format;
 pub mod labels;
 pub mod layout;
 pub mod status;
+pub mod title;
 pub mod viewer;

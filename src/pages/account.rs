@@ -3,11 +3,11 @@
 use crate::api::account::{ChangePassword, RevokeSession, get_account};
 use crate::components::error::{ErrorPage, field_error, form_error};
 use crate::components::labels::{clearance_label, role_label};
+use crate::components::title::page_title;
 use crate::i18n::*;
 use crate::model::time::format_datetime;
 use crate::model::{Account, SessionInfo};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -34,7 +34,7 @@ pub fn AccountPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, account.title) />
+        {page_title(move || t_string!(i18n, account.title).to_owned())}
         <section class="page">
             <h1>{t!(i18n, account.title)}</h1>
             {move || done().map(|text| view! { <p class="notice notice-ok" role="status">{text}</p> })}

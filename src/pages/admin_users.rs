@@ -8,6 +8,7 @@ use crate::api::admin::{
 use crate::components::error::{ErrorPage, field_error, form_error};
 use crate::components::format::count;
 use crate::components::labels::{clearance_label, role_label};
+use crate::components::title::page_title;
 use crate::i18n::*;
 use crate::model::admin::{Grantable, UserDetail, UserFilter, UserPage, UserRow};
 use crate::model::time::format_datetime;
@@ -99,7 +100,7 @@ pub fn AdminUsersPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, admin.users_title) />
+        {page_title(move || t_string!(i18n, admin.users_title).to_owned())}
         <section class="page">
             <h1>{t!(i18n, admin.users_title)}</h1>
             <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>{body}</Suspense>
@@ -403,7 +404,7 @@ pub fn AdminUserNewPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, admin.create_title) />
+        {page_title(move || t_string!(i18n, admin.create_title).to_owned())}
         <section class="page">
             <p><A href="/admin/users">{t!(i18n, admin.back)}</A></p>
             <h1>{t!(i18n, admin.create_title)}</h1>

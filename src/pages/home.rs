@@ -10,9 +10,10 @@ pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let overview = Resource::new(|| (), |_| get_units_overview());
     let hierarchy = move || {
-        overview.get().and_then(Result::ok).map(|o| {
+        Suspend::new(async move {
+            let o = overview.await.ok()?;
             let locale = i18n.get_locale();
-            view! {
+            Some(view! {
                 <p>
                     {t!(
                         i18n,
@@ -22,7 +23,7 @@ pub fn HomePage() -> impl IntoView {
                         communes = count(locale, o.commune_total)
                     )}
                 </p>
-            }
+            })
         })
     };
     view! {

@@ -2,12 +2,12 @@
 
 use crate::api::auth::Login;
 use crate::components::error::{field_error, form_error};
+use crate::components::title::page_title;
 use crate::components::viewer::use_viewer;
 use crate::i18n::*;
 use crate::model::account::{LOCKOUT_MINUTES, LOCKOUT_THRESHOLD};
 use crate::model::nav::local_path_or_home;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -78,16 +78,12 @@ pub fn LoginPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || t_string!(i18n, login.title) />
+        {page_title(move || t_string!(i18n, login.title).to_owned())}
         <section class="page narrow">
             <h1>{t!(i18n, login.title)}</h1>
             <p class="lead">{t!(i18n, login.lead)}</p>
-            <Suspense fallback=|| ()>
-                {move || {
-                    viewer
-                        .viewer
-                        .get()
-                        .map(|found| match found.ok().flatten() {
+            {move || {
+                    match viewer.get() {
                             Some(me) => {
                                 view! {
                                     <p class="notice">
@@ -102,9 +98,8 @@ pub fn LoginPage() -> impl IntoView {
                                     .into_any()
                             }
                             None => form().into_any(),
-                        })
+                        }
                 }}
-            </Suspense>
         </section>
     }
 }

@@ -1,7 +1,7 @@
 use crate::components::status::set_http_status;
+use crate::components::title::page_title;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 /// Any address the application does not know, and any record the user may not see.
@@ -10,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
     set_http_status(404);
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, error.not_found_title) />
+        {page_title(move || t_string!(i18n, error.not_found_title).to_owned())}
         <section class="page">
             <h1>{t!(i18n, error.not_found_title)}</h1>
             <p>{t!(i18n, error.not_found_text)}</p>

@@ -5,12 +5,12 @@ use crate::components::error::{ErrorPage, error_text};
 use crate::components::format::count;
 use crate::components::labels::level_label;
 use crate::components::status::set_http_status;
+use crate::components::title::page_title;
 use crate::i18n::*;
 use crate::model::unit::SEARCH_LIMIT;
 use crate::model::{UnitHit, UnitSearch, UnitSummary, UnitsOverview};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_meta::Title;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
@@ -60,7 +60,7 @@ pub fn UnitsPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || t_string!(i18n, units.title) />
+        {page_title(move || t_string!(i18n, units.title).to_owned())}
         <section class="page">
             <h1>{t!(i18n, units.title)}</h1>
             <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>{body}</Suspense>

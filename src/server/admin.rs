@@ -308,34 +308,36 @@ pub async fn update(
     if updated.rows_affected == 0 {
         return Err(AdminError::Conflict);
     }
-    if role_changed {
-        audit::record(
-            &txn,
-            scope
-                .event(Action::RoleChanged, id)
-                .detail(format!("{} -> {}", account.role, fields.role)),
-        )
-        .await?;
-    }
-    if clearance_changed {
-        audit::record(
-            &txn,
-            scope.event(Action::ClearanceChanged, id).detail(format!(
-                "{} -> {}",
-                account.clearance,
-                fields.clearance.rank()
-            )),
-        )
-        .await?;
-    }
-    if unit_changed {
-        audit::record(
-            &txn,
-            scope
-                .event(Action::UnitChanged, id)
-                .detail(format!("{} -> {}", current_unit.code, new_unit.code)),
-        )
-        .await?;
+    let changes = [
+        (
+            role_changed,
+            Action::RoleChanged,
+            account.role.clone(),
+            fields.role.to_string(),
+        ),
+        (
+            clearance_changed,
+            Action::ClearanceChanged,
+            account.clearance.to_string(),
+            fields.clearance.rank().to_string(),
+        ),
+        (
+            unit_changed,
+            Action::UnitChanged,
+            current_unit.code.clone(),
+            new_unit.code.clone(),
+        ),
+    ];
+    for (changed, action, before, after) in changes {
+        if changed {
+            audit::record(
+                &txn,
+                scope
+                    .event(action, id)
+                    .detail(format!("{before} -> {after}")),
+            )
+            .await?;
+        }
     }
     txn.commit().await?;
     Ok(())

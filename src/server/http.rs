@@ -61,11 +61,14 @@ pub fn router(state: AppState) -> Router {
     // Layers run outside in: origin check, session, sign-in limit, authentication.
     let app = Router::new()
         .route("/healthz", get(healthz))
-        .leptos_routes_with_context(&state, routes, || (), {
+        .leptos_routes_with_context(&state, routes, security::provide_csp_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(security::provide_csp_nonce, shell))
         .layer(from_fn_with_state(state.clone(), security::authenticate))
         .layer(from_fn_with_state(
             state.clone(),
@@ -73,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(sessions)
         .layer(from_fn(security::require_same_origin))
+        .layer(from_fn(security::content_security_policy))
         .with_state(state);
     // Outermost first: every response, errors and static files included, gets the headers.
     app.layer(

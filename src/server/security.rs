@@ -16,9 +16,14 @@ use tower_sessions::Session;
 /// Where the server functions live.
 pub const SERVER_FN_PREFIX: &str = "/api/";
 
+/// The script nonce of one request, made by [`content_security_policy`] and used by the
+/// page that answers it.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
+
 /// Content-Security-Policy for one page, allowing only the scripts that carry its nonce.
 /// `wasm-unsafe-eval` lets the browser compile the app's WebAssembly; nothing else is eval'd.
-pub fn content_security_policy(nonce: &str) -> String {
+pub fn policy(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
@@ -26,15 +31,35 @@ pub fn content_security_policy(nonce: &str) -> String {
     )
 }
 
-/// Called while the shell renders, so the nonce in the header is the one in the page.
-pub fn set_page_headers() {
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    if let Some(nonce) = use_nonce()
-        && let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce.to_string()))
+/// Mints a nonce for the request and puts the policy on every HTML answer. The page gets
+/// the same nonce through [`provide_csp_nonce`]. Done here rather than while the page
+/// renders, so that every HTML response carries the header, error pages included.
+pub async fn content_security_policy(mut request: Request, next: Next) -> Response {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    let nonce: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    request.extensions_mut().insert(CspNonce(nonce.clone()));
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html && let Ok(value) = HeaderValue::from_str(&policy(&nonce)) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
+}
+
+/// Gives the page being rendered the request's nonce (instead of one Leptos would make).
+pub fn provide_csp_nonce() {
+    if let Some(nonce) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned())
     {
-        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
 }
 

@@ -142,9 +142,16 @@ impl TestApp {
     }
 
     pub fn spawn_with(backend: Backend, secure_cookies: bool) -> Option<TestApp> {
+        if let Ok(filter) = std::env::var("TIENDO_TEST_LOG") {
+            // Server logs while debugging a test; only the first test's call takes effect.
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
         let database = TestDatabase::create(backend)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+            .worker_threads(1)
             .enable_all()
             .build()
             .expect("a runtime");

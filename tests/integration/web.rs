@@ -154,3 +154,44 @@ fn vietnamese_is_the_default_language() {
     assert!(page.body.contains("<html lang=\"vi\""));
     assert!(page.body.contains("Tỉnh, thành phố"));
 }
+
+/// Pages rendered in parallel on the multi-threaded runtime all complete: a title that read
+/// the locale signal while the head was written once made some of them panic or stall.
+#[test]
+fn pages_render_completely_under_parallel_load() {
+    let app = crate::common::TestApp::spawn(crate::common::Backend::Sqlite).unwrap();
+    let base = app.url("");
+    let statuses: Vec<(u16, bool)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..8)
+            .map(|_| {
+                let browser = crate::common::Browser::new(base.clone());
+                scope.spawn(move || {
+                    let mut seen = Vec::new();
+                    for path in [
+                        "/",
+                        "/units",
+                        "/units/01",
+                        "/units?q=ha+noi",
+                        "/login",
+                        "/nothing",
+                    ] {
+                        for _ in 0..4 {
+                            let page = browser.get(path);
+                            seen.push((page.status, page.body.contains("</footer>")));
+                        }
+                    }
+                    seen
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("the worker finishes"))
+            .collect()
+    });
+    assert_eq!(statuses.len(), 8 * 6 * 4);
+    for (status, complete) in statuses {
+        assert!(matches!(status, 200 | 404), "{status}");
+        assert!(complete, "a whole page");
+    }
+}
