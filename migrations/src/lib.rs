@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_units_and_users;
 mod m20261125_000002_sessions_and_audit;
 mod m20261125_000003_user_admin;
+mod m20261125_000004_documents_and_tasks;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_units_and_users::Migration),
             Box::new(m20261125_000002_sessions_and_audit::Migration),
             Box::new(m20261125_000003_user_admin::Migration),
+            Box::new(m20261125_000004_documents_and_tasks::Migration),
         ]
     }
 }

@@ -112,7 +112,6 @@ pub async fn get_user(id: i32) -> Result<UserDetail, AppError> {
 
 /// Creates an account with a generated password, shown once on the account's page.
 #[server(endpoint = "admin/users/create")]
-#[allow(clippy::too_many_arguments)]
 pub async fn create_user(
     username: String,
     full_name: String,
@@ -138,7 +137,6 @@ pub async fn create_user(
 
 /// Saves an account's details, if nobody changed them since `version` was read.
 #[server(endpoint = "admin/users/update")]
-#[allow(clippy::too_many_arguments)]
 pub async fn update_user(
     id: i32,
     version: i32,

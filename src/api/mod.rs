@@ -4,7 +4,9 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod documents;
 pub mod locale;
+pub mod tasks;
 pub mod units;
 
 use leptos::server_fn::ServerFn;
@@ -90,6 +92,22 @@ mod guard {
             response.set_status(status);
         }
         error
+    }
+
+    /// The caller as a reader of documents and tasks: signed in, any role.
+    pub(crate) fn reader() -> Result<crate::server::access::Reader, AppError> {
+        Ok(crate::server::access::Reader::of(&require_user()?))
+    }
+
+    /// A service's outcome as a server function's answer: the user's errors with their
+    /// status, internal ones as a reference.
+    pub(crate) fn outcome<T>(result: crate::server::work::Outcome<T>) -> Result<T, AppError> {
+        use crate::server::work::Failure;
+        result.map_err(|failure| match failure {
+            Failure::App(error) => fail(error),
+            Failure::Database(error) => internal(error),
+            Failure::Other(error) => internal(error),
+        })
     }
 
     /// Logs an internal failure under a reference and answers with the reference only.

@@ -45,5 +45,17 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::Incorrect => t_string!(i18n, problem.incorrect).to_owned(),
         Problem::Taken => t_string!(i18n, problem.taken).to_owned(),
         Problem::OutOfReach => t_string!(i18n, problem.out_of_reach).to_owned(),
+        Problem::BeforeStart => t_string!(i18n, problem.before_start).to_owned(),
+        Problem::OutOfRange { min, max } => {
+            t_string!(i18n, problem.out_of_range, min = *min, max = *max)
+        }
+        Problem::BelowDocument => t_string!(i18n, problem.below_document).to_owned(),
+        Problem::HasSubtasks => t_string!(i18n, problem.has_subtasks).to_owned(),
+        Problem::AwaitingEvaluation => t_string!(i18n, problem.awaiting_evaluation).to_owned(),
+        Problem::Closed => t_string!(i18n, problem.closed).to_owned(),
+        Problem::TooLarge { max_mb } => t_string!(i18n, problem.too_large, max_mb = *max_mb),
+        Problem::ForbiddenType => t_string!(i18n, problem.forbidden_type).to_owned(),
+        Problem::TooMany { max } => t_string!(i18n, problem.too_many, max = *max),
+        Problem::CompletionBelow100 => t_string!(i18n, problem.completion_below_100).to_owned(),
     }
 }

@@ -28,6 +28,33 @@ pub enum Problem {
     /// A value beyond what the caller may grant: a unit outside their subtree, a
     /// clearance above their own.
     OutOfReach,
+    /// A due date before the start date.
+    BeforeStart,
+    /// A number outside its range.
+    OutOfRange {
+        min: i32,
+        max: i32,
+    },
+    /// A classification below the document's: a task is never less secret than its document.
+    BelowDocument,
+    /// Progress of a task with subtasks comes from its subtasks, not from reports.
+    HasSubtasks,
+    /// A report already awaits evaluation.
+    AwaitingEvaluation,
+    /// A finished task takes no more reports, subtasks or cascades.
+    Closed,
+    /// A file larger than allowed, in megabytes.
+    TooLarge {
+        max_mb: u32,
+    },
+    /// A file of a type that is not accepted as evidence.
+    ForbiddenType,
+    /// More files than allowed.
+    TooMany {
+        max: u32,
+    },
+    /// Completion claimed below 100 %.
+    CompletionBelow100,
 }
 
 /// Every failure a user can meet. Internal details never travel in it: an internal

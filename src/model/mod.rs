@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod error;
 pub mod nav;
+pub mod task;
 pub mod text;
 pub mod time;
 pub mod unit;

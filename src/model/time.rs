@@ -17,6 +17,97 @@ pub fn format_datetime(unix_secs: i64) -> String {
     )
 }
 
+/// A calendar day, as days since 1970-01-01. Travels as `YYYY-MM-DD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Day(pub i32);
+
+impl Day {
+    /// Parses `YYYY-MM-DD`; `None` for anything else, impossible dates included.
+    pub fn parse(text: &str) -> Option<Day> {
+        let text = text.trim();
+        let mut parts = text.splitn(3, '-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        let year: i64 = y.parse().ok()?;
+        let month: u32 = m.parse().ok()?;
+        let day: u32 = d.parse().ok()?;
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        i32::try_from(days_from_civil(year, month, day))
+            .ok()
+            .map(Day)
+    }
+
+    pub fn from_ymd(year: i64, month: u32, day: u32) -> Day {
+        Day(i32::try_from(days_from_civil(year, month, day)).unwrap_or_default())
+    }
+
+    pub fn ymd(self) -> (i64, u32, u32) {
+        civil_from_days(i64::from(self.0))
+    }
+
+    /// `2026-11-25`
+    pub fn iso(self) -> String {
+        let (y, m, d) = self.ymd();
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+
+    /// `25/11/2026`, as Vietnamese officials write dates.
+    pub fn display(self) -> String {
+        let (y, m, d) = self.ymd();
+        format!("{d:02}/{m:02}/{y}")
+    }
+
+    pub fn plus_days(self, days: i32) -> Day {
+        Day(self.0 + days)
+    }
+
+    /// The day it is in Vietnam at a moment given in unix seconds.
+    pub fn in_vietnam(unix_secs: i64) -> Day {
+        Day(i32::try_from((unix_secs + VIETNAM_OFFSET_SECS).div_euclid(86_400)).unwrap_or_default())
+    }
+}
+
+impl serde::Serialize for Day {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.iso())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Day {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Day::parse(&text).ok_or_else(|| serde::de::Error::custom("expected a date YYYY-MM-DD"))
+    }
+}
+
+fn is_leap(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Year, month, day of a count of days since 1970-01-01 (Howard Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -34,6 +125,25 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_parse_and_print() {
+        let day = Day::parse("2026-11-25").expect("a date");
+        assert_eq!(day.iso(), "2026-11-25");
+        assert_eq!(day.display(), "25/11/2026");
+        assert_eq!(Day::parse("1970-01-01"), Some(Day(0)));
+        assert_eq!(
+            Day::parse("2024-02-29").map(Day::iso).as_deref(),
+            Some("2024-02-29")
+        );
+        assert_eq!(Day::parse("2026-02-29"), None);
+        assert_eq!(Day::parse("2026-13-01"), None);
+        assert_eq!(Day::parse("26-11-25"), None);
+        assert_eq!(Day::parse("2026-11-25T00:00"), None);
+        assert_eq!(day.plus_days(7).iso(), "2026-12-02");
+        // 23:30 UTC on 24 November is already 25 November in Hà Nội.
+        assert_eq!(Day::in_vietnam(1_795_563_000).iso(), "2026-11-25");
+    }
 
     #[test]
     fn formats_in_vietnam_time() {

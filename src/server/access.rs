@@ -1,23 +1,144 @@
 //! The access rule, in the one place that turns an official into query filters.
 //!
+//! A user sees a record only if (a) it belongs to their unit's subtree, or is assigned to a
+//! unit in it, or (for central leaders) everything; and (b) its classification is at or
+//! below the user's clearance.
+//!
 //! A unit's subtree is a range of materialised paths: every path under `/1/15/` starts
 //! with it and continues with digits and slashes only, all of which sort below `:`.
 //! So "this unit and everything under it" is `path >= '/1/15/' AND path < '/1/15/:'`,
-//! one range on the path index, on SQLite and PostgreSQL alike.
+//! one range on an index, on SQLite and PostgreSQL alike.
 
-use super::entity::unit;
-use sea_orm::sea_query::{Condition, Expr, ExprTrait};
+use super::auth::CurrentUser;
+use super::entity::{document, task, task_coordinator, unit};
+use crate::model::{Role, UnitLevel};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, IntoColumnRef, Query};
+
+/// Paths in the subtree rooted at `root_path`, the root included, for any path column.
+pub fn path_in_range(column: impl IntoColumnRef + Clone, root_path: &str) -> Condition {
+    Condition::all()
+        .add(Expr::col(column.clone()).gte(root_path))
+        .add(Expr::col(column).lt(format!("{root_path}:")))
+}
 
 /// Units in the subtree rooted at the unit whose path is `root_path`, the root included.
 pub fn in_subtree(root_path: &str) -> Condition {
-    Condition::all()
-        .add(Expr::col((unit::Entity, unit::Column::Path)).gte(root_path))
-        .add(Expr::col((unit::Entity, unit::Column::Path)).lt(format!("{root_path}:")))
+    path_in_range((unit::Entity, unit::Column::Path), root_path)
 }
 
 /// Whether `path` lies in the subtree rooted at `root_path`.
 pub fn path_in_subtree(path: &str, root_path: &str) -> bool {
     path.starts_with(root_path)
+}
+
+/// What one official may see, and as whom they act.
+#[derive(Clone, Debug)]
+pub struct Reader {
+    pub user_id: i32,
+    pub username: String,
+    pub unit_id: i32,
+    pub unit_path: String,
+    pub role: Role,
+    /// Classification rank: records at or below it are visible.
+    pub clearance: i16,
+    /// Central leaders see every unit's records (still within their clearance).
+    pub sees_all: bool,
+}
+
+impl Reader {
+    pub fn of(user: &CurrentUser) -> Reader {
+        let central = matches!(
+            user.viewer.unit.level,
+            UnitLevel::Central | UnitLevel::Agency
+        );
+        Reader {
+            user_id: user.viewer.id,
+            username: user.viewer.username.clone(),
+            unit_id: user.unit_id,
+            unit_path: user.unit_path.clone(),
+            role: user.viewer.role,
+            clearance: user.viewer.clearance.rank(),
+            sees_all: central && matches!(user.viewer.role, Role::Leader | Role::Admin)
+                || user.viewer.unit.level == UnitLevel::Central,
+        }
+    }
+
+    /// Whether a unit (by path) is this official's own unit or below it.
+    pub fn reaches(&self, path: &str) -> bool {
+        path_in_subtree(path, &self.unit_path)
+    }
+
+    /// Acts for the unit with this id: its officers and leaders report, break down and
+    /// cascade its tasks.
+    pub fn works_for(&self, unit_id: i32) -> bool {
+        self.unit_id == unit_id && matches!(self.role, Role::Officer | Role::Leader)
+    }
+
+    /// Leads the unit with this id: evaluates what it assigned, edits its assignments.
+    pub fn leads(&self, unit_id: i32) -> bool {
+        self.unit_id == unit_id && self.role == Role::Leader
+    }
+}
+
+/// Tasks the reader may see: within clearance, and led by, assigned by or coordinated by
+/// a unit of their subtree (or any, for central leaders).
+pub fn visible_tasks(reader: &Reader) -> Condition {
+    let mut condition = Condition::all()
+        .add(Expr::col((task::Entity, task::Column::Classification)).lte(reader.clearance));
+    if !reader.sees_all {
+        let coordinated = Query::select()
+            .expr(Expr::val(1))
+            .from(task_coordinator::Entity)
+            .and_where(
+                Expr::col((task_coordinator::Entity, task_coordinator::Column::TaskId))
+                    .equals((task::Entity, task::Column::Id)),
+            )
+            .cond_where(path_in_range(
+                (task_coordinator::Entity, task_coordinator::Column::UnitPath),
+                &reader.unit_path,
+            ))
+            .to_owned();
+        condition = condition.add(
+            Condition::any()
+                .add(path_in_range(
+                    (task::Entity, task::Column::LeadPath),
+                    &reader.unit_path,
+                ))
+                .add(path_in_range(
+                    (task::Entity, task::Column::AssignerPath),
+                    &reader.unit_path,
+                ))
+                .add(Expr::exists(coordinated)),
+        );
+    }
+    condition
+}
+
+/// Documents the reader may see: within clearance, and owned by a unit of their subtree
+/// or holding a task they may see (or any, for central leaders).
+pub fn visible_documents(reader: &Reader) -> Condition {
+    let mut condition = Condition::all()
+        .add(Expr::col((document::Entity, document::Column::Classification)).lte(reader.clearance));
+    if !reader.sees_all {
+        let with_visible_task = Query::select()
+            .expr(Expr::val(1))
+            .from(task::Entity)
+            .and_where(
+                Expr::col((task::Entity, task::Column::DocumentId))
+                    .equals((document::Entity, document::Column::Id)),
+            )
+            .cond_where(visible_tasks(reader))
+            .to_owned();
+        condition = condition.add(
+            Condition::any()
+                .add(path_in_range(
+                    (document::Entity, document::Column::OwnerPath),
+                    &reader.unit_path,
+                ))
+                .add(Expr::exists(with_visible_task)),
+        );
+    }
+    condition
 }
 
 #[cfg(test)]

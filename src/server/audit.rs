@@ -19,6 +19,10 @@ pub enum Action {
     UserDisabled,
     UserEnabled,
     SessionRevoked,
+    DocumentCreated,
+    DocumentEdited,
+    ClassifiedRead,
+    EvidenceDownloaded,
 }
 
 impl Action {
@@ -37,6 +41,10 @@ impl Action {
             Action::UserDisabled => "user_disabled",
             Action::UserEnabled => "user_enabled",
             Action::SessionRevoked => "session_revoked",
+            Action::DocumentCreated => "document_created",
+            Action::DocumentEdited => "document_edited",
+            Action::ClassifiedRead => "classified_read",
+            Action::EvidenceDownloaded => "evidence_downloaded",
         }
     }
 }

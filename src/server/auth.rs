@@ -19,6 +19,7 @@ use tower_sessions::Session;
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
     pub viewer: Viewer,
+    pub unit_id: i32,
     /// The materialised path of the user's unit: the root of what they may see.
     pub unit_path: String,
     /// The key of the session the request came with.
@@ -257,6 +258,7 @@ pub async fn session_user(db: &Db, session: &Session) -> anyhow::Result<Option<C
         .unwrap_or_default();
     Ok(Some(CurrentUser {
         viewer: viewer_of(&account, &unit),
+        unit_id: unit.id,
         unit_path: unit.path,
         session_key,
     }))

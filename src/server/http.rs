@@ -208,11 +208,12 @@ impl Server {
         let state = AppState {
             leptos_options,
             db: db.clone(),
-            config: Arc::new(self.config),
             login_limiter: Arc::new(RateLimiter::new(
                 LOGIN_ATTEMPTS_PER_IP,
                 Duration::from_secs(LOGIN_WINDOW_MINUTES * 60),
             )),
+            evidence: super::evidence::EvidenceStore::new(self.config.evidence_dir.clone()),
+            config: Arc::new(self.config),
         };
         let cleanup = tokio::spawn(delete_expired_sessions(DbSessionStore::new(db.clone())));
         let served = axum::serve(

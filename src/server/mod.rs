@@ -5,17 +5,22 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod db;
+pub mod documents;
 pub mod entity;
 pub mod error;
+pub mod evidence;
 pub mod hierarchy;
 pub mod http;
 pub mod limits;
 pub mod password;
+pub mod reports;
 pub mod security;
 pub mod seed;
 pub mod sessions;
+pub mod tasks;
 pub mod units;
 pub mod users;
+pub mod work;
 
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -32,6 +37,9 @@ pub struct ServeConfig {
     pub secure_cookies: bool,
     pub request_timeout: Duration,
     pub body_limit_bytes: usize,
+    /// Where report evidence is stored: outside the web root, read only by the handler
+    /// that applies the access rule.
+    pub evidence_dir: std::path::PathBuf,
 }
 
 impl ServeConfig {
@@ -41,6 +49,7 @@ impl ServeConfig {
             secure_cookies,
             request_timeout: Duration::from_secs(30),
             body_limit_bytes: 2 * 1024 * 1024,
+            evidence_dir: std::path::PathBuf::from("data/evidence"),
         }
     }
 }
@@ -53,6 +62,7 @@ pub struct AppState {
     pub config: Arc<ServeConfig>,
     /// Sign-in attempts per client address.
     pub login_limiter: Arc<limits::RateLimiter>,
+    pub evidence: evidence::EvidenceStore,
 }
 
 impl FromRef<AppState> for LeptosOptions {

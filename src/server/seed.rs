@@ -31,7 +31,7 @@ const DEMO_USERS: [DemoUser; 6] = [
     DemoUser {
         username: "tw.lanhdao",
         full_name: "Nguyễn Văn Trung",
-        unit_code: "VPTW",
+        unit_code: hierarchy::ROOT_CODE,
         role: Role::Leader,
         clearance: Classification::Secret,
     },

@@ -132,6 +132,8 @@ pub struct TestApp {
     stop: Option<oneshot::Sender<()>>,
     runtime: Option<Runtime>,
     pub database: TestDatabase,
+    /// Where this server keeps report evidence.
+    pub evidence: TempDir,
 }
 
 impl TestApp {
@@ -150,6 +152,7 @@ impl TestApp {
                 .try_init();
         }
         let database = TestDatabase::create(backend)?;
+        let evidence = TempDir::new();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -162,7 +165,9 @@ impl TestApp {
             tiendo::server::seed::demo(&db)
                 .await
                 .expect("demo accounts");
-            let config = ServeConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), secure_cookies);
+            let mut config =
+                ServeConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), secure_cookies);
+            config.evidence_dir = evidence.path().to_owned();
             (Server::bind(config).await.expect("binds a port"), db)
         });
         let addr = server.local_addr().expect("a local address");
@@ -175,6 +180,7 @@ impl TestApp {
             stop: Some(stop),
             runtime: Some(runtime),
             database,
+            evidence,
         })
     }
 
@@ -294,6 +300,45 @@ impl Browser {
             .header("Cookie", self.cookie_header())
             .content_type("application/x-www-form-urlencoded");
         self.keep_cookies(Page::from(request.send(body).expect("the server answers")))
+    }
+
+    /// A multipart form (with files) as a browser sends it without JavaScript.
+    pub fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &[u8])],
+    ) -> Page {
+        let boundary = "----tiendo-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body: Vec<u8> = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        for (file_name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let request = self
+            .agent
+            .post(self.url(path))
+            .header("Accept", "text/html")
+            .header("Origin", self.url(""))
+            .header("Referer", self.url("/"))
+            .header("Cookie", self.cookie_header())
+            .content_type(format!("multipart/form-data; boundary={boundary}"));
+        self.keep_cookies(Page::from(
+            request.send(&body[..]).expect("the server answers"),
+        ))
     }
 
     /// Signs in through the sign-in form.

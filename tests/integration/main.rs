@@ -9,3 +9,4 @@ mod cli;
 mod common;
 mod hierarchy;
 mod web;
+mod work;

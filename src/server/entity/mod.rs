@@ -1,5 +1,11 @@
 //! Database tables as sea-orm entities. The schema itself lives in `migrations/`.
 
+pub mod attachment;
+pub mod document;
+pub mod report;
 pub mod session;
+pub mod task;
+pub mod task_coordinator;
+pub mod task_event;
 pub mod unit;
 pub mod user;

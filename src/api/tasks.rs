@@ -1,0 +1,233 @@
+//! Tasks, cascades, progress reports and their evaluation.
+
+use crate::model::AppError;
+use crate::model::task::TaskDetail;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
+
+#[server(endpoint = "task")]
+pub async fn get_task(id: i32) -> Result<TaskDetail, AppError> {
+    let reader = super::reader()?;
+    let state = super::state()?;
+    super::outcome(crate::server::tasks::detail(&state.db, &reader, id).await)?
+        .ok_or_else(|| super::fail(AppError::NotFound))
+}
+
+/// Creates a top-level task of a document (no `parent_id`) or a subtask; the browser
+/// goes to the new task.
+#[server(endpoint = "tasks/create")]
+pub async fn create_task(
+    document_id: i32,
+    #[server(default)] parent_id: Option<i32>,
+    title: String,
+    #[server(default)] description: String,
+    #[server(default)] expected_result: String,
+    lead_unit: String,
+    #[server(default)] coordinators: String,
+    start_on: String,
+    due_on: String,
+    priority: String,
+    weight: i32,
+    classification: String,
+) -> Result<(), AppError> {
+    use crate::server::tasks::{TaskInput, create};
+    let reader = super::reader()?;
+    let state = super::state()?;
+    let input = TaskInput {
+        title,
+        description,
+        expected_result,
+        lead_unit,
+        coordinators,
+        start_on,
+        due_on,
+        priority,
+        weight,
+        classification,
+    };
+    let id = super::outcome(create(&state.db, &reader, document_id, parent_id, &input).await)?;
+    leptos_axum::redirect(&format!("/tasks/{id}?done=created"));
+    Ok(())
+}
+
+/// Saves a task's content, if nobody changed it since `version` was read.
+#[server(endpoint = "tasks/update")]
+pub async fn update_task(
+    id: i32,
+    version: i32,
+    title: String,
+    #[server(default)] description: String,
+    #[server(default)] expected_result: String,
+    #[server(default)] coordinators: String,
+    start_on: String,
+    due_on: String,
+    priority: String,
+    weight: i32,
+    classification: String,
+) -> Result<(), AppError> {
+    use crate::server::tasks::{TaskInput, update};
+    let reader = super::reader()?;
+    let state = super::state()?;
+    let input = TaskInput {
+        title,
+        description,
+        expected_result,
+        lead_unit: String::new(),
+        coordinators,
+        start_on,
+        due_on,
+        priority,
+        weight,
+        classification,
+    };
+    super::outcome(update(&state.db, &reader, id, version, &input).await)?;
+    leptos_axum::redirect(&format!("/tasks/{id}?done=saved"));
+    Ok(())
+}
+
+/// Gives units below the task's lead unit their own child tasks: `target` is `children`,
+/// `communes` or `units` (then `units` lists unit codes).
+#[server(endpoint = "tasks/cascade")]
+pub async fn cascade_task(
+    id: i32,
+    target: String,
+    #[server(default)] units: String,
+) -> Result<(), AppError> {
+    use crate::model::Problem;
+    use crate::server::tasks::{CascadeTargets, cascade};
+    let reader = super::reader()?;
+    let state = super::state()?;
+    let targets = match target.as_str() {
+        "children" => CascadeTargets::Children,
+        "communes" => CascadeTargets::AllCommunes,
+        "units" => CascadeTargets::Units(
+            units
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        ),
+        _ => return Err(super::fail(AppError::invalid("target", Problem::Unknown))),
+    };
+    let done = super::outcome(cascade(&state.db, &reader, id, &targets).await)?;
+    leptos_axum::redirect(&format!(
+        "/tasks/{id}?done=cascaded&created={}&skipped={}",
+        done.created, done.skipped
+    ));
+    Ok(())
+}
+
+/// Reports progress with evidence files, from a multipart form (works without
+/// JavaScript). Fields: `task_id`, `progress`, `text`, `claims_completion` (present when
+/// ticked), `submission_key`, and any number of `files`.
+#[server(endpoint = "reports/submit", input = MultipartFormData)]
+pub async fn submit_report(data: MultipartData) -> Result<(), AppError> {
+    use crate::model::Problem;
+    use crate::model::task::{EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES};
+    use crate::server::evidence::Upload;
+    use crate::server::reports::{ReportInput, submit};
+
+    let reader = super::reader()?;
+    let state = super::state()?;
+    let mut multipart = data
+        .into_inner()
+        .ok_or_else(|| super::fail(AppError::Request))?;
+    let mut input = ReportInput::default();
+    let mut task_id: Option<i32> = None;
+    let mut progress: Option<i32> = None;
+    let too_large = || {
+        super::fail(AppError::invalid(
+            "files",
+            Problem::TooLarge {
+                max_mb: (EVIDENCE_MAX_BYTES / (1024 * 1024)) as u32,
+            },
+        ))
+    };
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| super::fail(AppError::Request))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "files" {
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field
+                .chunk()
+                .await
+                .map_err(|_| super::fail(AppError::Request))?
+            {
+                if bytes.len() + chunk.len() > EVIDENCE_MAX_BYTES {
+                    return Err(too_large());
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            if file_name.is_empty() && bytes.is_empty() {
+                continue; // the file input left empty
+            }
+            if input.files.len() >= EVIDENCE_MAX_FILES {
+                return Err(super::fail(AppError::invalid(
+                    "files",
+                    Problem::TooMany {
+                        max: EVIDENCE_MAX_FILES as u32,
+                    },
+                )));
+            }
+            input.files.push(Upload { file_name, bytes });
+            continue;
+        }
+        let value = field
+            .text()
+            .await
+            .map_err(|_| super::fail(AppError::Request))?;
+        match name.as_str() {
+            "task_id" => task_id = value.trim().parse().ok(),
+            "progress" => {
+                progress =
+                    Some(value.trim().parse().map_err(|_| {
+                        super::fail(AppError::invalid("progress", Problem::Malformed))
+                    })?);
+            }
+            "text" => input.text = value,
+            "claims_completion" => input.claims_completion = !value.is_empty() && value != "false",
+            "submission_key" => input.submission_key = value,
+            _ => {}
+        }
+    }
+    let task_id = task_id.ok_or_else(|| super::fail(AppError::NotFound))?;
+    input.progress =
+        progress.ok_or_else(|| super::fail(AppError::invalid("progress", Problem::Required)))?;
+    super::outcome(submit(&state.db, &state.evidence, &reader, task_id, input).await)?;
+    leptos_axum::redirect(&format!("/tasks/{task_id}?done=reported"));
+    Ok(())
+}
+
+/// Accepts (`verdict` = `accept`) or returns (`return`, with a reason) a pending report.
+#[server(endpoint = "reports/evaluate")]
+pub async fn evaluate_report(
+    report_id: i32,
+    verdict: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    use crate::model::Problem;
+    use crate::server::reports::{Verdict, evaluate};
+    let reader = super::reader()?;
+    let state = super::state()?;
+    let verdict = match verdict.as_str() {
+        "accept" => Verdict::Accept,
+        "return" => Verdict::Return,
+        _ => return Err(super::fail(AppError::invalid("verdict", Problem::Unknown))),
+    };
+    let task_id = super::outcome(evaluate(&state.db, &reader, report_id, verdict, &reason).await)?;
+    let done = if verdict == Verdict::Accept {
+        "accepted"
+    } else {
+        "returned"
+    };
+    leptos_axum::redirect(&format!("/tasks/{task_id}?done={done}"));
+    Ok(())
+}
+
+/// The path the report form posts to.
+pub const SUBMIT_REPORT_PATH: &str = <SubmitReport as ServerFn>::PATH;

@@ -1,0 +1,489 @@
+//! Documents: resolutions, directives, conclusions, regulations and plans.
+
+use super::access::{Reader, path_in_range, visible_documents, visible_tasks};
+use super::audit::{self, Action, Event};
+use super::db::{Db, contains_pattern};
+use super::entity::{document, task, unit};
+use super::work::{Failure, Outcome, from_naive, not_found, task_row, to_naive, today, unit_ref};
+use crate::model::admin::page_count;
+use crate::model::task::{
+    CODE_MAX, DOCUMENTS_PER_PAGE, DocumentDetail, DocumentFilter, DocumentKind, DocumentPage,
+    DocumentStatus, DocumentSummary, TEXT_MAX, TITLE_MAX, TREE_LIMIT, TaskRow, check_line,
+    check_text,
+};
+use crate::model::text::{fold, search_terms};
+use crate::model::time::Day;
+use crate::model::{AppError, Classification, Problem, Role};
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+};
+use std::collections::HashMap;
+
+/// What a document form holds, as typed.
+#[derive(Clone, Debug, Default)]
+pub struct DocumentInput {
+    pub code: String,
+    pub kind: String,
+    pub title: String,
+    pub issuing_body: String,
+    pub issued_on: String,
+    pub summary: String,
+    pub classification: String,
+}
+
+/// The input, checked.
+struct CheckedDocument {
+    code: String,
+    kind: DocumentKind,
+    title: String,
+    issuing_body: String,
+    issued_on: Day,
+    summary: String,
+    classification: Classification,
+}
+
+fn check(input: &DocumentInput, reader: &Reader) -> Result<CheckedDocument, AppError> {
+    let code = check_line("code", &input.code, CODE_MAX)?;
+    let kind = input
+        .kind
+        .parse()
+        .map_err(|_| AppError::invalid("kind", Problem::Unknown))?;
+    let title = check_line("title", &input.title, TITLE_MAX)?;
+    let issuing_body = check_line("issuing_body", &input.issuing_body, 200)?;
+    let issued_on = Day::parse(&input.issued_on)
+        .ok_or_else(|| AppError::invalid("issued_on", Problem::Malformed))?;
+    let summary = check_text("summary", &input.summary, TEXT_MAX, false)?;
+    let classification: Classification = input
+        .classification
+        .parse()
+        .map_err(|_| AppError::invalid("classification", Problem::Unknown))?;
+    // A document is never more secret than its owner may read.
+    if classification.rank() > reader.clearance {
+        return Err(AppError::invalid("classification", Problem::OutOfReach));
+    }
+    Ok(CheckedDocument {
+        code,
+        kind,
+        title,
+        issuing_body,
+        issued_on,
+        summary,
+        classification,
+    })
+}
+
+fn search_key(code: &str, title: &str, issuing_body: &str) -> String {
+    fold(&format!("{code} {title} {issuing_body}"))
+}
+
+/// Only leaders register documents, for their own unit.
+pub async fn create(db: &Db, reader: &Reader, input: &DocumentInput) -> Outcome<i32> {
+    if reader.role != Role::Leader {
+        return Err(AppError::Forbidden.into());
+    }
+    let checked = check(input, reader)?;
+    let owner = unit::Entity::find_by_id(reader.unit_id)
+        .one(&db.read)
+        .await?
+        .ok_or_else(|| Failure::Other(anyhow::anyhow!("the reader's unit is gone")))?;
+    let now = Utc::now();
+    let txn = db.begin_write().await?;
+    let created = document::ActiveModel {
+        code: Set(checked.code.clone()),
+        kind: Set(checked.kind.as_str().to_owned()),
+        search_key: Set(search_key(
+            &checked.code,
+            &checked.title,
+            &checked.issuing_body,
+        )),
+        title: Set(checked.title),
+        issuing_body: Set(checked.issuing_body),
+        issued_on: Set(to_naive(checked.issued_on)),
+        summary: Set(checked.summary),
+        classification: Set(checked.classification.rank()),
+        owner_unit_id: Set(owner.id),
+        owner_path: Set(owner.path.clone()),
+        status: Set(DocumentStatus::Active.as_str().to_owned()),
+        version: Set(0),
+        created_by: Set(reader.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => {
+            Failure::App(AppError::invalid("code", Problem::Taken))
+        }
+        _ => Failure::Database(e),
+    })?;
+    audit::record(
+        &txn,
+        Event::new(Action::DocumentCreated)
+            .actor(Some(reader.user_id), &reader.username)
+            .on("document", created.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created.id)
+}
+
+/// A document the reader may see, or `None`.
+async fn visible(
+    db: &impl ConnectionTrait,
+    reader: &Reader,
+    id: i32,
+) -> Outcome<Option<document::Model>> {
+    Ok(document::Entity::find_by_id(id)
+        .filter(visible_documents(reader))
+        .one(db)
+        .await?)
+}
+
+/// Changes a document, if nobody changed it since `version` was read. Leaders of the
+/// owner unit only.
+pub async fn update(
+    db: &Db,
+    reader: &Reader,
+    id: i32,
+    version: i32,
+    input: &DocumentInput,
+) -> Outcome<()> {
+    let Some(current) = visible(&db.read, reader, id).await? else {
+        return not_found();
+    };
+    if !reader.leads(current.owner_unit_id) {
+        return Err(AppError::Forbidden.into());
+    }
+    let checked = check(input, reader)?;
+    let txn = db.begin_write().await?;
+    let updated = document::Entity::update_many()
+        .col_expr(document::Column::Code, Expr::value(checked.code.clone()))
+        .col_expr(document::Column::Kind, Expr::value(checked.kind.as_str()))
+        .col_expr(
+            document::Column::SearchKey,
+            Expr::value(search_key(
+                &checked.code,
+                &checked.title,
+                &checked.issuing_body,
+            )),
+        )
+        .col_expr(document::Column::Title, Expr::value(checked.title))
+        .col_expr(
+            document::Column::IssuingBody,
+            Expr::value(checked.issuing_body),
+        )
+        .col_expr(
+            document::Column::IssuedOn,
+            Expr::value(to_naive(checked.issued_on)),
+        )
+        .col_expr(document::Column::Summary, Expr::value(checked.summary))
+        .col_expr(
+            document::Column::Classification,
+            Expr::value(checked.classification.rank()),
+        )
+        .col_expr(document::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(
+            document::Column::Version,
+            Expr::col(document::Column::Version).add(1),
+        )
+        .filter(document::Column::Id.eq(id))
+        .filter(document::Column::Version.eq(version))
+        .exec(&txn)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                Failure::App(AppError::invalid("code", Problem::Taken))
+            }
+            _ => Failure::Database(e),
+        })?;
+    if updated.rows_affected == 0 {
+        return Err(AppError::Conflict.into());
+    }
+    audit::record(
+        &txn,
+        Event::new(Action::DocumentEdited)
+            .actor(Some(reader.user_id), &reader.username)
+            .on("document", id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The tasks of a document that a reader sees at the top of their part of its tree: the
+/// document's top-level tasks, or, below the centre, the tasks assigned into their subtree.
+pub fn topmost_tasks(reader: &Reader) -> Condition {
+    let top = Expr::col((task::Entity, task::Column::ParentId)).is_null();
+    let condition = Condition::all().add(visible_tasks(reader));
+    if reader.sees_all {
+        condition.add(top)
+    } else {
+        condition.add(
+            Condition::any().add(top).add(
+                path_in_range(
+                    (task::Entity, task::Column::AssignerPath),
+                    &reader.unit_path,
+                )
+                .not(),
+            ),
+        )
+    }
+}
+
+#[derive(Debug, FromQueryResult)]
+struct DocumentFigures {
+    document_id: i32,
+    weighted: Option<i64>,
+    weights: Option<i64>,
+}
+
+/// Progress (weighted over the topmost visible tasks) and the number of visible tasks,
+/// per document.
+async fn figures(db: &Db, reader: &Reader, ids: &[i32]) -> Outcome<HashMap<i32, (i16, u32)>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let progress: Vec<DocumentFigures> = task::Entity::find()
+        .select_only()
+        .column(task::Column::DocumentId)
+        .column_as(
+            Expr::from(Func::cast_as(
+                Func::sum(Expr::col(task::Column::Progress).mul(Expr::col(task::Column::Weight))),
+                "BIGINT",
+            )),
+            "weighted",
+        )
+        .column_as(
+            Expr::from(Func::cast_as(
+                Func::sum(Expr::col(task::Column::Weight)),
+                "BIGINT",
+            )),
+            "weights",
+        )
+        .filter(task::Column::DocumentId.is_in(ids.to_vec()))
+        .filter(topmost_tasks(reader))
+        .group_by(task::Column::DocumentId)
+        .into_model()
+        .all(&db.read)
+        .await?;
+    let counts: Vec<(i32, i64)> = task::Entity::find()
+        .select_only()
+        .column(task::Column::DocumentId)
+        .column_as(task::Column::Id.count(), "tasks")
+        .filter(task::Column::DocumentId.is_in(ids.to_vec()))
+        .filter(visible_tasks(reader))
+        .group_by(task::Column::DocumentId)
+        .into_tuple()
+        .all(&db.read)
+        .await?;
+    let mut figures: HashMap<i32, (i16, u32)> = HashMap::new();
+    for row in progress {
+        let (weighted, weights) = (row.weighted.unwrap_or(0), row.weights.unwrap_or(0));
+        let percent = if weights > 0 {
+            (weighted + weights / 2) / weights
+        } else {
+            0
+        };
+        figures.insert(row.document_id, (i16::try_from(percent).unwrap_or(0), 0));
+    }
+    for (document_id, tasks) in counts {
+        figures.entry(document_id).or_insert((0, 0)).1 = u32::try_from(tasks).unwrap_or(u32::MAX);
+    }
+    Ok(figures)
+}
+
+fn summary(model: &document::Model, owner: &unit::Model, figures: (i16, u32)) -> DocumentSummary {
+    DocumentSummary {
+        id: model.id,
+        code: model.code.clone(),
+        kind: model.kind.parse().unwrap_or(DocumentKind::Resolution),
+        title: model.title.clone(),
+        issuing_body: model.issuing_body.clone(),
+        issued_on: from_naive(model.issued_on),
+        classification: super::work::classification_of(model.classification),
+        status: model.status.parse().unwrap_or(DocumentStatus::Active),
+        owner: unit_ref(owner),
+        progress: figures.0,
+        task_count: figures.1,
+    }
+}
+
+/// A page of the documents the reader may see, newest first.
+pub async fn list(db: &Db, reader: &Reader, filter: &DocumentFilter) -> Outcome<DocumentPage> {
+    let mut condition = Condition::all().add(visible_documents(reader));
+    if let Some(kind) = filter.kind {
+        condition = condition.add(document::Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(status) = filter.status {
+        condition = condition.add(document::Column::Status.eq(status.as_str()));
+    }
+    if let Some(level) = filter.classification {
+        condition = condition.add(document::Column::Classification.eq(level.rank()));
+    }
+    for term in search_terms(&filter.q) {
+        condition = condition.add(
+            Expr::col((document::Entity, document::Column::SearchKey))
+                .like(contains_pattern(&term)),
+        );
+    }
+    let query = document::Entity::find()
+        .find_also_related(unit::Entity)
+        .filter(condition);
+    let total = u32::try_from(query.clone().count(&db.read).await?).unwrap_or(u32::MAX);
+    let pages = page_count(total, DOCUMENTS_PER_PAGE);
+    let page = filter.page.clamp(1, pages);
+    let found = query
+        .order_by_desc(document::Column::IssuedOn)
+        .order_by_asc(document::Column::Id)
+        .offset(u64::from((page - 1) * DOCUMENTS_PER_PAGE))
+        .limit(u64::from(DOCUMENTS_PER_PAGE))
+        .all(&db.read)
+        .await?;
+    let ids: Vec<i32> = found.iter().map(|(d, _)| d.id).collect();
+    let figures = figures(db, reader, &ids).await?;
+    let rows = found
+        .iter()
+        .filter_map(|(d, owner)| {
+            let owner = owner.as_ref()?;
+            Some(summary(
+                d,
+                owner,
+                figures.get(&d.id).copied().unwrap_or((0, 0)),
+            ))
+        })
+        .collect();
+    Ok(DocumentPage {
+        rows,
+        total,
+        page,
+        pages,
+    })
+}
+
+/// A document and the visible part of its task tree, level by level from the top, up to
+/// [`TREE_LIMIT`] tasks.
+pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<DocumentDetail>> {
+    let Some(model) = visible(&db.read, reader, id).await? else {
+        return Ok(None);
+    };
+    let owner = unit::Entity::find_by_id(model.owner_unit_id)
+        .one(&db.read)
+        .await?
+        .ok_or_else(|| Failure::Other(anyhow::anyhow!("document {id} has no owner")))?;
+    let figures = figures(db, reader, &[id]).await?;
+    let (tasks, more_tasks) = tree(db, reader, id).await?;
+    let can_edit = reader.leads(model.owner_unit_id);
+    Ok(Some(DocumentDetail {
+        summary: summary(&model, &owner, figures.get(&id).copied().unwrap_or((0, 0))),
+        text: model.summary.clone(),
+        version: model.version,
+        tasks,
+        more_tasks,
+        can_edit,
+        can_add_task: can_edit,
+    }))
+}
+
+/// Visible tasks of a document in tree order: breadth first from the topmost ones until
+/// the limit, then each parent followed by its children.
+async fn tree(db: &Db, reader: &Reader, document_id: i32) -> Outcome<(Vec<TaskRow>, bool)> {
+    let limit = u64::from(TREE_LIMIT);
+    let mut levels: Vec<Vec<task::Model>> = Vec::new();
+    let mut level = task::Entity::find()
+        .filter(task::Column::DocumentId.eq(document_id))
+        .filter(topmost_tasks(reader))
+        .order_by_asc(task::Column::Id)
+        .limit(limit + 1)
+        .all(&db.read)
+        .await?;
+    let mut taken = 0u64;
+    let mut more = false;
+    while !level.is_empty() {
+        let room = limit - taken;
+        if level.len() as u64 > room {
+            more = true;
+            level.truncate(usize::try_from(room).unwrap_or(0));
+        }
+        taken += level.len() as u64;
+        let ids: Vec<i32> = level.iter().map(|t| t.id).collect();
+        levels.push(level);
+        if taken >= limit {
+            break;
+        }
+        level = task::Entity::find()
+            .filter(task::Column::ParentId.is_in(ids))
+            .filter(visible_tasks(reader))
+            .order_by_asc(task::Column::Id)
+            .limit(limit - taken + 1)
+            .all(&db.read)
+            .await?;
+    }
+    let all: Vec<task::Model> = levels.into_iter().flatten().collect();
+    let rows = rows_in_tree_order(db, reader, all).await?;
+    Ok((rows, more))
+}
+
+/// Task rows with their lead units and visible child counts, each parent followed by its
+/// children (in id order).
+pub async fn rows_in_tree_order(
+    db: &Db,
+    reader: &Reader,
+    tasks: Vec<task::Model>,
+) -> Outcome<Vec<TaskRow>> {
+    let ids: Vec<i32> = tasks.iter().map(|t| t.id).collect();
+    let child_counts: HashMap<i32, u32> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        task::Entity::find()
+            .select_only()
+            .column(task::Column::ParentId)
+            .column_as(task::Column::Id.count(), "n")
+            .filter(task::Column::ParentId.is_in(ids.clone()))
+            .filter(visible_tasks(reader))
+            .group_by(task::Column::ParentId)
+            .into_tuple::<(Option<i32>, i64)>()
+            .all(&db.read)
+            .await?
+            .into_iter()
+            .filter_map(|(parent, n)| Some((parent?, u32::try_from(n).unwrap_or(u32::MAX))))
+            .collect()
+    };
+    let unit_ids: Vec<i32> = tasks.iter().map(|t| t.lead_unit_id).collect();
+    let units: HashMap<i32, unit::Model> = unit::Entity::find()
+        .filter(unit::Column::Id.is_in(unit_ids))
+        .all(&db.read)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let present: std::collections::HashSet<i32> = ids.iter().copied().collect();
+    let mut children: HashMap<Option<i32>, Vec<&task::Model>> = HashMap::new();
+    for task in &tasks {
+        // A task whose parent is not listed starts a branch of its own.
+        let parent = task.parent_id.filter(|p| present.contains(p));
+        children.entry(parent).or_default().push(task);
+    }
+    let today = today();
+    let mut rows = Vec::with_capacity(tasks.len());
+    let mut stack: Vec<&task::Model> = children.get(&None).cloned().unwrap_or_default();
+    stack.reverse();
+    while let Some(task) = stack.pop() {
+        if let Some(lead) = units.get(&task.lead_unit_id) {
+            rows.push(task_row(
+                task,
+                lead,
+                child_counts.get(&task.id).copied().unwrap_or(0),
+                today,
+            ));
+        }
+        if let Some(kids) = children.get(&Some(task.id)) {
+            stack.extend(kids.iter().rev());
+        }
+    }
+    Ok(rows)
+}

@@ -1,0 +1,42 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "documents")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub kind: String,
+    pub title: String,
+    pub issuing_body: String,
+    pub issued_on: Date,
+    pub summary: String,
+    pub classification: i16,
+    pub owner_unit_id: i32,
+    pub owner_path: String,
+    pub status: String,
+    pub search_key: String,
+    pub version: i32,
+    pub created_by: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::unit::Entity",
+        from = "Column::OwnerUnitId",
+        to = "super::unit::Column::Id"
+    )]
+    Owner,
+}
+
+impl Related<super::unit::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Owner.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
