@@ -14,7 +14,7 @@ CARGO_TEST := cargo test --no-default-features --features ssr
 
 LISTEN ?= 127.0.0.1:3000
 
-.PHONY: run test build build-release tools test-tools test-rust test-e2e fmt lint clean-data bench-login
+.PHONY: run test build build-release tools test-tools test-rust test-e2e fmt lint clean-data bench-login bench-cascade
 
 ## run: install what is missing, build the release, migrate, seed demo data on first start, serve
 run: build-release
@@ -61,9 +61,11 @@ clean-data:
 
 ## bench-login: sign-in latency and throughput, 8 clients, against a release server
 bench-login: build-release
-	@dir=$$(mktemp -d); \
-	TIENDO_DATABASE_URL=sqlite://$$dir/bench.db TIENDO_LOG=warn target/release/tiendo serve --demo \
-		--listen 127.0.0.1:3311 --secure-cookies false > $$dir/server.log 2>&1 & pid=$$!; \
-	for _ in $$(seq 1 100); do curl -sf http://127.0.0.1:3311/healthz >/dev/null && break; sleep 0.1; done; \
-	python3 benches/login.py http://127.0.0.1:3311 --clients 8 --seconds 20; \
-	kill $$pid; wait $$pid 2>/dev/null; rm -rf $$dir
+	benches/with-server.sh sqlite python3 benches/login.py --clients 8 --seconds 20
+
+## bench-cascade: one task cascaded to all 3,321 communes, on SQLite, then on PostgreSQL
+## when TIENDO_BENCH_POSTGRES is set (for example postgres://postgres@127.0.0.1:5432)
+bench-cascade: build-release
+	benches/with-server.sh sqlite python3 benches/cascade.py --runs 7
+	@if [ -n "$${TIENDO_BENCH_POSTGRES:-}" ]; then \
+		benches/with-server.sh postgres python3 benches/cascade.py --runs 7; fi

@@ -6,9 +6,12 @@ use crate::i18n::{I18nContextProvider, Locale};
 use crate::pages::{
     account::AccountPage,
     admin_users::{AdminUserNewPage, AdminUserPage, AdminUsersPage},
+    documents::{DocumentNewPage, DocumentPage, DocumentsPage},
     home::HomePage,
     login::LoginPage,
+    my_work::MyWorkPage,
     not_found::NotFound,
+    task::TaskPage,
     unit::UnitPage,
     units::UnitsPage,
 };
@@ -97,6 +100,11 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=path!("/admin/users/:id") view=AdminUserPage ssr=SsrMode::Async />
+                        <Route path=path!("/documents") view=DocumentsPage ssr=SsrMode::Async />
+                        <Route path=path!("/documents/new") view=DocumentNewPage ssr=SsrMode::Async />
+                        <Route path=path!("/documents/:id") view=DocumentPage ssr=SsrMode::Async />
+                        <Route path=path!("/tasks/:id") view=TaskPage ssr=SsrMode::Async />
+                        <Route path=path!("/my-work") view=MyWorkPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

@@ -30,6 +30,15 @@ struct Cli {
     #[arg(long, env = "TIENDO_LOG", global = true)]
     log: Option<String>,
 
+    /// Where report evidence files are stored (outside the web root).
+    #[arg(
+        long,
+        env = "TIENDO_EVIDENCE_DIR",
+        default_value = "data/evidence",
+        global = true
+    )]
+    evidence_dir: PathBuf,
+
     /// Log format.
     #[arg(long, env = "TIENDO_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     log_format: LogFormat,
@@ -175,8 +184,8 @@ fn init_logging(cli: &Cli) -> Result<()> {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        None => serve(&cli.database_url, cli.serve).await,
-        Some(Command::Serve(args)) => serve(&cli.database_url, args).await,
+        None => serve(&cli.database_url, &cli.evidence_dir, cli.serve).await,
+        Some(Command::Serve(args)) => serve(&cli.database_url, &cli.evidence_dir, args).await,
         Some(Command::Migrate) => {
             let db = tiendo::server::open_database(&cli.database_url).await?;
             db.close().await;
@@ -185,8 +194,12 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Seed { set: SeedSet::Demo }) => {
             let db = tiendo::server::open_database(&cli.database_url).await?;
-            let report = seed::demo(&db).await?;
-            println!("demo data: {} accounts added", report.users_added);
+            let store = tiendo::server::evidence::EvidenceStore::new(cli.evidence_dir.clone());
+            let report = seed::demo(&db, &store).await?;
+            println!(
+                "demo data: {} accounts and {} documents added",
+                report.users_added, report.documents_added
+            );
             print_demo_login(&db).await?;
             db.close().await;
             Ok(())
@@ -242,13 +255,20 @@ async fn run(cli: Cli) -> Result<()> {
     }
 }
 
-async fn serve(url: &str, args: ServeArgs) -> Result<()> {
-    let server = Server::bind(ServeConfig::new(args.listen, args.secure_cookies)).await?;
+async fn serve(url: &str, evidence_dir: &std::path::Path, args: ServeArgs) -> Result<()> {
+    let mut config = ServeConfig::new(args.listen, args.secure_cookies);
+    config.evidence_dir = evidence_dir.to_owned();
+    let server = Server::bind(config).await?;
     let addr = server.local_addr()?;
     let db = tiendo::server::open_database(url).await?;
     if args.demo && seed::is_empty(&db).await? {
-        let report = seed::demo(&db).await?;
-        tracing::info!(accounts = report.users_added, "demo data seeded");
+        let store = tiendo::server::evidence::EvidenceStore::new(evidence_dir);
+        let report = seed::demo(&db, &store).await?;
+        tracing::info!(
+            accounts = report.users_added,
+            documents = report.documents_added,
+            "demo data seeded"
+        );
     }
     if args.demo {
         print_demo_login(&db).await?;

@@ -12,7 +12,7 @@ test.describe("with JavaScript", () => {
   test("sign in, change the password, sign out, sign in with the new one", async ({ page }, info) => {
     // Both projects share one server: each changes the password of its own demo official.
     const [username, fullName] =
-      info.project.name === "phone" ? ["hue.xem", "Hoàng Đức Huy"] : ["hanoi.canbo", "Lê Minh Tuấn"];
+      info.project.name === "phone" ? ["hue.xem", "Hoàng Đức Huy"] : ["btctw.canbo", "Lý Quốc Bảo"];
     await page.goto("/account");
     // Not signed in: sent to sign in, and back to the account afterwards.
     await expect(page).toHaveURL(/\/login\?next=\/account$/);

@@ -36,14 +36,20 @@ pub async fn login(username: String, password: String, next: String) -> Result<(
     let plausible = username.chars().count() <= MAX_USERNAME_CHARS
         && password.chars().count() <= MAX_PASSWORD_CHARS
         && !username.chars().any(char::is_control);
+    let refuse = || {
+        if let Some(ip) = client.ip.as_deref().and_then(|ip| ip.parse().ok()) {
+            state.login_limiter.record(ip);
+        }
+        super::fail(AppError::BadCredentials)
+    };
     if !plausible {
-        return Err(super::fail(AppError::BadCredentials));
+        return Err(refuse());
     }
     match sign_in(&state.db, &username, &password, &client)
         .await
         .map_err(super::internal)?
     {
-        SignIn::Refused => Err(super::fail(AppError::BadCredentials)),
+        SignIn::Refused => Err(refuse()),
         SignIn::Accepted(account) => {
             let session = super::session().await?;
             start_session(&session, &account, &client)

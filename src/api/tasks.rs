@@ -229,5 +229,15 @@ pub async fn evaluate_report(
     Ok(())
 }
 
+/// `/my-work`: the tasks of the caller's unit, or the reports awaiting their evaluation.
+#[server(endpoint = "my-work")]
+pub async fn list_my_work(
+    #[server(default)] filter: crate::model::task::WorkFilter,
+) -> Result<crate::model::task::WorkPage, AppError> {
+    let reader = super::reader()?;
+    let state = super::state()?;
+    super::outcome(crate::server::tasks::my_work(&state.db, &reader, &filter).await)
+}
+
 /// The path the report form posts to.
 pub const SUBMIT_REPORT_PATH: &str = <SubmitReport as ServerFn>::PATH;

@@ -1,6 +1,7 @@
 //! Names of the domain's values in the user's language.
 
 use crate::i18n::*;
+use crate::model::task::{DocumentKind, DocumentStatus, Priority, ReportStatus, TaskStatus};
 use crate::model::{Classification, Problem, Role, UnitLevel};
 use leptos_i18n::I18nContext;
 
@@ -57,5 +58,83 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::ForbiddenType => t_string!(i18n, problem.forbidden_type).to_owned(),
         Problem::TooMany { max } => t_string!(i18n, problem.too_many, max = *max),
         Problem::CompletionBelow100 => t_string!(i18n, problem.completion_below_100).to_owned(),
+    }
+}
+
+pub fn kind_label(i18n: I18nContext<Locale>, kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::Resolution => t_string!(i18n, kind.resolution),
+        DocumentKind::Directive => t_string!(i18n, kind.directive),
+        DocumentKind::Conclusion => t_string!(i18n, kind.conclusion),
+        DocumentKind::Regulation => t_string!(i18n, kind.regulation),
+        DocumentKind::Plan => t_string!(i18n, kind.plan),
+    }
+}
+
+pub fn document_status_label(i18n: I18nContext<Locale>, status: DocumentStatus) -> &'static str {
+    match status {
+        DocumentStatus::Active => t_string!(i18n, doc_status.active),
+        DocumentStatus::Completed => t_string!(i18n, doc_status.completed),
+        DocumentStatus::Archived => t_string!(i18n, doc_status.archived),
+    }
+}
+
+pub fn task_status_label(i18n: I18nContext<Locale>, status: TaskStatus) -> &'static str {
+    match status {
+        TaskStatus::NotStarted => t_string!(i18n, task_status.not_started),
+        TaskStatus::InProgress => t_string!(i18n, task_status.in_progress),
+        TaskStatus::Done => t_string!(i18n, task_status.done),
+        TaskStatus::DoneLate => t_string!(i18n, task_status.done_late),
+        TaskStatus::Returned => t_string!(i18n, task_status.returned),
+        TaskStatus::Cancelled => t_string!(i18n, task_status.cancelled),
+    }
+}
+
+pub fn priority_label(i18n: I18nContext<Locale>, priority: Priority) -> &'static str {
+    match priority {
+        Priority::Low => t_string!(i18n, priority.low),
+        Priority::Normal => t_string!(i18n, priority.normal),
+        Priority::High => t_string!(i18n, priority.high),
+        Priority::Urgent => t_string!(i18n, priority.urgent),
+    }
+}
+
+pub fn report_status_label(i18n: I18nContext<Locale>, status: ReportStatus) -> &'static str {
+    match status {
+        ReportStatus::Pending => t_string!(i18n, report_status.pending),
+        ReportStatus::Accepted => t_string!(i18n, report_status.accepted),
+        ReportStatus::Returned => t_string!(i18n, report_status.returned),
+    }
+}
+
+/// The name of a task's field in its history.
+pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
+    match field {
+        "title" => t_string!(i18n, field.title).to_owned(),
+        "description" => t_string!(i18n, field.description).to_owned(),
+        "expected_result" => t_string!(i18n, field.expected_result).to_owned(),
+        "start_on" => t_string!(i18n, field.start_on).to_owned(),
+        "due_on" => t_string!(i18n, field.due_on).to_owned(),
+        "priority" => t_string!(i18n, field.priority).to_owned(),
+        "weight" => t_string!(i18n, field.weight).to_owned(),
+        "classification" => t_string!(i18n, field.classification).to_owned(),
+        "coordinators" => t_string!(i18n, field.coordinators).to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// A field's value in a task's history: codes become their names, dates are shown as dates.
+pub fn field_value(i18n: I18nContext<Locale>, field: &str, value: &str) -> String {
+    match field {
+        "priority" => value
+            .parse()
+            .map_or_else(|_| value.to_owned(), |p| priority_label(i18n, p).to_owned()),
+        "classification" => value.parse().map_or_else(
+            |_| value.to_owned(),
+            |c| clearance_label(i18n, c).to_owned(),
+        ),
+        "start_on" | "due_on" => crate::model::time::Day::parse(value)
+            .map_or_else(|| value.to_owned(), |day| day.display()),
+        _ => value.to_owned(),
     }
 }

@@ -30,6 +30,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 fn HeaderBody(me: Option<Viewer>) -> impl IntoView {
     let i18n = use_i18n();
     let is_admin = me.as_ref().is_some_and(Viewer::is_admin);
+    let signed_in = me.is_some();
     view! {
         <div class="site-header-inner">
             <A href="/" attr:class="brand">
@@ -39,6 +40,13 @@ fn HeaderBody(me: Option<Viewer>) -> impl IntoView {
             <nav class="main-nav" aria-label=move || t_string!(i18n, app.main_nav)>
                 <ul>
                     <li><A href="/" exact=true>{t!(i18n, nav.home)}</A></li>
+                    {signed_in
+                        .then(|| {
+                            view! {
+                                <li><A href="/my-work">{t!(i18n, nav.my_work)}</A></li>
+                                <li><A href="/documents">{t!(i18n, nav.documents)}</A></li>
+                            }
+                        })}
                     <li><A href="/units">{t!(i18n, nav.units)}</A></li>
                     {is_admin
                         .then(|| {

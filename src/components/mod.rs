@@ -5,5 +5,6 @@ pub mod format;
 pub mod labels;
 pub mod layout;
 pub mod status;
+pub mod tasks;
 pub mod title;
 pub mod viewer;

@@ -50,7 +50,7 @@ pub struct Account {
 /// How many failed sign-ins in a row lock an account, and for how long.
 pub const LOCKOUT_THRESHOLD: i32 = 5;
 pub const LOCKOUT_MINUTES: i64 = 15;
-/// Sign-in attempts one address may make per window, before it gets 429.
+/// Failed sign-ins one address may make per window, before it gets 429.
 pub const LOGIN_ATTEMPTS_PER_IP: u32 = 20;
 pub const LOGIN_WINDOW_MINUTES: u64 = 10;
 /// A session ends after this long without a request, and this long after sign-in at most.

@@ -23,9 +23,31 @@ pub fn local_path_or_home(path: &str) -> String {
     encoded
 }
 
+/// Percent-encodes a value for a query string.
+pub fn encode_query_value(value: &str) -> String {
+    let mut encoded = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                encoded.push(char::from(byte));
+            }
+            _ => encoded.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    encoded
+}
+
 #[cfg(test)]
 mod tests {
     use super::local_path_or_home;
+
+    #[test]
+    fn encodes_query_values() {
+        assert_eq!(
+            super::encode_query_value("hà nội&x=1"),
+            "h%C3%A0%20n%E1%BB%99i%26x%3D1"
+        );
+    }
 
     #[test]
     fn keeps_local_paths_only() {

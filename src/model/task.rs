@@ -347,8 +347,28 @@ pub struct TaskEventView {
     pub kind: String,
     /// Changed fields: name, before, after.
     pub changes: Vec<(String, String, String)>,
-    /// A short note for events that are not field changes.
-    pub note: Option<String>,
+    /// What the other kinds of event recorded.
+    pub detail: EventDetail,
+}
+
+/// The details an event of a task's history records, as stored (unknown keys ignored).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EventDetail {
+    /// The lead unit's code: of a new task, or of a new subtask.
+    pub lead: Option<String>,
+    /// The task a cascaded copy came from.
+    pub cascaded_from: Option<i32>,
+    /// The subtask a breakdown added.
+    pub subtask: Option<i32>,
+    /// Units a cascade reached, and units that already had the task.
+    pub units: Option<u32>,
+    pub skipped: Option<u32>,
+    /// The progress a report gave or an evaluation accepted, and the files it carried.
+    pub progress: Option<i16>,
+    pub files: Option<u32>,
+    /// Why a report was returned.
+    pub reason: Option<String>,
 }
 
 /// What the viewer may do with a task.
@@ -387,6 +407,8 @@ pub struct TaskDetail {
     /// Units the viewer may cascade to in one go: the lead unit's children, and the
     /// communes below it when it is above the province level.
     pub cascade_presets: Vec<CascadePreset>,
+    /// A fresh key for the report form: the same form sent twice stores one report.
+    pub submission_key: String,
 }
 
 /// A named set of units for a cascade.
@@ -405,6 +427,58 @@ pub struct CascadeResult {
     /// Units that already had this task.
     pub skipped: u32,
 }
+
+text_enum!(
+    /// Which of the unit's tasks `/my-work` shows.
+    WorkView {
+        All => "all",
+        DueSoon => "due_soon",
+        Overdue => "overdue",
+        Returned => "returned",
+        Evaluate => "evaluate",
+    }
+);
+
+text_enum!(
+    WorkSort {
+        Due => "due",
+        Progress => "progress",
+        Updated => "updated",
+    }
+);
+
+/// `/my-work`'s filter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WorkFilter {
+    pub view: WorkView,
+    pub sort: WorkSort,
+    pub page: u32,
+}
+
+impl Default for WorkFilter {
+    fn default() -> Self {
+        WorkFilter {
+            view: WorkView::All,
+            sort: WorkSort::Due,
+            page: 1,
+        }
+    }
+}
+
+/// A page of the unit's tasks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkPage {
+    pub unit: UnitRef,
+    pub rows: Vec<TaskRow>,
+    pub total: u32,
+    pub page: u32,
+    pub pages: u32,
+}
+
+pub const WORK_PER_PAGE: u32 = 25;
+/// "Due soon" means within this many days.
+pub const DUE_SOON_DAYS: i32 = 7;
 
 /// Evidence limits: per file, files per report.
 pub const EVIDENCE_MAX_BYTES: usize = 10 * 1024 * 1024;

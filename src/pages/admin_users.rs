@@ -11,6 +11,7 @@ use crate::components::labels::{clearance_label, role_label};
 use crate::components::title::page_title;
 use crate::i18n::*;
 use crate::model::admin::{Grantable, UserDetail, UserFilter, UserPage, UserRow};
+use crate::model::nav::encode_query_value;
 use crate::model::time::format_datetime;
 use crate::model::{AppError, Classification, Role};
 use leptos::prelude::*;
@@ -35,22 +36,11 @@ fn filter_from_query(query: &leptos_router::params::ParamsMap) -> UserFilter {
 /// The list's address for a filter and page: links keep the filter.
 fn list_href(filter: &UserFilter, page: u32) -> String {
     let mut parts = vec![format!("page={page}")];
-    let encode = |value: &str| {
-        value
-            .bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                    char::from(b).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
     if !filter.q.is_empty() {
-        parts.push(format!("q={}", encode(&filter.q)));
+        parts.push(format!("q={}", encode_query_value(&filter.q)));
     }
     if !filter.unit.is_empty() {
-        parts.push(format!("unit={}", encode(&filter.unit)));
+        parts.push(format!("unit={}", encode_query_value(&filter.unit)));
     }
     if let Some(role) = filter.role {
         parts.push(format!("role={role}"));

@@ -2,8 +2,11 @@
 
 pub mod account;
 pub mod admin_users;
+pub mod documents;
 pub mod home;
 pub mod login;
+pub mod my_work;
 pub mod not_found;
+pub mod task;
 pub mod unit;
 pub mod units;

@@ -157,7 +157,7 @@ pub async fn update(
         return not_found();
     };
     if !reader.leads(current.owner_unit_id) {
-        return Err(AppError::Forbidden.into());
+        return not_found();
     }
     let checked = check(input, reader)?;
     let txn = db.begin_write().await?;

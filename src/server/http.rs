@@ -22,7 +22,6 @@ use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -61,6 +60,7 @@ pub fn router(state: AppState) -> Router {
     // Layers run outside in: origin check, session, sign-in limit, authentication.
     let app = Router::new()
         .route("/healthz", get(healthz))
+        .route("/files/{id}", get(super::files::download))
         .leptos_routes_with_context(&state, routes, security::provide_csp_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -76,6 +76,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(sessions)
         .layer(from_fn(security::require_same_origin))
+        .layer(from_fn_with_state(
+            state.clone(),
+            security::limit_request_body,
+        ))
         .layer(from_fn(security::content_security_policy))
         .with_state(state);
     // Outermost first: every response, errors and static files included, gets the headers.
@@ -119,7 +123,6 @@ pub fn router(state: AppState) -> Router {
                 hsts,
             ))
             .layer(CompressionLayer::new())
-            .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
             .layer(TimeoutLayer::with_status_code(
                 StatusCode::REQUEST_TIMEOUT,
                 config.request_timeout,

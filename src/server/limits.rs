@@ -24,10 +24,22 @@ impl RateLimiter {
 
     /// Counts one request from `ip`; `Err(seconds)` says how long until it may try again.
     pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
-        self.check_at(ip, Instant::now())
+        self.check_at(ip, Instant::now(), true)
     }
 
-    fn check_at(&self, ip: IpAddr, now: Instant) -> Result<(), u64> {
+    /// Whether `ip` is over its limit, without counting anything: for limits that count
+    /// only some outcomes (failed sign-ins), recorded afterwards with [`Self::record`].
+    pub fn blocked(&self, ip: IpAddr) -> Result<(), u64> {
+        self.check_at(ip, Instant::now(), false)
+    }
+
+    /// Counts one event from `ip`.
+    pub fn record(&self, ip: IpAddr) {
+        // Over the limit already: nothing more to count.
+        let _ = self.check_at(ip, Instant::now(), true);
+    }
+
+    fn check_at(&self, ip: IpAddr, now: Instant, count: bool) -> Result<(), u64> {
         let mut windows = self
             .windows
             .lock()
@@ -45,7 +57,9 @@ impl RateLimiter {
             let left = self.window.saturating_sub(now.duration_since(entry.0));
             return Err(left.as_secs().max(1));
         }
-        entry.1 += 1;
+        if count {
+            entry.1 += 1;
+        }
         Ok(())
     }
 }
@@ -61,17 +75,22 @@ mod tests {
         let b: IpAddr = [10, 0, 0, 2].into();
         let start = Instant::now();
         for _ in 0..3 {
-            assert_eq!(limiter.check_at(a, start), Ok(()));
+            assert_eq!(
+                limiter.check_at(a, start, false),
+                Ok(()),
+                "looking counts nothing"
+            );
+            assert_eq!(limiter.check_at(a, start, true), Ok(()));
         }
-        let retry = limiter.check_at(a, start + Duration::from_secs(20));
+        let retry = limiter.check_at(a, start + Duration::from_secs(20), false);
         assert_eq!(retry, Err(40));
         assert_eq!(
-            limiter.check_at(b, start),
+            limiter.check_at(b, start, true),
             Ok(()),
             "other addresses are not affected"
         );
         assert_eq!(
-            limiter.check_at(a, start + Duration::from_secs(60)),
+            limiter.check_at(a, start + Duration::from_secs(60), true),
             Ok(()),
             "a new window starts afresh"
         );

@@ -9,6 +9,7 @@ pub mod documents;
 pub mod entity;
 pub mod error;
 pub mod evidence;
+pub mod files;
 pub mod hierarchy;
 pub mod http;
 pub mod limits;

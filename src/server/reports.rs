@@ -44,7 +44,7 @@ pub async fn submit(
         return not_found();
     };
     if !reader.works_for(task.lead_unit_id) {
-        return Err(AppError::Forbidden.into());
+        return not_found();
     }
     let key = input.submission_key.trim();
     if key.is_empty()
@@ -216,7 +216,7 @@ pub async fn evaluate(
         return not_found();
     };
     if !reader.leads(task.assigner_unit_id) {
-        return Err(AppError::Forbidden.into());
+        return not_found();
     }
     let reason = match verdict {
         Verdict::Return => Some(check_text("reason", reason, 2000, true)?),

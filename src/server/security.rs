@@ -93,7 +93,14 @@ fn is_static_asset(path: &str) -> bool {
 
 /// Pages that need a signed-in official. Without one, the browser is sent to sign in.
 /// (The data behind every page is guarded again by its server functions.)
-const SIGNED_IN_PAGES: [&str; 2] = ["/account", "/admin"];
+const SIGNED_IN_PAGES: [&str; 6] = [
+    "/account",
+    "/admin",
+    "/documents",
+    "/tasks",
+    "/my-work",
+    "/files",
+];
 
 fn needs_sign_in(path: &str) -> bool {
     SIGNED_IN_PAGES
@@ -103,15 +110,8 @@ fn needs_sign_in(path: &str) -> bool {
 
 /// `/login?next=<path and query>`, the way back after signing in.
 pub fn login_redirect(path_and_query: &str) -> String {
-    let mut next = String::with_capacity(path_and_query.len());
-    for byte in path_and_query.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                next.push(char::from(byte));
-            }
-            _ => next.push_str(&format!("%{byte:02X}")),
-        }
-    }
+    // Slashes stay readable; everything else that is not plain is encoded.
+    let next = crate::model::nav::encode_query_value(path_and_query).replace("%2F", "/");
     format!("/login?next={next}")
 }
 
@@ -144,7 +144,45 @@ pub async fn require_same_origin(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-/// Limits sign-in attempts per address: 429 with `Retry-After` beyond the limit.
+/// Caps request bodies: most requests are small forms; a progress report may carry its
+/// evidence files. Beyond the cap the answer is 413 before the body is read.
+pub async fn limit_request_body(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    use crate::model::task::{EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES};
+    let limit = if request.uri().path() == crate::api::tasks::SUBMIT_REPORT_PATH {
+        EVIDENCE_MAX_FILES * EVIDENCE_MAX_BYTES + 1024 * 1024
+    } else {
+        state.config.body_limit_bytes
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return payload_too_large(limit);
+    }
+    let request =
+        request.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)));
+    next.run(request).await
+}
+
+fn payload_too_large(limit: usize) -> Response {
+    let mb = limit / (1024 * 1024);
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"vi\"><meta charset=\"utf-8\"><title>413</title>\
+         <p>Dữ liệu gửi lên quá lớn: tối đa {mb} MB.</p>\
+         <p lang=\"en\">What was sent is too large: at most {mb} MB.</p></html>"
+    );
+    (StatusCode::PAYLOAD_TOO_LARGE, axum::response::Html(body)).into_response()
+}
+
+/// Limits failed sign-ins per address: 429 with `Retry-After` beyond the limit. Only
+/// failures count (the sign-in records them), so a whole office behind one address can
+/// still sign in in the morning.
 pub async fn limit_sign_in_attempts(
     State(state): State<AppState>,
     request: Request,
@@ -154,7 +192,7 @@ pub async fn limit_sign_in_attempts(
         request.method() == Method::POST && request.uri().path() == crate::api::auth::LOGIN_PATH;
     if is_sign_in
         && let Some(ConnectInfo(addr)) = request.extensions().get::<ConnectInfo<SocketAddr>>()
-        && let Err(retry_after) = state.login_limiter.check(addr.ip())
+        && let Err(retry_after) = state.login_limiter.blocked(addr.ip())
     {
         tracing::warn!(ip = %addr.ip(), "sign-in attempts over the limit");
         return too_many_requests(retry_after);

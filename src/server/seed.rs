@@ -1,12 +1,20 @@
 //! Demo data, so that a new user meets a living system.
 
+use super::access::Reader;
 use super::db::Db;
+use super::documents::{self, DocumentInput};
 use super::entity::user;
+use super::entity::{document, task, unit};
+use super::evidence::{EvidenceStore, Upload};
+use super::reports::{self, ReportInput, Verdict};
+use super::tasks::{self, CascadeTargets, TaskInput};
 use super::users::{self, NewUser, UserError};
+use super::work::{Failure, today};
 use super::{hierarchy, password};
+use crate::model::time::Day;
 use crate::model::{Classification, Role};
 use anyhow::Result;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 /// The demo accounts' shared password. Printed at start while the demo admin still uses it.
 pub const DEMO_PASSWORD: &str = "tiendo-demo-2026";
@@ -20,7 +28,7 @@ struct DemoUser {
     clearance: Classification,
 }
 
-const DEMO_USERS: [DemoUser; 6] = [
+const DEMO_USERS: [DemoUser; 11] = [
     DemoUser {
         username: DEMO_ADMIN,
         full_name: "Quản trị hệ thống",
@@ -57,10 +65,45 @@ const DEMO_USERS: [DemoUser; 6] = [
         clearance: Classification::Internal,
     },
     DemoUser {
+        username: "btctw.canbo",
+        full_name: "Lý Quốc Bảo",
+        unit_code: "BTCTW",
+        role: Role::Officer,
+        clearance: Classification::Confidential,
+    },
+    DemoUser {
         username: "hue.xem",
         full_name: "Hoàng Đức Huy",
         unit_code: "46",
         role: Role::Viewer,
+        clearance: Classification::Internal,
+    },
+    DemoUser {
+        username: "hue.canbo",
+        full_name: "Ngô Thị Thảo",
+        unit_code: "46",
+        role: Role::Officer,
+        clearance: Classification::Internal,
+    },
+    DemoUser {
+        username: "hcm.lanhdao",
+        full_name: "Võ Minh Khoa",
+        unit_code: "79",
+        role: Role::Leader,
+        clearance: Classification::Confidential,
+    },
+    DemoUser {
+        username: "ngocha.canbo",
+        full_name: "Đỗ Văn Nam",
+        unit_code: "00008",
+        role: Role::Officer,
+        clearance: Classification::Internal,
+    },
+    DemoUser {
+        username: "giangvo.canbo",
+        full_name: "Bùi Thị Lan",
+        unit_code: "00025",
+        role: Role::Officer,
         clearance: Classification::Internal,
     },
 ];
@@ -69,10 +112,18 @@ const DEMO_USERS: [DemoUser; 6] = [
 #[derive(Debug, Default)]
 pub struct SeedReport {
     pub users_added: usize,
+    pub documents_added: usize,
 }
 
 /// Adds the demo data that is not there yet; running it twice adds nothing the second time.
-pub async fn demo(db: &Db) -> Result<SeedReport> {
+pub async fn demo(db: &Db, evidence: &EvidenceStore) -> Result<SeedReport> {
+    let mut report = demo_users(db).await?;
+    report.documents_added = demo_work(db, evidence).await?;
+    Ok(report)
+}
+
+/// The demo officials, at the centre, in three provinces and in three wards of Hà Nội.
+pub async fn demo_users(db: &Db) -> Result<SeedReport> {
     let mut report = SeedReport::default();
     for demo in &DEMO_USERS {
         if users::find_by_username(db, demo.username).await?.is_some() {
@@ -116,4 +167,390 @@ pub async fn demo_login(db: &Db) -> Result<Option<(String, String)>> {
         tokio::task::spawn_blocking(move || password::verify(DEMO_PASSWORD, &admin.password_hash))
             .await?;
     Ok(still_demo.then(|| (DEMO_ADMIN.to_owned(), DEMO_PASSWORD.to_owned())))
+}
+
+/// A demo official as the services see them.
+async fn reader(db: &Db, username: &str) -> Result<Reader> {
+    let account = users::find_by_username(db, username)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo user {username} is missing"))?;
+    let unit = unit::Entity::find_by_id(account.unit_id)
+        .one(&db.read)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the unit of {username} is missing"))?;
+    let viewer = super::auth::viewer_of(&account, &unit);
+    Ok(Reader::of(&super::auth::CurrentUser {
+        viewer,
+        unit_id: unit.id,
+        unit_path: unit.path,
+        session_key: String::new(),
+    }))
+}
+
+fn failure(error: Failure) -> anyhow::Error {
+    anyhow::anyhow!("demo data: {error}")
+}
+
+fn task_input(
+    title: &str,
+    lead: &str,
+    start: Day,
+    due: Day,
+    priority: &str,
+    expected: &str,
+) -> TaskInput {
+    TaskInput {
+        title: title.to_owned(),
+        description: String::new(),
+        expected_result: expected.to_owned(),
+        lead_unit: lead.to_owned(),
+        coordinators: String::new(),
+        start_on: start.iso(),
+        due_on: due.iso(),
+        priority: priority.to_owned(),
+        weight: 1,
+        classification: "internal".to_owned(),
+    }
+}
+
+async fn child_led_by(db: &Db, parent: i32, unit_code: &str) -> Result<i32> {
+    let unit = unit::Entity::find()
+        .filter(unit::Column::Code.eq(unit_code))
+        .one(&db.read)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("unit {unit_code} is missing"))?;
+    Ok(task::Entity::find()
+        .filter(task::Column::ParentId.eq(parent))
+        .filter(task::Column::LeadUnitId.eq(unit.id))
+        .one(&db.read)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no subtask of {parent} for {unit_code}"))?
+        .id)
+}
+
+/// A small but real PDF, as evidence.
+fn demo_pdf(title: &str) -> Vec<u8> {
+    format!(
+        "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
+         2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
+         3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n\
+         % {title}\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    .into_bytes()
+}
+
+async fn report(
+    db: &Db,
+    evidence: &EvidenceStore,
+    who: &Reader,
+    task_id: i32,
+    progress: i32,
+    completed: bool,
+    text: &str,
+    file: Option<&str>,
+) -> Result<i32> {
+    let files = file
+        .map(|name| {
+            vec![Upload {
+                file_name: name.to_owned(),
+                bytes: demo_pdf(name),
+            }]
+        })
+        .unwrap_or_default();
+    reports::submit(
+        db,
+        evidence,
+        who,
+        task_id,
+        ReportInput {
+            progress,
+            text: text.to_owned(),
+            claims_completion: completed,
+            submission_key: format!("demo-{task_id}-{progress}-{}", text.len()),
+            files,
+        },
+    )
+    .await
+    .map_err(failure)
+}
+
+/// Resolution 57-NQ/TW and a few more, tasks cascaded to three provinces and three
+/// wards, and reports in every state, dated around today so the demo stays current.
+pub async fn demo_work(db: &Db, evidence: &EvidenceStore) -> Result<usize> {
+    let exists = document::Entity::find()
+        .filter(document::Column::Code.eq("57-NQ/TW"))
+        .one(&db.read)
+        .await?
+        .is_some();
+    if exists {
+        return Ok(0);
+    }
+    let centre = reader(db, "tw.lanhdao").await?;
+    let hanoi_leader = reader(db, "hanoi.lanhdao").await?;
+    let hanoi_officer = reader(db, "hanoi.canbo").await?;
+    let hue_officer = reader(db, "hue.canbo").await?;
+    let hcm_leader = reader(db, "hcm.lanhdao").await?;
+    let ba_dinh = reader(db, "badinh.canbo").await?;
+    let ngoc_ha = reader(db, "ngocha.canbo").await?;
+    let giang_vo = reader(db, "giangvo.canbo").await?;
+    let today = today();
+    let day = |offset: i32| today.plus_days(offset);
+
+    let document =
+        |code: &str, kind: &str, title: &str, issued: &str, summary: &str| DocumentInput {
+            code: code.to_owned(),
+            kind: kind.to_owned(),
+            title: title.to_owned(),
+            issuing_body: "Bộ Chính trị".to_owned(),
+            issued_on: issued.to_owned(),
+            summary: summary.to_owned(),
+            classification: "internal".to_owned(),
+        };
+    let nq57 = documents::create(
+        db,
+        &centre,
+        &document(
+            "57-NQ/TW",
+            "resolution",
+            "Về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia",
+            "2024-12-22",
+            "Khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia là đột phá quan trọng hàng đầu, là động lực chính để phát triển nhanh lực lượng sản xuất hiện đại.",
+        ),
+    )
+    .await
+    .map_err(failure)?;
+    let mut added = 1;
+    for (code, title, issued, summary) in [
+        (
+            "66-NQ/TW",
+            "Về đổi mới công tác xây dựng và thi hành pháp luật đáp ứng yêu cầu phát triển đất nước trong kỷ nguyên mới",
+            "2025-04-30",
+            "Pháp luật là lợi thế cạnh tranh; hoàn thiện thể chế là đột phá của đột phá.",
+        ),
+        (
+            "68-NQ/TW",
+            "Về phát triển kinh tế tư nhân",
+            "2025-05-04",
+            "Kinh tế tư nhân là một động lực quan trọng nhất của nền kinh tế quốc gia.",
+        ),
+        (
+            "71-NQ/TW",
+            "Về đột phá phát triển giáo dục và đào tạo",
+            "2025-08-22",
+            "Giáo dục và đào tạo là quốc sách hàng đầu, quyết định tương lai dân tộc.",
+        ),
+    ] {
+        documents::create(
+            db,
+            &centre,
+            &document(code, "resolution", title, issued, summary),
+        )
+        .await
+        .map_err(failure)?;
+        added += 1;
+    }
+
+    // Task 1: institutions for digital transformation, overdue in two provinces.
+    let institutions = tasks::create(
+        db,
+        &centre,
+        nq57,
+        None,
+        &task_input(
+            "Rà soát, hoàn thiện thể chế, chính sách về chuyển đổi số của địa phương",
+            hierarchy::ROOT_CODE,
+            day(-200),
+            day(-20),
+            "high",
+            "Báo cáo rà soát và danh mục văn bản cần sửa đổi, bổ sung",
+        ),
+    )
+    .await
+    .map_err(failure)?;
+    tasks::cascade(
+        db,
+        &centre,
+        institutions,
+        &CascadeTargets::Units(vec!["01".into(), "46".into(), "79".into()]),
+    )
+    .await
+    .map_err(failure)?;
+    let hue_institutions = child_led_by(db, institutions, "46").await?;
+    let id = report(
+        db,
+        evidence,
+        &hue_officer,
+        hue_institutions,
+        40,
+        false,
+        "Đã rà soát 12/30 văn bản quy phạm pháp luật của tỉnh; đang lấy ý kiến các sở, ngành.",
+        Some("bao-cao-ra-soat-the-che.pdf"),
+    )
+    .await?;
+    reports::evaluate(db, &centre, id, Verdict::Accept, "")
+        .await
+        .map_err(failure)?;
+
+    // Task 2: digital skills for commune officials, cascaded down to three wards.
+    let skills = tasks::create(
+        db,
+        &centre,
+        nq57,
+        None,
+        &task_input(
+            "Bồi dưỡng kỹ năng số cho cán bộ, công chức cấp xã",
+            hierarchy::ROOT_CODE,
+            day(-90),
+            day(5),
+            "urgent",
+            "100% cán bộ, công chức cấp xã được bồi dưỡng kỹ năng số cơ bản",
+        ),
+    )
+    .await
+    .map_err(failure)?;
+    tasks::cascade(
+        db,
+        &centre,
+        skills,
+        &CascadeTargets::Units(vec!["01".into(), "46".into()]),
+    )
+    .await
+    .map_err(failure)?;
+    let hanoi_skills = child_led_by(db, skills, "01").await?;
+    tasks::create(
+        db,
+        &hanoi_officer,
+        nq57,
+        Some(hanoi_skills),
+        &task_input(
+            "Xây dựng tài liệu bồi dưỡng kỹ năng số dùng chung cho các phường",
+            "01",
+            day(-60),
+            day(-10),
+            "normal",
+            "Bộ tài liệu được Thành ủy phê duyệt",
+        ),
+    )
+    .await
+    .map_err(failure)?;
+    tasks::cascade(
+        db,
+        &hanoi_officer,
+        hanoi_skills,
+        &CascadeTargets::Units(vec!["00004".into(), "00008".into(), "00025".into()]),
+    )
+    .await
+    .map_err(failure)?;
+    // Ba Đình: done, accepted with evidence.
+    let ba_dinh_task = child_led_by(db, hanoi_skills, "00004").await?;
+    let id = report(
+        db,
+        evidence,
+        &ba_dinh,
+        ba_dinh_task,
+        100,
+        true,
+        "Đã tổ chức 3 lớp bồi dưỡng cho 45/45 cán bộ, công chức phường; kèm danh sách và biên bản.",
+        Some("bien-ban-boi-duong-ba-dinh.pdf"),
+    )
+    .await?;
+    reports::evaluate(db, &hanoi_leader, id, Verdict::Accept, "")
+        .await
+        .map_err(failure)?;
+    // Ngọc Hà: a report awaiting evaluation.
+    let ngoc_ha_task = child_led_by(db, hanoi_skills, "00008").await?;
+    report(
+        db,
+        evidence,
+        &ngoc_ha,
+        ngoc_ha_task,
+        60,
+        false,
+        "Đã bồi dưỡng 2 đợt, 27/44 cán bộ hoàn thành; đợt 3 dự kiến tuần tới.",
+        None,
+    )
+    .await?;
+    // Giảng Võ: returned, to be reported again.
+    let giang_vo_task = child_led_by(db, hanoi_skills, "00025").await?;
+    let id = report(
+        db,
+        evidence,
+        &giang_vo,
+        giang_vo_task,
+        80,
+        false,
+        "Đã hoàn thành phần lớn nội dung.",
+        None,
+    )
+    .await?;
+    reports::evaluate(
+        db,
+        &hanoi_leader,
+        id,
+        Verdict::Return,
+        "Báo cáo chưa nêu số cán bộ đã được bồi dưỡng và chưa có minh chứng.",
+    )
+    .await
+    .map_err(failure)?;
+
+    // Task 3: a national database, led by the Central Organisation Commission, done late.
+    let database = tasks::create(
+        db,
+        &centre,
+        nq57,
+        None,
+        &task_input(
+            "Số hoá hồ sơ đảng viên và kết nối cơ sở dữ liệu đảng viên với cơ sở dữ liệu quốc gia về dân cư",
+            "BTCTW",
+            day(-300),
+            day(-40),
+            "high",
+            "Cơ sở dữ liệu được kết nối, vận hành",
+        ),
+    )
+    .await
+    .map_err(failure)?;
+    let organisation = reader(db, "btctw.canbo").await?;
+    let id = report(db, evidence, &organisation, database, 100, true,
+        "Đã số hoá 5,2 triệu hồ sơ đảng viên; kết nối với cơ sở dữ liệu quốc gia về dân cư đã vận hành.",
+        Some("bao-cao-ket-noi-csdl.pdf")).await?;
+    reports::evaluate(db, &centre, id, Verdict::Accept, "")
+        .await
+        .map_err(failure)?;
+
+    // A plan of Hồ Chí Minh City carrying the resolution out, led there.
+    let plan = documents::create(
+        db,
+        &hcm_leader,
+        &DocumentInput {
+            code: "15-KH/TU".to_owned(),
+            kind: "plan".to_owned(),
+            title: "Kế hoạch thực hiện Nghị quyết 57-NQ/TW của Bộ Chính trị trên địa bàn Thành phố"
+                .to_owned(),
+            issuing_body: "Thành ủy Thành phố Hồ Chí Minh".to_owned(),
+            issued_on: day(-150).iso(),
+            summary: "Cụ thể hoá Nghị quyết 57-NQ/TW thành các nhiệm vụ của Thành phố.".to_owned(),
+            classification: "internal".to_owned(),
+        },
+    )
+    .await
+    .map_err(failure)?;
+    added += 1;
+    tasks::create(
+        db,
+        &hcm_leader,
+        plan,
+        None,
+        &task_input(
+            "Triển khai nền tảng số dùng chung cho các phường, xã",
+            "79",
+            day(-100),
+            day(60),
+            "normal",
+            "Nền tảng vận hành tại 100% phường, xã",
+        ),
+    )
+    .await
+    .map_err(failure)?;
+    Ok(added)
 }

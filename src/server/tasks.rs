@@ -11,9 +11,9 @@ use super::work::{
     today, unit_ref,
 };
 use crate::model::task::{
-    CHILDREN_LIMIT, CascadePreset, CascadeResult, DocumentRef, Priority, TEXT_MAX, TITLE_MAX,
-    TaskActions, TaskDetail, TaskEventView, TaskStatus, check_dates, check_line, check_text,
-    check_weight, completion_status, weighted_progress,
+    CHILDREN_LIMIT, CascadePreset, CascadeResult, DocumentRef, EventDetail, Priority, TEXT_MAX,
+    TITLE_MAX, TaskActions, TaskDetail, TaskEventView, TaskStatus, check_dates, check_line,
+    check_text, check_weight, completion_status, weighted_progress,
 };
 use crate::model::time::Day;
 use crate::model::{AppError, Classification, Problem, UnitLevel, UnitRef};
@@ -192,7 +192,7 @@ pub async fn create(
     let (assigner_id, depth, root, floor, floor_is_document) = match parent_id {
         None => {
             if !reader.leads(doc.owner_unit_id) {
-                return Err(AppError::Forbidden.into());
+                return not_found();
             }
             (doc.owner_unit_id, 0, None, doc.classification, true)
         }
@@ -204,7 +204,7 @@ pub async fn create(
                 return not_found();
             }
             if !reader.works_for(parent.lead_unit_id) {
-                return Err(AppError::Forbidden.into());
+                return not_found();
             }
             if status_of(&parent).is_closed() {
                 return Err(AppError::invalid("task", Problem::Closed).into());
@@ -321,7 +321,7 @@ pub async fn update(
         return not_found();
     };
     if !reader.works_for(current.assigner_unit_id) {
-        return Err(AppError::Forbidden.into());
+        return not_found();
     }
     let (floor, floor_is_document) = match current.parent_id {
         Some(parent) => (
@@ -512,7 +512,7 @@ pub async fn cascade(
         return not_found();
     };
     if !reader.works_for(parent.lead_unit_id) {
-        return Err(AppError::Forbidden.into());
+        return not_found();
     }
     if status_of(&parent).is_closed() {
         return Err(AppError::invalid("task", Problem::Closed).into());
@@ -838,6 +838,11 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<TaskDet
         history,
         actions,
         cascade_presets,
+        submission_key: format!(
+            "{}{}",
+            super::error::new_reference(),
+            super::error::new_reference()
+        ),
     }))
 }
 
@@ -861,63 +866,105 @@ async fn history(db: &Db, task_id: i32) -> Outcome<Vec<TaskEventView>> {
     Ok(events
         .into_iter()
         .map(|event| {
-            let detail: serde_json::Value = serde_json::from_str(&event.detail).unwrap_or_default();
             let mut changes = Vec::new();
-            let mut note = None;
-            if event.kind == "edited"
-                && let Some(fields) = detail.as_object()
-            {
+            let mut detail = EventDetail::default();
+            if event.kind == "edited" {
+                let fields: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(&event.detail).unwrap_or_default();
                 for (field, pair) in fields {
                     let before = pair.get(0).and_then(|v| v.as_str()).unwrap_or_default();
                     let after = pair.get(1).and_then(|v| v.as_str()).unwrap_or_default();
-                    changes.push((field.clone(), before.to_owned(), after.to_owned()));
+                    changes.push((field, before.to_owned(), after.to_owned()));
                 }
-            } else if !serde_json::Value::is_null(&detail) {
-                note = Some(describe(&detail));
+            } else {
+                detail = serde_json::from_str(&event.detail).unwrap_or_default();
             }
             TaskEventView {
                 at: event.at.timestamp(),
                 actor: event.actor_id.and_then(|id| actors.get(&id).cloned()),
                 kind: event.kind,
                 changes,
-                note,
+                detail,
             }
         })
         .collect())
 }
 
-/// A short plain rendering of an event's details: `units: 34, skipped: 0`.
-fn describe(detail: &serde_json::Value) -> String {
-    match detail.as_object() {
-        Some(fields) => fields
-            .iter()
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => format!("{k}: {s}"),
-                other => format!("{k}: {other}"),
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        None => detail.to_string(),
-    }
-}
+/// `/my-work`: the tasks of the reader's unit, or the ones awaiting their evaluation.
+pub async fn my_work(
+    db: &Db,
+    reader: &Reader,
+    filter: &crate::model::task::WorkFilter,
+) -> Outcome<crate::model::task::WorkPage> {
+    use crate::model::admin::page_count;
+    use crate::model::task::{DUE_SOON_DAYS, WORK_PER_PAGE, WorkPage, WorkSort, WorkView};
+    use sea_orm::Condition;
 
-/// The ids of reports awaiting evaluation by the reader: pending reports on tasks whose
-/// assigning unit they lead.
-pub async fn awaiting_evaluation(db: &Db, reader: &Reader) -> Outcome<u64> {
-    if reader.role != crate::model::Role::Leader {
-        return Ok(0);
-    }
-    Ok(report::Entity::find()
-        .filter(report::Column::Status.eq("pending"))
-        .filter(
-            report::Column::TaskId.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(task::Column::Id)
-                    .from(task::Entity)
-                    .and_where(task::Column::AssignerUnitId.eq(reader.unit_id))
-                    .to_owned(),
+    let closed = [
+        TaskStatus::Done.as_str(),
+        TaskStatus::DoneLate.as_str(),
+        TaskStatus::Cancelled.as_str(),
+    ];
+    let today = today();
+    let mut condition = Condition::all().add(visible_tasks(reader));
+    condition = match filter.view {
+        WorkView::Evaluate => condition
+            .add(task::Column::AssignerUnitId.eq(reader.unit_id))
+            .add(
+                task::Column::Id.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(report::Column::TaskId)
+                        .from(report::Entity)
+                        .and_where(report::Column::Status.eq("pending"))
+                        .to_owned(),
+                ),
             ),
-        )
-        .count(&db.read)
-        .await?)
+        _ => condition
+            .add(task::Column::LeadUnitId.eq(reader.unit_id))
+            .add(task::Column::Status.ne(TaskStatus::Cancelled.as_str())),
+    };
+    condition = match filter.view {
+        WorkView::DueSoon => condition
+            .add(task::Column::Status.is_not_in(closed))
+            .add(task::Column::DueOn.gte(to_naive(today)))
+            .add(task::Column::DueOn.lte(to_naive(today.plus_days(DUE_SOON_DAYS)))),
+        WorkView::Overdue => condition
+            .add(task::Column::Status.is_not_in(closed))
+            .add(task::Column::DueOn.lt(to_naive(today))),
+        WorkView::Returned => condition.add(task::Column::Status.eq(TaskStatus::Returned.as_str())),
+        WorkView::All | WorkView::Evaluate => condition,
+    };
+    let query = task::Entity::find().filter(condition);
+    let total = u32::try_from(query.clone().count(&db.read).await?).unwrap_or(u32::MAX);
+    let pages = page_count(total, WORK_PER_PAGE);
+    let page = filter.page.clamp(1, pages);
+    let query = match filter.sort {
+        WorkSort::Due => query.order_by_asc(task::Column::DueOn),
+        WorkSort::Progress => query.order_by_asc(task::Column::Progress),
+        WorkSort::Updated => query.order_by_desc(task::Column::UpdatedAt),
+    };
+    let found = query
+        .order_by_asc(task::Column::Id)
+        .offset(u64::from((page - 1) * WORK_PER_PAGE))
+        .limit(u64::from(WORK_PER_PAGE))
+        .all(&db.read)
+        .await?;
+    // Flat list: every row at depth 0, in the order asked for.
+    let mut rows = rows_in_tree_order(db, reader, found.clone()).await?;
+    let order: HashMap<i32, usize> = found.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+    rows.sort_by_key(|r| order.get(&r.id).copied().unwrap_or(usize::MAX));
+    for row in &mut rows {
+        row.depth = 0;
+    }
+    let unit = unit::Entity::find_by_id(reader.unit_id)
+        .one(&db.read)
+        .await?
+        .ok_or_else(|| Failure::Other(anyhow::anyhow!("the reader's unit is gone")))?;
+    Ok(WorkPage {
+        unit: unit_ref(&unit),
+        rows,
+        total,
+        page,
+        pages,
+    })
 }

@@ -93,8 +93,11 @@ on_both_backends! {
             .iter()
             .map(|r| r["username"].as_str().unwrap())
             .collect();
-        assert_eq!(names, ["badinh.canbo", "hanoi.admin", "hanoi.canbo", "hanoi.lanhdao"]);
-        assert_eq!(listed["total"], 4);
+        assert_eq!(
+            names,
+            ["badinh.canbo", "giangvo.canbo", "hanoi.admin", "hanoi.canbo", "hanoi.lanhdao", "ngocha.canbo"]
+        );
+        assert_eq!(listed["total"], 6);
 
         // Accounts outside the province do not exist for them.
         let hue = user_id(&app, "hue.xem");
@@ -239,16 +242,16 @@ on_both_backends! {
         });
         let list = |query: &str| admin.call("/api/admin/users", query).json();
         let all = list("");
-        assert_eq!(all["total"], 36);
+        assert_eq!(all["total"], 41, "11 demo accounts and 30 more");
         assert_eq!(all["pages"], 2);
         assert_eq!(all["rows"].as_array().unwrap().len(), 25);
-        assert_eq!(list("filter[page]=2")["rows"].as_array().unwrap().len(), 11);
+        assert_eq!(list("filter[page]=2")["rows"].as_array().unwrap().len(), 16);
         // Diacritics and case ignored.
         assert_eq!(list("filter[q]=dang%20van")["total"], 30);
         assert_eq!(list("filter[q]=TR%E1%BA%A6N%20th%E1%BB%8B")["total"], 1);
-        assert_eq!(list("filter[role]=leader")["total"], 2);
-        assert_eq!(list("filter[unit]=01")["total"], 33, "Hà Nội's subtree");
-        assert_eq!(list("filter[unit]=00008")["total"], 30);
+        assert_eq!(list("filter[role]=leader")["total"], 3);
+        assert_eq!(list("filter[unit]=01")["total"], 35, "Hà Nội's subtree");
+        assert_eq!(list("filter[unit]=00008")["total"], 31);
         assert_eq!(list("filter[active]=false")["total"], 0);
         let unknown = admin.call("/api/admin/users", "filter[unit]=nowhere");
         assert_eq!(unknown.status, 400);

@@ -12,6 +12,7 @@ fn tiendo_with_stdin(database_url: &str, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tiendo"))
         .args(args)
         .env("TIENDO_DATABASE_URL", database_url)
+        .env("TIENDO_EVIDENCE_DIR", evidence_dir())
         .env_remove("TIENDO_LOG")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -25,6 +26,12 @@ fn tiendo_with_stdin(database_url: &str, args: &[&str], stdin: &str) -> Output {
         .write_all(stdin.as_bytes())
         .expect("stdin accepts");
     child.wait_with_output().expect("the binary ends")
+}
+
+/// Demo evidence written by the commands goes to the system's temporary folder, not into
+/// the checkout.
+fn evidence_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join("tiendo-cli-test-evidence")
 }
 
 fn stdout(output: &Output) -> String {
@@ -219,14 +226,14 @@ fn seed_demo_is_idempotent_and_prints_the_login() {
     let first = tiendo(&database.url, &["seed", "demo"]);
     assert!(first.status.success(), "{}", stderr(&first));
     assert!(
-        stdout(&first).contains("demo data: 6 accounts added"),
+        stdout(&first).contains("demo data: 11 accounts and 5 documents added"),
         "{}",
         stdout(&first)
     );
     assert!(stdout(&first).contains("demo login: username `admin`"));
     let second = tiendo(&database.url, &["seed", "demo"]);
     assert!(
-        stdout(&second).contains("demo data: 0 accounts added"),
+        stdout(&second).contains("demo data: 0 accounts and 0 documents added"),
         "{}",
         stdout(&second)
     );
@@ -246,7 +253,7 @@ fn backup_copies_a_live_sqlite_database() {
     let copy_url = format!("sqlite://{target_text}");
     let seeded_again = tiendo(&copy_url, &["seed", "demo"]);
     assert!(
-        stdout(&seeded_again).contains("0 accounts added"),
+        stdout(&seeded_again).contains("0 accounts and 0 documents added"),
         "{}",
         stdout(&seeded_again)
     );
@@ -279,6 +286,7 @@ fn serve_answers_and_stops_gracefully_on_sigterm() {
             "false",
         ])
         .env("TIENDO_DATABASE_URL", &database.url)
+        .env("TIENDO_EVIDENCE_DIR", evidence_dir())
         .env("TIENDO_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

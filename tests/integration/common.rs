@@ -162,7 +162,7 @@ impl TestApp {
             let db = tiendo::server::open_database(&database.url)
                 .await
                 .expect("the database opens");
-            tiendo::server::seed::demo(&db)
+            tiendo::server::seed::demo_users(&db)
                 .await
                 .expect("demo accounts");
             let mut config =
@@ -290,6 +290,19 @@ impl Browser {
         self.post(path, body, "application/json")
     }
 
+    /// A server-function call that may be cut off by the server (a body over the limit):
+    /// `None` when the connection was closed before an answer.
+    pub fn try_call(&self, path: &str, body: &str) -> Option<Page> {
+        let request = self
+            .agent
+            .post(self.url(path))
+            .header("Accept", "application/json")
+            .header("Origin", self.url(""))
+            .header("Cookie", self.cookie_header())
+            .content_type("application/x-www-form-urlencoded");
+        request.send(body).ok().map(Page::from)
+    }
+
     fn post(&self, path: &str, body: &str, accept: &str) -> Page {
         let request = self
             .agent
@@ -308,6 +321,26 @@ impl Browser {
         path: &str,
         fields: &[(&str, &str)],
         files: &[(&str, &[u8])],
+    ) -> Page {
+        self.multipart(path, fields, files, "text/html")
+    }
+
+    /// A multipart server function called as a script would: errors come as JSON.
+    pub fn call_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &[u8])],
+    ) -> Page {
+        self.multipart(path, fields, files, "application/json")
+    }
+
+    fn multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &[u8])],
+        accept: &str,
     ) -> Page {
         let boundary = "----tiendo-test-boundary-7MA4YWxkTrZu0gW";
         let mut body: Vec<u8> = Vec::new();
@@ -331,7 +364,7 @@ impl Browser {
         let request = self
             .agent
             .post(self.url(path))
-            .header("Accept", "text/html")
+            .header("Accept", accept)
             .header("Origin", self.url(""))
             .header("Referer", self.url("/"))
             .header("Cookie", self.cookie_header())

@@ -10,3 +10,4 @@ mod common;
 mod hierarchy;
 mod web;
 mod work;
+mod work_rules;

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Cascading one task to every commune of the country, through the real endpoint.
+
+Usage: benches/cascade.py BASE_URL [--runs 7]
+
+Signs in as the demo central leader, registers a document, and for each run creates a
+task at the centre and cascades it to all communes (`target=communes`): one request, one
+transaction that inserts a child task and its first history event for each of the 3,321
+communes and rolls progress up. Prints each run's wall time as the client saw it, then
+the median, p95 and max, and checks that every commune got exactly one child task.
+"""
+
+import argparse
+import http.client
+import json
+import statistics
+import time
+import urllib.parse
+
+PASSWORD = "tiendo-demo-2026"
+
+
+class Client:
+    def __init__(self, base_url):
+        url = urllib.parse.urlparse(base_url)
+        self.host, self.port = url.hostname, url.port
+        self.origin = f"{url.scheme}://{url.netloc}"
+        self.cookie = ""
+
+    def post(self, path, fields):
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
+        connection.request(
+            "POST",
+            path,
+            body=urllib.parse.urlencode(fields),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": "application/json",
+                "Origin": self.origin,
+                "Cookie": self.cookie,
+            },
+        )
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        cookie = response.getheader("set-cookie")
+        if cookie:
+            self.cookie = cookie.split(";", 1)[0]
+        if response.status >= 400:
+            raise SystemExit(f"{path}: {response.status} {body[:300]!r}")
+        return response, body
+
+    def created_id(self, path, fields, prefix):
+        response, _ = self.post(path, fields)
+        location = response.getheader("location") or ""
+        return int(location.removeprefix(prefix).split("?")[0].split("/")[0])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("base_url")
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+
+    client = Client(args.base_url)
+    client.post("/api/login", {"username": "tw.lanhdao", "password": PASSWORD, "next": "/"})
+    document = client.created_id(
+        "/api/documents/create",
+        {
+            "code": f"BENCH-{int(time.time())}",
+            "kind": "directive",
+            "title": "Đo thời gian giao nhiệm vụ tới mọi xã",
+            "issuing_body": "Ban Bí thư",
+            "issued_on": "2026-01-01",
+            "summary": "",
+            "classification": "internal",
+        },
+        "/documents/",
+    )
+
+    timings = []
+    for run in range(args.runs):
+        task = client.created_id(
+            "/api/tasks/create",
+            {
+                "document_id": document,
+                "title": f"Nhiệm vụ đo thời gian số {run + 1}",
+                "description": "Triển khai tới từng xã, phường, đặc khu.",
+                "expected_result": "Báo cáo của từng xã",
+                "lead_unit": "TW",
+                "coordinators": "",
+                "start_on": "2026-01-01",
+                "due_on": "2026-12-31",
+                "priority": "normal",
+                "weight": "1",
+                "classification": "internal",
+            },
+            "/tasks/",
+        )
+        started = time.perf_counter()
+        response, _ = client.post("/api/tasks/cascade", {"id": task, "target": "communes", "units": ""})
+        elapsed = time.perf_counter() - started
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(response.getheader("location") or "").query)
+        created = int(query.get("created", ["0"])[0])
+        _, body = client.post("/api/task", {"id": task})
+        children = json.loads(body)["row"]["child_count"]
+        if created != children or created < 3000:
+            raise SystemExit(f"run {run + 1}: created {created}, the task has {children} subtasks")
+        timings.append(elapsed)
+        print(f"run {run + 1}: {created} communes in {elapsed * 1000:.0f} ms")
+
+    timings.sort()
+    p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+    ms = lambda s: f"{s * 1000:.0f} ms"
+    print(
+        f"cascade to all communes: median {ms(statistics.median(timings))}, "
+        f"p95 {ms(p95)}, max {ms(timings[-1])} ({len(timings)} runs)"
+    )
+
+
+if __name__ == "__main__":
+    main()

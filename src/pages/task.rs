@@ -1,0 +1,510 @@
+//! `/tasks/{id}`: one task, its subtasks, reports and history, and what the viewer may do.
+
+use crate::api::tasks::{
+    CascadeTask, CreateTask, EvaluateReport, SUBMIT_REPORT_PATH, UpdateTask, get_task,
+};
+use crate::components::error::{ErrorPage, field_error, form_error};
+use crate::components::labels::{
+    clearance_label, field_label, field_value, priority_label, report_status_label,
+};
+use crate::components::tasks::{ProgressBar, StatusBadge, TaskTable};
+use crate::i18n::*;
+use crate::model::AppError;
+use crate::model::task::{
+    CascadePreset, EventDetail, ReportStatus, ReportView, TaskDetail, TaskEventView,
+};
+use crate::model::time::format_datetime;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn TaskPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i32>().ok())
+            .unwrap_or(0)
+    });
+    let update = ServerAction::<UpdateTask>::new();
+    let subtask = ServerAction::<CreateTask>::new();
+    let cascade = ServerAction::<CascadeTask>::new();
+    let evaluate = ServerAction::<EvaluateReport>::new();
+    // The report form is a plain multipart form: its errors come back in the address,
+    // which the router hands over as a `ServerActionError`.
+    let report_error = Signal::derive(|| {
+        use_context::<leptos::server::ServerActionError>()
+            .filter(|e| e.path() == SUBMIT_REPORT_PATH)
+            .map(|e| leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(e.err()))
+    });
+    let task = Resource::new(
+        move || {
+            (
+                id.get(),
+                update.version().get(),
+                subtask.version().get(),
+                cascade.version().get(),
+                evaluate.version().get(),
+            )
+        },
+        |(id, ..)| get_task(id),
+    );
+    let done = move || {
+        let query = query.read();
+        match query.get("done").as_deref() {
+            Some("created") => Some(t_string!(i18n, tasks.created_done).to_owned()),
+            Some("saved") => Some(t_string!(i18n, tasks.saved_done).to_owned()),
+            Some("cascaded") => Some(t_string!(
+                i18n,
+                tasks.cascaded_done,
+                created = query.get("created").unwrap_or_default(),
+                skipped = query.get("skipped").unwrap_or_default()
+            )),
+            Some("reported") => Some(t_string!(i18n, tasks.reported_done).to_owned()),
+            Some("accepted") => Some(t_string!(i18n, tasks.accepted_done).to_owned()),
+            Some("returned") => Some(t_string!(i18n, tasks.returned_done).to_owned()),
+            _ => None,
+        }
+    };
+    let body = move || {
+        Suspend::new(async move {
+            match task.await {
+                Ok(detail) => {
+                    view! { <TaskView detail update subtask cascade evaluate report_error /> }
+                        .into_any()
+                }
+                Err(error) => view! { <ErrorPage error /> }.into_any(),
+            }
+        })
+    };
+    view! {
+        <section class="page">
+            {move || done().map(|text| view! { <p class="notice notice-ok" role="status">{text}</p> })}
+            <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>{body}</Suspense>
+        </section>
+    }
+}
+
+fn error_banner(i18n: I18nContext<Locale>, error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        form_error(i18n, error.get().as_ref())
+            .map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })
+    }
+}
+
+#[component]
+fn TaskView(
+    detail: TaskDetail,
+    update: ServerAction<UpdateTask>,
+    subtask: ServerAction<CreateTask>,
+    cascade: ServerAction<CascadeTask>,
+    evaluate: ServerAction<EvaluateReport>,
+    report_error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let row = detail.row.clone();
+    let level = row.classification;
+    let priority = row.priority;
+    let actions = detail.actions.clone();
+    let edit_error = Signal::derive(move || update.value().get().and_then(Result::err));
+    let subtask_error = Signal::derive(move || subtask.value().get().and_then(Result::err));
+    let cascade_error = Signal::derive(move || cascade.value().get().and_then(Result::err));
+    let evaluate_error = Signal::derive(move || evaluate.value().get().and_then(Result::err));
+    let conflict = move || matches!(edit_error.get(), Some(AppError::Conflict));
+    let children = detail.children.clone();
+    let has_children = !children.is_empty();
+    let shown_children = children.len();
+    let base_depth = row.depth + 1;
+    let document_id = detail.document.id;
+    let presets = detail.cascade_presets.clone();
+    let for_edit = detail.clone();
+    let version = detail.version;
+    view! {
+        <Title text=row.title.clone() />
+        <nav class="breadcrumb" aria-label=move || t_string!(i18n, units.trail_label)>
+            <ol>
+                <li><A href="/documents">{t!(i18n, docs.title)}</A></li>
+                <li>
+                    <A href=format!("/documents/{}", detail.document.id)>{detail.document.code.clone()}</A>
+                </li>
+                {detail
+                    .parent
+                    .clone()
+                    .map(|(id, title)| view! { <li><A href=format!("/tasks/{id}")>{title}</A></li> })}
+                <li aria-current="page">{row.title.clone()}</li>
+            </ol>
+        </nav>
+        <h1>{row.title.clone()}</h1>
+        <p>
+            <StatusBadge status=row.status overdue=row.overdue />
+            " "
+            <ProgressBar value=row.progress />
+        </p>
+        <dl class="facts">
+            <div><dt>{t!(i18n, tasks.lead_unit)}</dt><dd>{row.lead.name.clone()}</dd></div>
+            <div><dt>{t!(i18n, tasks.assigner)}</dt><dd>{detail.assigner.name.clone()}</dd></div>
+            <div><dt>{t!(i18n, tasks.start_on)}</dt><dd>{detail.start_on.display()}</dd></div>
+            <div><dt>{t!(i18n, tasks.due_on)}</dt><dd>{row.due_on.display()}</dd></div>
+            {detail
+                .completed_on
+                .map(|day| view! { <div><dt>{t!(i18n, tasks.completed_on)}</dt><dd>{day.display()}</dd></div> })}
+            <div><dt>{t!(i18n, tasks.priority)}</dt><dd>{move || priority_label(i18n, priority)}</dd></div>
+            <div><dt>{t!(i18n, tasks.weight)}</dt><dd>{detail.weight}</dd></div>
+            <div><dt>{t!(i18n, tasks.classification)}</dt><dd>{move || clearance_label(i18n, level)}</dd></div>
+            {(!detail.coordinators.is_empty())
+                .then(|| {
+                    let names = detail.coordinators.iter().map(|u| u.name.clone()).collect::<Vec<_>>().join(", ");
+                    view! { <div><dt>{t!(i18n, tasks.coordinators)}</dt><dd>{names}</dd></div> }
+                })}
+        </dl>
+        {(!detail.description.is_empty())
+            .then(|| view! { <h2>{t!(i18n, tasks.description)}</h2><p class="prewrap">{detail.description.clone()}</p> })}
+        {(!detail.expected_result.is_empty())
+            .then(|| view! { <h2>{t!(i18n, tasks.expected_result)}</h2><p class="prewrap">{detail.expected_result.clone()}</p> })}
+
+        {actions
+            .report
+            .then(|| {
+                view! {
+                    <section class="panel" aria-labelledby="report-heading">
+                        <h2 id="report-heading">{t!(i18n, tasks.report)}</h2>
+                        // A plain multipart form: files go up with or without JavaScript.
+                        <form method="post" action=SUBMIT_REPORT_PATH enctype="multipart/form-data" class="form narrow" novalidate>
+                            {error_banner(i18n, report_error)}
+                            <input type="hidden" name="task_id" value=row.id />
+                            <input type="hidden" name="submission_key" value=detail.submission_key.clone() />
+                            <div class="field">
+                                <label for="report-progress">{t!(i18n, tasks.report_progress)}</label>
+                                <input id="report-progress" name="progress" type="number" min="0" max="100" required value=row.progress aria-describedby="report-progress-error" />
+                                <p id="report-progress-error" class="field-error">
+                                    {move || field_error(i18n, report_error.get().as_ref(), "progress")}
+                                </p>
+                            </div>
+                            <div class="field">
+                                <label for="report-text">{t!(i18n, tasks.report_text)}</label>
+                                <textarea id="report-text" name="text" rows="4" required aria-describedby="report-text-error"></textarea>
+                                <p id="report-text-error" class="field-error">
+                                    {move || field_error(i18n, report_error.get().as_ref(), "text")}
+                                </p>
+                            </div>
+                            <div class="field checkbox">
+                                <input id="report-claims" name="claims_completion" type="checkbox" value="on" />
+                                <label for="report-claims">{t!(i18n, tasks.report_claims)}</label>
+                            </div>
+                            <div class="field">
+                                <label for="report-files">{t!(i18n, tasks.report_files)}</label>
+                                <input id="report-files" name="files" type="file" multiple accept=".pdf,.png,.jpg,.jpeg,.webp,.docx,.xlsx,.pptx,.odt,.ods,.txt,.csv" aria-describedby="report-files-hint report-files-error" />
+                                <p id="report-files-hint" class="hint">{t!(i18n, tasks.report_files_hint)}</p>
+                                <p id="report-files-error" class="field-error">
+                                    {move || field_error(i18n, report_error.get().as_ref(), "files")}
+                                </p>
+                            </div>
+                            <button type="submit">{t!(i18n, tasks.report_button)}</button>
+                        </form>
+                    </section>
+                }
+            })}
+        {move || {
+            field_error(i18n, report_error.get().as_ref(), "task")
+                .map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })
+        }}
+
+        <section aria-labelledby="subtasks-heading">
+            <h2 id="subtasks-heading">{t!(i18n, tasks.subtasks)}</h2>
+            {if has_children {
+                view! { <TaskTable rows=children base_depth /> }.into_any()
+            } else {
+                view! { <p>{t!(i18n, tasks.no_subtasks)}</p> }.into_any()
+            }}
+            {detail.more_children.then(|| view! { <p class="hint">{t!(i18n, tasks.more_subtasks, shown = shown_children)}</p> })}
+        </section>
+
+        {actions
+            .break_down
+            .then(|| {
+                view! {
+                    <details class="panel" open=cascade_error.get_untracked().is_some()>
+                        <summary>{t!(i18n, tasks.cascade)}</summary>
+                        <p>{t!(i18n, tasks.cascade_lead)}</p>
+                        <ActionForm action=cascade attr:class="form narrow" attr:novalidate=true>
+                            {error_banner(i18n, cascade_error)}
+                            <input type="hidden" name="id" value=row.id />
+                            <fieldset>
+                                <legend class="visually-hidden">{t!(i18n, tasks.cascade)}</legend>
+                                {presets
+                                    .into_iter()
+                                    .map(|preset| {
+                                        let (value, label) = match preset {
+                                            CascadePreset::Children { count } => (
+                                                "children",
+                                                t_string!(i18n, tasks.cascade_children, count = count),
+                                            ),
+                                            CascadePreset::AllCommunes { count } => (
+                                                "communes",
+                                                t_string!(i18n, tasks.cascade_communes, count = count),
+                                            ),
+                                        };
+                                        let id = format!("cascade-{value}");
+                                        view! {
+                                            <div class="field checkbox">
+                                                <input id=id.clone() type="radio" name="target" value=value />
+                                                <label for=id>{label}</label>
+                                            </div>
+                                        }
+                                    })
+                                    .collect_view()}
+                                <div class="field checkbox">
+                                    <input id="cascade-units" type="radio" name="target" value="units" checked />
+                                    <label for="cascade-units">{t!(i18n, tasks.cascade_units)}</label>
+                                </div>
+                            </fieldset>
+                            <div class="field">
+                                <label for="cascade-codes">{t!(i18n, tasks.cascade_codes)}</label>
+                                <input id="cascade-codes" name="units" type="text" maxlength="4000" aria-describedby="cascade-codes-hint cascade-codes-error" />
+                                <p id="cascade-codes-hint" class="hint">{t!(i18n, tasks.cascade_units_hint)}</p>
+                                <p id="cascade-codes-error" class="field-error">
+                                    {move || field_error(i18n, cascade_error.get().as_ref(), "units")}
+                                </p>
+                            </div>
+                            <button type="submit">{t!(i18n, tasks.cascade_button)}</button>
+                        </ActionForm>
+                    </details>
+                    <details class="panel" open=subtask_error.get_untracked().is_some()>
+                        <summary>{t!(i18n, tasks.break_down)}</summary>
+                        <ActionForm action=subtask attr:class="form narrow" attr:novalidate=true>
+                            {error_banner(i18n, subtask_error)}
+                            <input type="hidden" name="document_id" value=document_id />
+                            <input type="hidden" name="parent_id" value=row.id />
+                            <crate::pages::documents::TaskFields error=subtask_error lead=true level=level />
+                            <button type="submit">{t!(i18n, tasks.create_button)}</button>
+                        </ActionForm>
+                    </details>
+                }
+            })}
+
+        {actions
+            .edit
+            .then(|| {
+                view! {
+                    <details class="panel" open=edit_error.get_untracked().is_some()>
+                        <summary>{t!(i18n, tasks.edit)}</summary>
+                        <ActionForm action=update attr:class="form narrow" attr:novalidate=true>
+                            <input type="hidden" name="id" value=row.id />
+                            <input type="hidden" name="version" value=version />
+                            {move || conflict().then(|| view! { <p class="notice notice-error" role="alert">{t!(i18n, tasks.conflict)}</p> })}
+                            {move || {
+                                form_error(i18n, edit_error.get().as_ref())
+                                    .filter(|_| !conflict())
+                                    .map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })
+                            }}
+                            <crate::pages::documents::TaskFields error=edit_error lead=false level=level current=for_edit id_prefix="edit" />
+                            <button type="submit">{t!(i18n, tasks.save)}</button>
+                        </ActionForm>
+                    </details>
+                }
+            })}
+
+        <section aria-labelledby="reports-heading">
+            <h2 id="reports-heading">{t!(i18n, tasks.reports)}</h2>
+            {error_banner(i18n, evaluate_error)}
+            {if detail.reports.is_empty() {
+                view! { <p>{t!(i18n, tasks.no_reports)}</p> }.into_any()
+            } else {
+                let can_evaluate = actions.evaluate;
+                view! {
+                    <ol class="report-list">
+                        {detail
+                            .reports
+                            .clone()
+                            .into_iter()
+                            .map(|report| view! { <ReportItem report can_evaluate evaluate /> })
+                            .collect_view()}
+                    </ol>
+                }
+                    .into_any()
+            }}
+        </section>
+
+        <section aria-labelledby="history-heading">
+            <h2 id="history-heading">{t!(i18n, tasks.history)}</h2>
+            {if detail.history.is_empty() {
+                view! { <p>{t!(i18n, tasks.no_history)}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="history">
+                        {detail.history.clone().into_iter().map(|event| view! { <HistoryItem event /> }).collect_view()}
+                    </ol>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ReportItem(
+    report: ReportView,
+    can_evaluate: bool,
+    evaluate: ServerAction<EvaluateReport>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = report.status;
+    let pending = status == ReportStatus::Pending;
+    let reason_id = format!("reason-{}", report.id);
+    view! {
+        <li class=format!("report report-{}", status.as_str())>
+            <p class="report-head">
+                <strong>{format!("{} %", report.progress)}</strong>
+                " · "
+                <span class=format!("badge badge-report-{}", status.as_str())>{move || report_status_label(i18n, status)}</span>
+                " · "
+                <span>{t!(i18n, tasks.reported_by, unit = report.unit.name.clone(), author = report.author.clone())}</span>
+                " · "
+                <span class="muted">{format_datetime(report.created_at)}</span>
+            </p>
+            {report.claims_completion.then(|| view! { <p class="muted">{t!(i18n, tasks.report_claims)}</p> })}
+            <p class="prewrap">{report.text.clone()}</p>
+            {(!report.attachments.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="files">
+                            {report
+                                .attachments
+                                .iter()
+                                .map(|file| {
+                                    view! {
+                                        <li>
+                                            <a href=format!("/files/{}", file.id) rel="external" download=file.file_name.clone()>
+                                                {file.file_name.clone()}
+                                            </a>
+                                            <span class="muted">{format!(" ({} KB)", (file.size + 1023) / 1024)}</span>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
+            {report.reason.clone().map(|reason| view! { <p><strong>{t!(i18n, tasks.reason)} ": "</strong>{reason}</p> })}
+            {report
+                .evaluator
+                .clone()
+                .zip(report.evaluated_at)
+                .map(|(name, at)| view! { <p class="muted">{t!(i18n, tasks.evaluated_by, name = name, at = format_datetime(at))}</p> })}
+            {(can_evaluate && pending)
+                .then(|| {
+                    view! {
+                        <div class="evaluate">
+                            <ActionForm action=evaluate attr:class="inline-form">
+                                <input type="hidden" name="report_id" value=report.id />
+                                <input type="hidden" name="verdict" value="accept" />
+                                <button type="submit" class="primary">{t!(i18n, tasks.accept_report)}</button>
+                            </ActionForm>
+                            <ActionForm action=evaluate attr:class="form return-form">
+                                <input type="hidden" name="report_id" value=report.id />
+                                <input type="hidden" name="verdict" value="return" />
+                                <label for=reason_id.clone()>{t!(i18n, tasks.return_reason)}</label>
+                                <textarea id=reason_id name="reason" rows="2" required></textarea>
+                                <button type="submit" class="secondary">{t!(i18n, tasks.return_report)}</button>
+                            </ActionForm>
+                        </div>
+                    }
+                })}
+        </li>
+    }
+}
+
+#[component]
+fn HistoryItem(event: TaskEventView) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = event.kind.clone();
+    let label = move || match kind.as_str() {
+        "created" => t_string!(i18n, tasks.event_created),
+        "edited" => t_string!(i18n, tasks.event_edited),
+        "cascaded" => t_string!(i18n, tasks.event_cascaded),
+        "broken_down" => t_string!(i18n, tasks.event_broken_down),
+        "reported" => t_string!(i18n, tasks.event_reported),
+        "accepted" => t_string!(i18n, tasks.event_accepted),
+        "returned" => t_string!(i18n, tasks.event_returned),
+        _ => "",
+    };
+    view! {
+        <li>
+            <p>
+                <span class="muted">{format_datetime(event.at)}</span>
+                " · "
+                <strong>{label}</strong>
+                {event.actor.clone().map(|actor| view! { " · " {actor} })}
+            </p>
+            {(!event.changes.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="changes">
+                            {event
+                                .changes
+                                .iter()
+                                .map(|(field, before, after)| {
+                                    let (field, before, after) = (field.clone(), before.clone(), after.clone());
+                                    let name = field.clone();
+                                    let old = field.clone();
+                                    view! {
+                                        <li>
+                                            <span>{move || field_label(i18n, &name)}</span>
+                                            ": "
+                                            <del>{move || field_value(i18n, &old, &before)}</del>
+                                            " → "
+                                            <ins>{move || field_value(i18n, &field, &after)}</ins>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
+            <EventNote kind=event.kind.clone() detail=event.detail.clone() />
+        </li>
+    }
+}
+
+/// What an event recorded besides changed fields, in a sentence.
+#[component]
+fn EventNote(kind: String, detail: EventDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let lead = detail.lead.clone().unwrap_or_default();
+    let text = move || match kind.as_str() {
+        "created" if detail.cascaded_from.is_some() => {
+            Some(t_string!(i18n, tasks.event_from_above).to_owned())
+        }
+        "created" if detail.lead.is_some() => {
+            Some(t_string!(i18n, tasks.event_lead, lead = lead.clone()))
+        }
+        "broken_down" => Some(t_string!(i18n, tasks.event_subtask, lead = lead.clone())),
+        "cascaded" => Some(t_string!(
+            i18n,
+            tasks.event_units,
+            units = detail.units.unwrap_or(0),
+            skipped = detail.skipped.unwrap_or(0)
+        )),
+        "reported" => Some(t_string!(
+            i18n,
+            tasks.event_report,
+            progress = detail.progress.unwrap_or(0),
+            files = detail.files.unwrap_or(0)
+        )),
+        "accepted" => detail
+            .progress
+            .map(|progress| t_string!(i18n, tasks.event_progress, progress = progress)),
+        "returned" => detail
+            .reason
+            .clone()
+            .map(|reason| format!("{}: {reason}", t_string!(i18n, tasks.reason))),
+        _ => None,
+    };
+    move || text().map(|text| view! { <p class="muted">{text}</p> })
+}

@@ -1,0 +1,122 @@
+//! `GET /files/{id}`: an evidence file, to an official who may see its task.
+
+use super::AppState;
+use super::access::Reader;
+use super::audit::{self, Action, Event};
+use super::auth::Authenticated;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderValue, StatusCode, header};
+
+fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CACHE_CONTROL, "no-store")],
+        "Không tìm thấy tệp. / File not found.",
+    )
+        .into_response()
+}
+
+/// `attachment; filename="..."; filename*=UTF-8''...`: an ASCII name for old browsers and
+/// the real one, percent-encoded, for the others.
+fn disposition(file_name: &str) -> String {
+    let ascii: String = crate::model::text::fold(file_name)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Extension(Authenticated(user)): Extension<Authenticated>,
+) -> Response {
+    let Some(user) = user else {
+        return (
+            StatusCode::UNAUTHORIZED,
+            "Vui lòng đăng nhập. / Please sign in.",
+        )
+            .into_response();
+    };
+    let Ok(id) = id.parse::<i32>() else {
+        return not_found();
+    };
+    let reader = Reader::of(&user);
+    let found = match super::reports::attachment_for(&state.db, &reader, id).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return not_found(),
+        Err(error) => {
+            let shown = super::error::internal(error);
+            return (StatusCode::INTERNAL_SERVER_ERROR, shown.to_string()).into_response();
+        }
+    };
+    let (file, classification) = found;
+    let bytes = match state.evidence.read(&file.storage_key).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            let shown = super::error::internal(error);
+            return (StatusCode::INTERNAL_SERVER_ERROR, shown.to_string()).into_response();
+        }
+    };
+    if crate::model::Classification::from_rank(classification).is_some_and(|c| c.is_state_secret())
+    {
+        let recorded = audit::record(
+            &state.db.write,
+            Event::new(Action::EvidenceDownloaded)
+                .actor(Some(reader.user_id), &reader.username)
+                .on("attachment", file.id),
+        )
+        .await;
+        if let Err(error) = recorded {
+            // Reading a state secret without leaving a trace is not allowed.
+            let shown = super::error::internal(error);
+            return (StatusCode::INTERNAL_SERVER_ERROR, shown.to_string()).into_response();
+        }
+    }
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&file.content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&disposition(&file.file_name)) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::disposition;
+
+    #[test]
+    fn download_names_are_safe_headers() {
+        assert_eq!(
+            disposition("Biên bản.pdf"),
+            "attachment; filename=\"bien ban.pdf\"; filename*=UTF-8''Bi%C3%AAn%20b%E1%BA%A3n.pdf"
+        );
+        assert!(!disposition("a\"b.pdf").contains("a\"b"));
+    }
+}
