@@ -14,7 +14,7 @@ CARGO_TEST := cargo test --no-default-features --features ssr
 
 LISTEN ?= 127.0.0.1:3000
 
-.PHONY: run test build build-release tools test-tools test-rust test-e2e fmt lint clean-data bench-login bench-cascade
+.PHONY: run test build build-release tools test-tools test-rust test-e2e fmt lint clean-data bench-login bench-cascade bench-national
 
 ## run: install what is missing, build the release, migrate, seed demo data on first start, serve
 run: build-release
@@ -69,3 +69,9 @@ bench-cascade: build-release
 	benches/with-server.sh sqlite python3 benches/cascade.py --runs 7
 	@if [ -n "$${TIENDO_BENCH_POSTGRES:-}" ]; then \
 		benches/with-server.sh postgres python3 benches/cascade.py --runs 7; fi
+
+## bench-national: dashboards (national, province, commune), my-work and a cascade against
+## the national data set (`tiendo seed national`, kept in target/bench between runs) on
+## SQLite, then on PostgreSQL when TIENDO_BENCH_POSTGRES is set. TIENDO_BENCH_FRESH=1 seeds again.
+bench-national: build-release
+	benches/national.sh sqlite postgres

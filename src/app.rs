@@ -6,6 +6,7 @@ use crate::i18n::{I18nContextProvider, Locale};
 use crate::pages::{
     account::AccountPage,
     admin_users::{AdminUserNewPage, AdminUserPage, AdminUsersPage},
+    dashboard::DashboardPage,
     documents::{DocumentNewPage, DocumentPage, DocumentsPage},
     home::HomePage,
     login::LoginPage,
@@ -105,6 +106,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/documents/:id") view=DocumentPage ssr=SsrMode::Async />
                         <Route path=path!("/tasks/:id") view=TaskPage ssr=SsrMode::Async />
                         <Route path=path!("/my-work") view=MyWorkPage ssr=SsrMode::Async />
+                        <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
+                        <Route path=path!("/dashboard/:code") view=DashboardPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

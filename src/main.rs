@@ -10,7 +10,7 @@ use tiendo::model::{Classification, Role};
 use tiendo::server::db::{self, Db};
 use tiendo::server::http::{Server, shutdown_signal};
 use tiendo::server::users::{self, NewUser};
-use tiendo::server::{ServeConfig, password, seed};
+use tiendo::server::{ServeConfig, national, password, seed};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser, Debug)]
@@ -99,8 +99,18 @@ struct ServeArgs {
 
 #[derive(Subcommand, Debug)]
 enum SeedSet {
-    /// Demo accounts (and, as the application grows, documents, tasks and reports).
+    /// Demo officials, documents, tasks cascaded to provinces and wards, and reports.
     Demo,
+    /// The whole country's data, for measuring: the seven major resolutions, 1,800
+    /// central tasks cascaded to every province and one in five on to every commune
+    /// (about 1.26 million tasks), reports over the past year and 150,000 officials
+    /// (`nat.<unit code>.<n>`, password as the demo's). Resolutions already seeded are
+    /// skipped.
+    National {
+        /// Central tasks over the seven resolutions (smaller data sets for trials).
+        #[arg(long, default_value_t = 1800)]
+        central_tasks: u32,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -204,6 +214,30 @@ async fn run(cli: Cli) -> Result<()> {
             db.close().await;
             Ok(())
         }
+        Some(Command::Seed {
+            set: SeedSet::National { central_tasks },
+        }) => {
+            let db = tiendo::server::open_database(&cli.database_url).await?;
+            let shape = national::Shape {
+                central_tasks: central_tasks.max(1),
+                ..national::Shape::NATIONAL
+            };
+            let started = std::time::Instant::now();
+            let mut bar = ProgressBar::new(started);
+            let report = national::seed(&db, shape, &mut |p| bar.show(&p)).await;
+            bar.finish();
+            db.close().await;
+            let report = report?;
+            println!(
+                "national data: {} officials, {} documents, {} tasks and {} reports added in {:.1} s",
+                report.users,
+                report.documents,
+                report.tasks,
+                report.reports,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Some(Command::User {
             action:
                 UserAction::Create {
@@ -283,6 +317,46 @@ async fn print_demo_login(db: &Db) -> Result<()> {
         println!("demo login: username `{username}`, password `{password}`");
     }
     Ok(())
+}
+
+/// A progress bar on stderr: redrawn in place on a terminal, a line a step otherwise.
+struct ProgressBar {
+    started: std::time::Instant,
+    terminal: bool,
+}
+
+impl ProgressBar {
+    fn new(started: std::time::Instant) -> Self {
+        ProgressBar {
+            started,
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn show(&mut self, progress: &national::Progress) {
+        const WIDTH: u64 = 30;
+        let total = progress.total.max(1);
+        let filled = (progress.done.min(total) * WIDTH / total) as usize;
+        let line = format!(
+            "[{}{}] {:>3} %  {:>6.1} s  {}",
+            "#".repeat(filled),
+            "-".repeat(WIDTH as usize - filled),
+            progress.done.min(total) * 100 / total,
+            self.started.elapsed().as_secs_f64(),
+            progress.step
+        );
+        if self.terminal {
+            eprint!("\r\x1b[2K{line}");
+        } else {
+            eprintln!("{line}");
+        }
+    }
+
+    fn finish(&self) {
+        if self.terminal {
+            eprintln!();
+        }
+    }
 }
 
 fn read_password_line() -> Result<String> {

@@ -6,6 +6,8 @@ mod m20261125_000001_units_and_users;
 mod m20261125_000002_sessions_and_audit;
 mod m20261125_000003_user_admin;
 mod m20261125_000004_documents_and_tasks;
+mod m20261201_000005_tallies;
+pub mod tallies;
 
 pub struct Migrator;
 
@@ -17,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_sessions_and_audit::Migration),
             Box::new(m20261125_000003_user_admin::Migration),
             Box::new(m20261125_000004_documents_and_tasks::Migration),
+            Box::new(m20261201_000005_tallies::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod dashboard;
 pub mod documents;
 pub mod locale;
 pub mod tasks;

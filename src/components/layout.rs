@@ -44,6 +44,7 @@ fn HeaderBody(me: Option<Viewer>) -> impl IntoView {
                         .then(|| {
                             view! {
                                 <li><A href="/my-work">{t!(i18n, nav.my_work)}</A></li>
+                                <li><A href="/dashboard">{t!(i18n, nav.dashboard)}</A></li>
                                 <li><A href="/documents">{t!(i18n, nav.documents)}</A></li>
                             }
                         })}

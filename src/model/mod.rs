@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod dashboard;
 pub mod error;
 pub mod nav;
 pub mod task;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin_users;
+pub mod dashboard;
 pub mod documents;
 pub mod home;
 pub mod login;

@@ -135,6 +135,7 @@ pub async fn load_reference_units(txn: &DatabaseTransaction) -> Result<LoadRepor
         .filter(|u| !existing.contains_key(&u.code))
         .collect();
     if missing.is_empty() {
+        migration::tallies::fill_unit_ancestors(txn).await?;
         return Ok(report);
     }
 
@@ -184,6 +185,8 @@ pub async fn load_reference_units(txn: &DatabaseTransaction) -> Result<LoadRepor
         ids = unit_ids(txn).await?;
     }
     fill_paths(txn).await?;
+    // The dashboards' tallies count each task for every unit on its lead unit's path.
+    migration::tallies::fill_unit_ancestors(txn).await?;
     Ok(report)
 }
 

@@ -93,8 +93,9 @@ fn is_static_asset(path: &str) -> bool {
 
 /// Pages that need a signed-in official. Without one, the browser is sent to sign in.
 /// (The data behind every page is guarded again by its server functions.)
-const SIGNED_IN_PAGES: [&str; 6] = [
+const SIGNED_IN_PAGES: [&str; 7] = [
     "/account",
+    "/dashboard",
     "/admin",
     "/documents",
     "/tasks",

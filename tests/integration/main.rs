@@ -7,6 +7,7 @@ mod admin;
 mod auth;
 mod cli;
 mod common;
+mod dashboard;
 mod hierarchy;
 mod web;
 mod work;

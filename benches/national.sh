@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The national benchmark: dashboards, my-work and a cascade against the whole country's
+# data (`tiendo seed national`), on SQLite and, when TIENDO_BENCH_POSTGRES is set, on
+# PostgreSQL. The seeded databases are kept for the next run (target/bench/national.db and
+# the PostgreSQL database tiendo_bench_national); TIENDO_BENCH_FRESH=1 seeds them again.
+#   benches/national.sh [sqlite] [postgres]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+backends=${*:-sqlite postgres}
+port=${TIENDO_BENCH_PORT:-3312}
+mkdir -p target/bench
+binary=target/release/tiendo
+
+seed() {
+  local url=$1 label=$2
+  echo "== seeding the national data set on $label"
+  local started=$(date +%s%N)
+  TIENDO_DATABASE_URL=$url "$binary" seed national
+  local ms=$(( ($(date +%s%N) - started) / 1000000 ))
+  echo "seed time on $label: $((ms / 1000)).$(printf %03d $((ms % 1000))) s (wall, the whole command)"
+}
+
+run() {
+  local label=$1 url=$2
+  local log=target/bench/server-$label.log
+  TIENDO_DATABASE_URL=$url TIENDO_EVIDENCE_DIR=target/bench/evidence TIENDO_LOG=warn \
+    "$binary" serve --listen "127.0.0.1:$port" --secure-cookies false >"$log" 2>&1 &
+  local pid=$!
+  trap 'kill $pid 2>/dev/null || true' RETURN
+  for _ in $(seq 1 600); do
+    curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "== $label"
+  python3 benches/national.py "http://127.0.0.1:$port" --pid "$pid" --label "$label"
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+}
+
+for backend in $backends; do
+  case "$backend" in
+    sqlite)
+      file=target/bench/national.db
+      if [ -n "${TIENDO_BENCH_FRESH:-}" ]; then rm -f "$file" "$file-wal" "$file-shm"; fi
+      if [ ! -f "$file" ]; then seed "sqlite://$file" SQLite; fi
+      echo "database size on SQLite: $(du -sh "$file" | cut -f1) ($(stat -c %s "$file") bytes)"
+      run SQLite "sqlite://$file"
+      ;;
+    postgres)
+      [ -n "${TIENDO_BENCH_POSTGRES:-}" ] || { echo "== PostgreSQL skipped: TIENDO_BENCH_POSTGRES is not set"; continue; }
+      server=$TIENDO_BENCH_POSTGRES
+      name=tiendo_bench_national
+      if [ -n "${TIENDO_BENCH_FRESH:-}" ]; then
+        psql "$server/postgres" -q -c "DROP DATABASE IF EXISTS $name" >/dev/null
+      fi
+      if ! psql "$server/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
+        psql "$server/postgres" -q -c "CREATE DATABASE $name" >/dev/null
+        seed "$server/$name" PostgreSQL
+      fi
+      echo "database size on PostgreSQL: $(psql "$server/$name" -tAc "SELECT pg_size_pretty(pg_database_size('$name'))")"
+      run PostgreSQL "$server/$name"
+      ;;
+    *) echo "unknown backend $backend" >&2; exit 2 ;;
+  esac
+done

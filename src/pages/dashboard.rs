@@ -1,0 +1,443 @@
+//! `/dashboard` and `/dashboard/{code}`: progress over a unit's subtree, drilling down to
+//! any unit below it.
+
+use crate::api::dashboard::get_dashboard;
+use crate::components::error::{ErrorPage, field_error};
+use crate::components::format::count;
+use crate::components::labels::clearance_label;
+use crate::components::tasks::{ProgressBar, TaskTable};
+use crate::components::title::page_title;
+use crate::i18n::*;
+use crate::model::Classification;
+use crate::model::dashboard::{
+    ChildSort, Dashboard, DashboardFilter, Figures, TrendChart, TrendWeek,
+};
+use crate::model::nav::encode_query_value;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The query string that carries a filter from one dashboard to another.
+fn filter_query(filter: &DashboardFilter, sort: ChildSort, descending: bool) -> String {
+    let mut parts = Vec::new();
+    if let Some(id) = filter.document {
+        parts.push(format!("document={id}"));
+    }
+    for (key, value) in [("from", &filter.from), ("to", &filter.to)] {
+        if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+            parts.push(format!("{key}={}", encode_query_value(value)));
+        }
+    }
+    if let Some(level) = filter.classification {
+        parts.push(format!("classification={}", level.as_str()));
+    }
+    if sort != ChildSort::Name {
+        parts.push(format!("sort={}", sort.as_str()));
+    }
+    if descending {
+        parts.push("desc=1".to_owned());
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+fn dashboard_href(code: &str, filter: &DashboardFilter) -> String {
+    format!(
+        "/dashboard/{}{}",
+        encode_query_value(code),
+        filter_query(filter, filter.sort, filter.descending)
+    )
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
+    let filter = Memo::new(move |_| {
+        let query = query.read();
+        let text = |key: &str| query.get(key).filter(|v| !v.trim().is_empty());
+        DashboardFilter {
+            document: text("document").and_then(|d| d.parse().ok()),
+            from: text("from"),
+            to: text("to"),
+            classification: text("classification").and_then(|c| c.parse().ok()),
+            sort: text("sort")
+                .and_then(|s| ChildSort::parse(&s))
+                .unwrap_or_default(),
+            descending: text("desc").is_some_and(|d| d == "1"),
+        }
+    });
+    let dashboard = Resource::new(
+        move || (code.get(), filter.get()),
+        |(code, filter)| get_dashboard(code, filter),
+    );
+    let body = move || {
+        Suspend::new(async move {
+            match dashboard.await {
+                Ok(data) => {
+                    view! { <DashboardView data filter=filter.get_untracked() /> }.into_any()
+                }
+                Err(crate::model::AppError::Invalid { field, problem }) => {
+                    let error = Some(crate::model::AppError::Invalid { field, problem });
+                    let unfiltered = match code.get_untracked() {
+                        code if code.is_empty() => "/dashboard".to_owned(),
+                        code => format!("/dashboard/{}", encode_query_value(&code)),
+                    };
+                    view! {
+                        <p class="notice notice-error" role="alert">
+                            {move || {
+                                ["document", "from", "to", "classification"]
+                                    .into_iter()
+                                    .find_map(|f| field_error(i18n, error.as_ref(), f))
+                            }}
+                        </p>
+                        <p><A href=unfiltered>{t!(i18n, docs.clear)}</A></p>
+                    }
+                    .into_any()
+                }
+                Err(error) => view! { <ErrorPage error /> }.into_any(),
+            }
+        })
+    };
+    view! {
+        {page_title(move || t_string!(i18n, dash.title).to_owned())}
+        <section class="page dashboard">
+            <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>{body}</Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn DashboardView(data: Dashboard, filter: DashboardFilter) -> impl IntoView {
+    let i18n = use_i18n();
+    let Dashboard {
+        unit,
+        trail,
+        figures,
+        documents,
+        children,
+        nearest,
+        most_overdue,
+        trend,
+        trend_chart,
+        document_options,
+        clearance,
+    } = data;
+    let period = filter.from.is_some() || filter.to.is_some();
+    let has_children = !children.is_empty();
+    let code = unit.code.clone();
+    view! {
+        <nav class="breadcrumb" aria-label=move || t_string!(i18n, units.trail_label)>
+            <ol>
+                {trail
+                    .into_iter()
+                    .map(|above| {
+                        let href = dashboard_href(&above.code, &filter);
+                        view! { <li><A href=href>{above.name}</A></li> }
+                    })
+                    .collect_view()}
+                <li aria-current="page">{unit.name.clone()}</li>
+            </ol>
+        </nav>
+        <h1>{t!(i18n, dash.heading, unit = unit.name.clone())}</h1>
+        <DashboardFilterForm code=code.clone() filter=filter.clone() document_options clearance />
+        {period.then(|| view! { <p class="muted">{t!(i18n, dash.period_note)}</p> })}
+        <Headline figures />
+
+        <section aria-labelledby="documents-heading">
+            <h2 id="documents-heading">{t!(i18n, dash.by_document)}</h2>
+            {if documents.is_empty() {
+                view! { <p>{t!(i18n, dash.no_tasks)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="data figures">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t!(i18n, dash.col_document)}</th>
+                                    <th scope="col" class="num">{t!(i18n, dash.tasks)}</th>
+                                    <th scope="col" class="num">{t!(i18n, dash.completed)}</th>
+                                    <th scope="col" class="num">{t!(i18n, dash.overdue)}</th>
+                                    <th scope="col">{t!(i18n, dash.average_progress)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {documents
+                                    .into_iter()
+                                    .map(|row| {
+                                        let f = row.figures;
+                                        view! {
+                                            <tr>
+                                                <th scope="row">
+                                                    <A href=format!("/documents/{}", row.document.id)>{row.document.code.clone()}</A>
+                                                    <span class="muted">" · " {row.document.title.clone()}</span>
+                                                </th>
+                                                <td class="num">{move || count(i18n.get_locale(), f.tasks)}</td>
+                                                <td class="num">{move || count(i18n.get_locale(), f.done + f.done_late)}</td>
+                                                <td class="num">{move || count(i18n.get_locale(), f.overdue)}</td>
+                                                <td><ProgressBar value=progress_value(&f) /></td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                    .into_any()
+            }}
+        </section>
+
+        {has_children.then(|| view! { <ChildTable children filter=filter.clone() /> })}
+
+        <Trend weeks=trend chart=trend_chart />
+
+        <section aria-labelledby="nearest-heading">
+            <h2 id="nearest-heading">{t!(i18n, dash.nearest)}</h2>
+            {if nearest.is_empty() {
+                view! { <p>{t!(i18n, dash.none_nearest)}</p> }.into_any()
+            } else {
+                view! { <TaskTable rows=nearest /> }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="overdue-heading">
+            <h2 id="overdue-heading">{t!(i18n, dash.most_overdue)}</h2>
+            {if most_overdue.is_empty() {
+                view! { <p>{t!(i18n, dash.none_overdue)}</p> }.into_any()
+            } else {
+                view! { <TaskTable rows=most_overdue /> }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The weekly trend: two server-drawn charts, each named by its caption, and the same
+/// figures as a table for screen readers and for anyone who wants the numbers.
+#[component]
+fn Trend(weeks: Vec<TrendWeek>, chart: TrendChart) -> impl IntoView {
+    let i18n = use_i18n();
+    let number = move |n: u64| move || count(i18n.get_locale(), n);
+    view! {
+        <section aria-labelledby="trend-heading">
+            <h2 id="trend-heading">{t!(i18n, dash.trend)}</h2>
+            <p class="muted">{t!(i18n, dash.trend_note)}</p>
+            <div class="charts">
+                <figure class="chart">
+                    <figcaption id="trend-completed">{t!(i18n, dash.trend_completed)}</figcaption>
+                    // Drawn by the server from numbers and dates only (`TrendChart`).
+                    <div role="img" aria-labelledby="trend-completed" inner_html=chart.completed></div>
+                </figure>
+                <figure class="chart">
+                    <figcaption id="trend-overdue">{t!(i18n, dash.trend_overdue)}</figcaption>
+                    <div role="img" aria-labelledby="trend-overdue" inner_html=chart.overdue></div>
+                </figure>
+            </div>
+            <details>
+                <summary>{t!(i18n, dash.trend_table)}</summary>
+                <div class="table-wrap">
+                    <table class="data figures">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t!(i18n, dash.col_week)}</th>
+                                <th scope="col" class="num">{t!(i18n, dash.col_completed)}</th>
+                                <th scope="col" class="num">{t!(i18n, dash.col_overdue)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {weeks
+                                .into_iter()
+                                .map(|week| {
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{week.week_start.display()}</th>
+                                            <td class="num">{number(week.completed)}</td>
+                                            <td class="num">{number(week.overdue)}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </details>
+        </section>
+    }
+}
+
+fn progress_value(figures: &Figures) -> i16 {
+    i16::try_from(figures.average_progress()).unwrap_or(100)
+}
+
+/// The headline figures, as a list of terms and values.
+#[component]
+fn Headline(figures: Figures) -> impl IntoView {
+    let i18n = use_i18n();
+    let f = figures;
+    let number = move |n: u64| move || count(i18n.get_locale(), n);
+    view! {
+        <dl class="stats" aria-label=move || t_string!(i18n, dash.headline)>
+            <div><dt>{t!(i18n, dash.tasks)}</dt><dd>{number(f.tasks)}</dd></div>
+            <div><dt>{t!(i18n, dash.done)}</dt><dd>{number(f.done)}</dd></div>
+            <div><dt>{t!(i18n, dash.done_late)}</dt><dd>{number(f.done_late)}</dd></div>
+            <div><dt>{t!(i18n, dash.in_progress)}</dt><dd>{number(f.in_progress)}</dd></div>
+            <div><dt>{t!(i18n, dash.not_started)}</dt><dd>{number(f.not_started)}</dd></div>
+            <div class="stat-alert"><dt>{t!(i18n, dash.overdue)}</dt><dd>{number(f.overdue)}</dd></div>
+            <div><dt>{t!(i18n, dash.completion_rate)}</dt><dd>{format!("{} %", f.completion_rate())}</dd></div>
+            <div><dt>{t!(i18n, dash.average_progress)}</dt><dd>{format!("{} %", f.average_progress())}</dd></div>
+        </dl>
+    }
+}
+
+fn sort_label(i18n: I18nContext<Locale>, sort: ChildSort) -> &'static str {
+    match sort {
+        ChildSort::Name => t_string!(i18n, dash.col_unit),
+        ChildSort::Tasks => t_string!(i18n, dash.tasks),
+        ChildSort::Done => t_string!(i18n, dash.done),
+        ChildSort::DoneLate => t_string!(i18n, dash.done_late),
+        ChildSort::InProgress => t_string!(i18n, dash.in_progress),
+        ChildSort::NotStarted => t_string!(i18n, dash.not_started),
+        ChildSort::Overdue => t_string!(i18n, dash.overdue),
+        ChildSort::Completion => t_string!(i18n, dash.completion_rate),
+        ChildSort::Progress => t_string!(i18n, dash.average_progress),
+    }
+}
+
+/// The child units with their figures; each heading sorts, each row drills down.
+#[component]
+fn ChildTable(
+    children: Vec<crate::model::dashboard::ChildFigures>,
+    filter: DashboardFilter,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let header = {
+        let filter = filter.clone();
+        move |sort: ChildSort| {
+            let current = filter.sort == sort;
+            // A second click on the sorted column turns the order round; figures start
+            // with the largest, names with A.
+            let descending = if current {
+                !filter.descending
+            } else {
+                sort != ChildSort::Name
+            };
+            let href = format!(
+                "?{}",
+                filter_query(&filter, sort, descending).trim_start_matches('?')
+            );
+            let aria_sort = current.then_some(if filter.descending {
+                "descending"
+            } else {
+                "ascending"
+            });
+            let class = if sort == ChildSort::Name { "" } else { "num" };
+            view! {
+                <th scope="col" class=class aria-sort=aria_sort>
+                    <A href=href>{move || sort_label(i18n, sort)}</A>
+                </th>
+            }
+        }
+    };
+    view! {
+        <section aria-labelledby="children-heading">
+            <h2 id="children-heading">{t!(i18n, dash.by_unit)}</h2>
+            <div class="table-wrap">
+                <table class="data figures">
+                    <thead>
+                        <tr>{ChildSort::ALL.into_iter().map(header).collect_view()}</tr>
+                    </thead>
+                    <tbody>
+                        {children
+                            .into_iter()
+                            .map(|row| {
+                                let f = row.figures;
+                                let number = move |n: u64| move || count(i18n.get_locale(), n);
+                                view! {
+                                    <tr>
+                                        <th scope="row">
+                                            <A href=dashboard_href(&row.unit.code, &filter)>{row.unit.name.clone()}</A>
+                                        </th>
+                                        <td class="num">{number(f.tasks)}</td>
+                                        <td class="num">{number(f.done)}</td>
+                                        <td class="num">{number(f.done_late)}</td>
+                                        <td class="num">{number(f.in_progress)}</td>
+                                        <td class="num">{number(f.not_started)}</td>
+                                        <td class="num">{number(f.overdue)}</td>
+                                        <td class="num">{format!("{} %", f.completion_rate())}</td>
+                                        <td class="num">{format!("{} %", f.average_progress())}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// Narrows the dashboard: a plain GET form, so it works without JavaScript.
+#[component]
+fn DashboardFilterForm(
+    code: String,
+    filter: DashboardFilter,
+    document_options: Vec<crate::model::task::DocumentRef>,
+    clearance: Classification,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = format!("/dashboard/{}", encode_query_value(&code));
+    view! {
+        <Form method="GET" action=action.clone() attr:class="filters">
+            <div class="field">
+                <label for="dash-document">{t!(i18n, dash.filter_document)}</label>
+                <select id="dash-document" name="document">
+                    <option value="" selected=filter.document.is_none()>{t!(i18n, docs.any)}</option>
+                    {document_options
+                        .into_iter()
+                        .map(|d| {
+                            view! {
+                                <option value=d.id.to_string() selected=filter.document == Some(d.id)>
+                                    {d.code.clone()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="dash-from">{t!(i18n, dash.filter_from)}</label>
+                <input id="dash-from" type="date" name="from" value=filter.from.clone().unwrap_or_default() />
+            </div>
+            <div class="field">
+                <label for="dash-to">{t!(i18n, dash.filter_to)}</label>
+                <input id="dash-to" type="date" name="to" value=filter.to.clone().unwrap_or_default() />
+            </div>
+            <div class="field">
+                <label for="dash-classification">{t!(i18n, docs.filter_classification)}</label>
+                <select id="dash-classification" name="classification">
+                    <option value="" selected=filter.classification.is_none()>{t!(i18n, docs.any)}</option>
+                    {Classification::ALL
+                        .into_iter()
+                        .filter(|level| *level <= clearance)
+                        .map(|level| {
+                            view! {
+                                <option value=level.as_str() selected=filter.classification == Some(level)>
+                                    {move || clearance_label(i18n, level)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="filter-actions">
+                <button type="submit" class="primary">{t!(i18n, docs.filter)}</button>
+                <A href=action>{t!(i18n, docs.clear)}</A>
+            </div>
+        </Form>
+    }
+}

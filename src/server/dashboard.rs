@@ -1,0 +1,359 @@
+//! Dashboards: the figures of every task led in one unit's subtree, within the viewer's
+//! reach and clearance, split by document and by child unit, with the weekly trend and
+//! the nearest and most overdue deadlines.
+//!
+//! The figures come from the roll-up tallies (`tallies`), which triggers keep exact in
+//! every write transaction: a national dashboard over a million tasks reads a few
+//! thousand tally rows instead of the tasks themselves.
+
+use super::access::{Reader, path_in_range, visible_documents};
+use super::charts;
+use super::db::Db;
+use super::documents::rows_in_tree_order;
+use super::entity::{document, task, unit};
+use super::tallies::{self, GroupBy, Narrowing, TallyGroup};
+use super::work::{Outcome, to_naive, today, unit_ref};
+use crate::model::dashboard::{
+    ChildFigures, ChildSort, DEADLINE_LIST, Dashboard, DashboardFilter, DocumentFigures, Figures,
+    TREND_WEEKS, TREND_WEEKS_MAX, trend, week_of,
+};
+use crate::model::task::{DocumentRef, TaskRow, TaskStatus};
+use crate::model::time::Day;
+use crate::model::{AppError, Classification, Problem, UnitLevel};
+use sea_orm::sea_query::Condition;
+use sea_orm::{ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+
+/// Statuses of tasks still to be done: the ones that can be overdue.
+const OPEN: [TaskStatus; 3] = [
+    TaskStatus::NotStarted,
+    TaskStatus::InProgress,
+    TaskStatus::Returned,
+];
+
+/// The dashboard of the unit with `code` (the viewer's own when `None`), or `None` when
+/// the viewer may not see that unit's dashboard.
+pub async fn dashboard(
+    db: &Db,
+    reader: &Reader,
+    code: Option<&str>,
+    filter: &DashboardFilter,
+) -> Outcome<Option<Dashboard>> {
+    let found = match code {
+        Some(code) => {
+            unit::Entity::find()
+                .filter(unit::Column::Code.eq(code))
+                .one(&db.read)
+                .await?
+        }
+        None => {
+            unit::Entity::find_by_id(reader.unit_id)
+                .one(&db.read)
+                .await?
+        }
+    };
+    let Some(scope) = found.filter(|u| reader.sees_all || reader.reaches(&u.path)) else {
+        return Ok(None);
+    };
+    let clearance = Classification::from_rank(reader.clearance).unwrap_or(Classification::Public);
+    let counted_documents = tallies::documents_of(db, scope.id, reader.clearance).await?;
+    let narrowing = narrowing(db, reader, filter, clearance, &counted_documents).await?;
+    let today = today();
+    if narrowing.period.is_none() {
+        tallies::roll_clock_to(db, today).await?;
+    }
+
+    let mut figures = Figures::default();
+    let mut per_document: HashMap<i32, Figures> = HashMap::new();
+    for group in tallies::groups(db, &[scope.id], GroupBy::Document, &narrowing, today).await? {
+        add(&mut figures, &group);
+        add(per_document.entry(group.id).or_default(), &group);
+    }
+
+    let mut children: Vec<unit::Model> = unit::Entity::find()
+        .filter(unit::Column::ParentId.eq(scope.id))
+        .all(&db.read)
+        .await?;
+    // Provinces (or communes) first, in their official order; central bodies after them.
+    children.sort_by_key(|u| (u.level == UnitLevel::Agency.as_str(), u.code.clone()));
+    let ids: Vec<i32> = children.iter().map(|c| c.id).collect();
+    let mut per_child: HashMap<i32, Figures> = HashMap::new();
+    for group in tallies::groups(db, &ids, GroupBy::Unit, &narrowing, today).await? {
+        add(per_child.entry(group.id).or_default(), &group);
+    }
+    let mut children: Vec<ChildFigures> = children
+        .iter()
+        .map(|unit| ChildFigures {
+            unit: unit_ref(unit),
+            figures: per_child.get(&unit.id).copied().unwrap_or_default(),
+        })
+        .collect();
+    if filter.sort != ChildSort::Name {
+        // Stable: equal figures keep the official order.
+        children.sort_by_key(|c| filter.sort.key(&c.figures));
+    }
+    if filter.descending {
+        children.reverse();
+    }
+
+    let mut documents: Vec<DocumentFigures> =
+        document_refs(db, per_document.keys().copied().collect())
+            .await?
+            .into_iter()
+            .map(|document| DocumentFigures {
+                figures: per_document.get(&document.id).copied().unwrap_or_default(),
+                document,
+            })
+            .collect();
+    documents.sort_by(|a, b| a.document.code.cmp(&b.document.code));
+
+    // The trend: the chosen period's weeks (up to this week), or the last 26 weeks.
+    let current = week_of(today);
+    let (first, last) = match narrowing.period {
+        Some((from, to)) => {
+            let last = week_of(to).min(current);
+            (
+                week_of(from).max(last - TREND_WEEKS_MAX + 1).min(last),
+                last,
+            )
+        }
+        None => (current - TREND_WEEKS + 1, current),
+    };
+    let overdue_today = if narrowing.period.is_some() {
+        // Within a period the headline counts only the period's tasks; the trend counts
+        // every task of the scope, so its figure for today comes from the tallies.
+        overdue_now(db, scope.id, &narrowing, today).await?
+    } else {
+        figures.overdue
+    };
+    let weekly = tallies::weekly(db, scope.id, &narrowing, last).await?;
+    let trend = trend(&weekly, first, last, current, overdue_today);
+    let trend_chart = charts::trend_svg(&trend);
+
+    let in_scope = scope_condition(&scope, &narrowing);
+    let open = in_scope
+        .clone()
+        .add(task::Column::Status.is_in(OPEN.map(TaskStatus::as_str)));
+    let nearest = deadline_list(
+        db,
+        reader,
+        open.clone().add(task::Column::DueOn.gte(to_naive(today))),
+    )
+    .await?;
+    let most_overdue = deadline_list(
+        db,
+        reader,
+        open.add(task::Column::DueOn.lt(to_naive(today))),
+    )
+    .await?;
+
+    Ok(Some(Dashboard {
+        unit: unit_ref(&scope),
+        trail: trail(db, reader, &scope).await?,
+        figures,
+        documents,
+        children,
+        nearest,
+        most_overdue,
+        trend,
+        trend_chart,
+        document_options: document_options(db, counted_documents, filter.document).await?,
+        clearance,
+    }))
+}
+
+fn add(figures: &mut Figures, group: &TallyGroup) {
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    figures.add(
+        group.status.parse().unwrap_or(TaskStatus::NotStarted),
+        count(group.tasks),
+        count(group.progress_sum),
+        count(group.overdue),
+    );
+}
+
+/// Overdue today among all the scope's tasks of the document and classification chosen,
+/// whatever their due period.
+async fn overdue_now(db: &Db, unit: i32, narrowing: &Narrowing, today: Day) -> Outcome<u64> {
+    tallies::roll_clock_to(db, today).await?;
+    let all_periods = Narrowing {
+        period: None,
+        ..narrowing.clone()
+    };
+    let groups = tallies::groups(db, &[unit], GroupBy::Unit, &all_periods, today).await?;
+    Ok(groups
+        .iter()
+        .map(|g| u64::try_from(g.overdue).unwrap_or(0))
+        .sum())
+}
+
+/// Checks the filter against what the reader may choose. A document they cannot see, a
+/// classification above their clearance or a malformed period is refused as bad input.
+/// `counted` are the documents with tasks in the dashboard's scope.
+async fn narrowing(
+    db: &Db,
+    reader: &Reader,
+    filter: &DashboardFilter,
+    clearance: Classification,
+    counted: &[i32],
+) -> Outcome<Narrowing> {
+    let day = |field: &'static str, text: &Option<String>| -> Result<Option<Day>, AppError> {
+        match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => Ok(None),
+            Some(text) => Day::parse(text)
+                .map(Some)
+                .ok_or_else(|| AppError::invalid(field, Problem::Malformed)),
+        }
+    };
+    let from = day("from", &filter.from)?;
+    let to = day("to", &filter.to)?;
+    let period = match (from, to) {
+        (None, None) => None,
+        (from, to) => {
+            let from = from.unwrap_or(Day::from_ymd(1970, 1, 1));
+            let to = to.unwrap_or(Day::from_ymd(9999, 12, 31));
+            if to < from {
+                return Err(AppError::invalid("to", Problem::BeforeStart).into());
+            }
+            Some((from, to))
+        }
+    };
+    let classification = match filter.classification {
+        Some(level) if level > clearance => {
+            return Err(AppError::invalid("classification", Problem::OutOfReach).into());
+        }
+        level => level.map(Classification::rank),
+    };
+    if let Some(id) = filter.document.filter(|id| !counted.contains(id)) {
+        // A document without tasks here, chosen on a dashboard above: still fine if the
+        // reader may see it (the figures are then zero).
+        let visible = document::Entity::find_by_id(id)
+            .filter(visible_documents(reader))
+            .one(&db.read)
+            .await?;
+        if visible.is_none() {
+            return Err(AppError::invalid("document", Problem::Unknown).into());
+        }
+    }
+    Ok(Narrowing {
+        clearance: reader.clearance,
+        document: filter.document,
+        classification,
+        period,
+    })
+}
+
+/// The tasks a dashboard's lists show: led in the unit's subtree, narrowed as the
+/// figures are. A commune leads only its own tasks: its id finds them on an index.
+fn scope_condition(scope: &unit::Model, narrowing: &Narrowing) -> Condition {
+    let mut condition = Condition::all();
+    condition = if scope.level == UnitLevel::Commune.as_str() {
+        condition.add(task::Column::LeadUnitId.eq(scope.id))
+    } else {
+        condition.add(path_in_range(
+            (task::Entity, task::Column::LeadPath),
+            &scope.path,
+        ))
+    };
+    condition = condition.add(task::Column::Classification.lte(narrowing.clearance));
+    if let Some(document) = narrowing.document {
+        condition = condition.add(task::Column::DocumentId.eq(document));
+    }
+    if let Some(level) = narrowing.classification {
+        condition = condition.add(task::Column::Classification.eq(level));
+    }
+    if let Some((from, to)) = narrowing.period {
+        condition = condition
+            .add(task::Column::DueOn.gte(to_naive(from)))
+            .add(task::Column::DueOn.lte(to_naive(to)));
+    }
+    condition
+}
+
+/// A short list of open tasks, the earliest due first.
+async fn deadline_list(db: &Db, reader: &Reader, condition: Condition) -> Outcome<Vec<TaskRow>> {
+    let tasks = task::Entity::find()
+        .filter(condition)
+        .order_by(task::Column::DueOn, Order::Asc)
+        .order_by(task::Column::Id, Order::Asc)
+        .limit(DEADLINE_LIST)
+        .all(&db.read)
+        .await?;
+    let order: HashMap<i32, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+    let mut rows = rows_in_tree_order(db, reader, tasks).await?;
+    // Keep the due-date order, not the tree's.
+    rows.sort_by_key(|row| order.get(&row.id).copied().unwrap_or(usize::MAX));
+    for row in &mut rows {
+        row.depth = 0;
+    }
+    Ok(rows)
+}
+
+async fn document_refs(db: &Db, ids: Vec<i32>) -> Outcome<Vec<DocumentRef>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(document::Entity::find()
+        .filter(document::Column::Id.is_in(ids))
+        .all(&db.read)
+        .await?
+        .into_iter()
+        .map(|d| DocumentRef {
+            id: d.id,
+            code: d.code,
+            title: d.title,
+        })
+        .collect())
+}
+
+/// The documents a dashboard may be narrowed to: those with tasks in the unit's subtree
+/// that the reader may see, and the one chosen (already checked).
+async fn document_options(
+    db: &Db,
+    mut counted: Vec<i32>,
+    chosen: Option<i32>,
+) -> Outcome<Vec<DocumentRef>> {
+    if let Some(id) = chosen
+        && !counted.contains(&id)
+    {
+        counted.push(id);
+    }
+    let mut options = document_refs(db, counted).await?;
+    options.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(options)
+}
+
+/// The units above `scope` whose dashboards the viewer may open, the highest first.
+async fn trail(
+    db: &Db,
+    reader: &Reader,
+    scope: &unit::Model,
+) -> Outcome<Vec<crate::model::UnitRef>> {
+    let ids: Vec<i32> = migration::tallies::ancestors_on_path(&scope.path)
+        .filter(|id| *id != scope.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut above: Vec<unit::Model> = unit::Entity::find()
+        .filter(unit::Column::Id.is_in(ids))
+        .all(&db.read)
+        .await?
+        .into_iter()
+        .filter(|u| reader.sees_all || reader.reaches(&u.path))
+        .collect();
+    above.sort_by_key(|u| u.path.len());
+    Ok(above.iter().map(unit_ref).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_statuses_are_the_undone_ones() {
+        for status in OPEN {
+            assert!(!status.is_closed());
+        }
+    }
+}
