@@ -11,49 +11,12 @@ the median, p95 and max, and checks that every commune got exactly one child tas
 """
 
 import argparse
-import http.client
 import json
 import statistics
 import time
 import urllib.parse
 
-PASSWORD = "tiendo-demo-2026"
-
-
-class Client:
-    def __init__(self, base_url):
-        url = urllib.parse.urlparse(base_url)
-        self.host, self.port = url.hostname, url.port
-        self.origin = f"{url.scheme}://{url.netloc}"
-        self.cookie = ""
-
-    def post(self, path, fields):
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
-        connection.request(
-            "POST",
-            path,
-            body=urllib.parse.urlencode(fields),
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Accept": "application/json",
-                "Origin": self.origin,
-                "Cookie": self.cookie,
-            },
-        )
-        response = connection.getresponse()
-        body = response.read()
-        connection.close()
-        cookie = response.getheader("set-cookie")
-        if cookie:
-            self.cookie = cookie.split(";", 1)[0]
-        if response.status >= 400:
-            raise SystemExit(f"{path}: {response.status} {body[:300]!r}")
-        return response, body
-
-    def created_id(self, path, fields, prefix):
-        response, _ = self.post(path, fields)
-        location = response.getheader("location") or ""
-        return int(location.removeprefix(prefix).split("?")[0].split("/")[0])
+from client import Client
 
 
 def main():
@@ -62,8 +25,7 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
 
-    client = Client(args.base_url)
-    client.post("/api/login", {"username": "tw.lanhdao", "password": PASSWORD, "next": "/"})
+    client = Client(args.base_url).login("tw.lanhdao")
     document = client.created_id(
         "/api/documents/create",
         {

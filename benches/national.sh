@@ -23,10 +23,14 @@ seed() {
 run() {
   local label=$1 url=$2
   local log=target/bench/server-$label.log
+  if curl -s -o /dev/null "http://127.0.0.1:$port/healthz"; then
+    echo "port $port is taken: stop what runs there or set TIENDO_BENCH_PORT" >&2
+    exit 1
+  fi
   TIENDO_DATABASE_URL=$url TIENDO_EVIDENCE_DIR=target/bench/evidence TIENDO_LOG=warn \
     "$binary" serve --listen "127.0.0.1:$port" --secure-cookies false >"$log" 2>&1 &
   local pid=$!
-  trap 'kill $pid 2>/dev/null || true' RETURN
+  trap "kill $pid 2>/dev/null || true" EXIT
   for _ in $(seq 1 600); do
     curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
     kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }

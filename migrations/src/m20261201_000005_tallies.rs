@@ -44,6 +44,8 @@ impl MigrationTrait for Migration {
             db.execute_unprepared(statement).await?;
         }
         for statement in [
+            "CREATE INDEX idx_tasks_lead_unit ON tasks (lead_unit_id, parent_id)",
+            "DROP INDEX idx_tasks_unit_due",
             "DROP INDEX idx_tasks_due",
             "DROP TABLE tally_weekly",
             "DROP TABLE tally_due",

@@ -176,10 +176,9 @@ fn apply_image(backend: DbBackend, row: &str, sign: i32) -> Vec<String> {
         .collect()
 }
 
-/// Recounts the tallies of every task (or of one document's) from the tasks themselves.
-/// The caller deletes the rows it recounts first (see `rebuild`).
-fn recount(backend: DbBackend, document: Option<i32>) -> Vec<String> {
-    let only = document.map_or(String::new(), |id| format!(" AND t.document_id = {id}"));
+/// Counts the tasks that `only` selects (a condition on `tasks t`) into every tally:
+/// into empty rows (`add` false, after a delete) or onto the rows there (`add` true).
+fn count_tasks(backend: DbBackend, only: &str, add: bool) -> Vec<String> {
     shapes(backend, "t")
         .into_iter()
         .map(|shape| {
@@ -190,10 +189,25 @@ fn recount(backend: DbBackend, document: Option<i32>) -> Vec<String> {
                 .map(|(_, v)| format!("SUM({v})"))
                 .collect();
             let positions: Vec<String> = (1..=shape.key.len()).map(|i| i.to_string()).collect();
+            let upsert = if add {
+                let keys: Vec<&str> = shape.key.iter().map(|(c, _)| *c).collect();
+                let updates: Vec<String> = shape
+                    .counts
+                    .iter()
+                    .map(|(c, _)| format!("{c} = {t}.{c} + excluded.{c}", t = shape.table))
+                    .collect();
+                format!(
+                    " ON CONFLICT ({}) DO UPDATE SET {}",
+                    keys.join(", "),
+                    updates.join(", ")
+                )
+            } else {
+                String::new()
+            };
             format!(
                 "INSERT INTO {table} ({columns}) SELECT {keys}, {sums} \
                  FROM tasks t JOIN unit_ancestors a ON a.unit_id = t.lead_unit_id \
-                 WHERE {when}{only} GROUP BY {positions}",
+                 WHERE {when} AND ({only}) GROUP BY {positions}{upsert}",
                 table = shape.table,
                 columns = column_list(&shape),
                 keys = key_values.join(", "),
@@ -203,6 +217,20 @@ fn recount(backend: DbBackend, document: Option<i32>) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// Recounts the tallies of every task (or of one document's) from the tasks themselves.
+/// The caller deletes the rows it recounts first (see `rebuild`).
+fn recount(backend: DbBackend, document: Option<i32>) -> Vec<String> {
+    let only = document.map_or("TRUE".to_owned(), |id| format!("t.document_id = {id}"));
+    count_tasks(backend, &only, false)
+}
+
+/// Adds tasks just inserted while the triggers were paused, selected by `only` (a
+/// condition on `tasks t`): one statement a tally for a bulk insert such as a cascade,
+/// instead of one a task.
+pub fn add_tasks(backend: DbBackend, only: &str) -> Vec<String> {
+    count_tasks(backend, only, true)
 }
 
 /// The statements that recount the tallies (of one document, or all), in the caller's
@@ -276,6 +304,14 @@ fn tables(backend: DbBackend) -> Vec<String> {
         // For rolling the clock and for the deadline lists: open tasks by due day.
         "CREATE INDEX idx_tasks_due ON tasks (due_on, status, classification, lead_path)"
             .to_owned(),
+        // A unit's own tasks by status and due day, covering the filters of `/my-work` and
+        // of a commune's deadline lists: a commune's tasks are spread over the whole
+        // table, so reading them row by row is what costs.
+        "CREATE INDEX idx_tasks_unit_due ON tasks \
+         (lead_unit_id, status, due_on, classification)"
+            .to_owned(),
+        // It serves every lookup by lead unit that the older index served.
+        "DROP INDEX idx_tasks_lead_unit".to_owned(),
     ]
 }
 
@@ -403,6 +439,8 @@ mod tests {
             assert!(add.iter().all(|s| s.contains("NEW.lead_unit_id")));
             assert!(add.iter().all(|s| !s.contains("OLD.")));
             assert_eq!(recount(backend, Some(3)).len(), 5);
+            let added = add_tasks(backend, "t.parent_id = 7");
+            assert!(added.iter().all(|s| s.contains("ON CONFLICT")));
         }
     }
 }

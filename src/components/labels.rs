@@ -3,6 +3,7 @@
 use crate::i18n::*;
 use crate::model::task::{DocumentKind, DocumentStatus, Priority, ReportStatus, TaskStatus};
 use crate::model::{Classification, Problem, Role, UnitLevel};
+use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
 pub fn level_label(i18n: I18nContext<Locale>, level: UnitLevel) -> &'static str {
@@ -31,6 +32,24 @@ pub fn clearance_label(i18n: I18nContext<Locale>, level: Classification) -> &'st
         Classification::Secret => t_string!(i18n, clearance.secret),
         Classification::TopSecret => t_string!(i18n, clearance.top_secret),
     }
+}
+
+/// The `<option>`s of a classification `<select>`: `levels` in order, `selected` chosen.
+pub fn classification_options(
+    i18n: I18nContext<Locale>,
+    levels: Vec<Classification>,
+    selected: Option<Classification>,
+) -> impl IntoView {
+    levels
+        .into_iter()
+        .map(|level| {
+            view! {
+                <option value=level.as_str() selected=selected == Some(level)>
+                    {move || clearance_label(i18n, level)}
+                </option>
+            }
+        })
+        .collect_view()
 }
 
 /// What is wrong with a field, in a sentence.

@@ -7,7 +7,7 @@ use crate::api::admin::{
 };
 use crate::components::error::{ErrorPage, field_error, form_error};
 use crate::components::format::count;
-use crate::components::labels::{clearance_label, role_label};
+use crate::components::labels::{classification_options, clearance_label, role_label};
 use crate::components::title::page_title;
 use crate::i18n::*;
 use crate::model::admin::{Grantable, UserDetail, UserFilter, UserPage, UserRow};
@@ -331,18 +331,11 @@ fn AccountFieldsInputs(
                 <div class="field">
                     <label for="clearance">{t!(i18n, account.clearance)}</label>
                     <select id="clearance" name="clearance" aria-describedby="clearance-error">
-                        {grantable
-                            .clearances
-                            .iter()
-                            .copied()
-                            .map(|option| {
-                                view! {
-                                    <option value=option.as_str() selected=option == clearance>
-                                        {move || clearance_label(i18n, option)}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
+                        {classification_options(
+                            i18n,
+                            grantable.clearances.clone(),
+                            Some(clearance),
+                        )}
                     </select>
                     <p id="clearance-error" class="field-error">{message("clearance")}</p>
                 </div>

@@ -4,7 +4,7 @@
 use crate::api::dashboard::get_dashboard;
 use crate::components::error::{ErrorPage, field_error};
 use crate::components::format::count;
-use crate::components::labels::clearance_label;
+use crate::components::labels::classification_options;
 use crate::components::tasks::{ProgressBar, TaskTable};
 use crate::components::title::page_title;
 use crate::i18n::*;
@@ -356,18 +356,22 @@ fn ChildTable(
                             .into_iter()
                             .map(|row| {
                                 let f = row.figures;
-                                let number = move |n: u64| move || count(i18n.get_locale(), n);
+                                // A province has a hundred communes and more: one plain link
+                                // and one reactive cell group a row keep the page light
+                                // (the router still takes over plain links).
+                                let figures = move || {
+                                    let locale = i18n.get_locale();
+                                    [f.tasks, f.done, f.done_late, f.in_progress, f.not_started, f.overdue]
+                                        .into_iter()
+                                        .map(|n| view! { <td class="num">{count(locale, n)}</td> })
+                                        .collect_view()
+                                };
                                 view! {
                                     <tr>
                                         <th scope="row">
-                                            <A href=dashboard_href(&row.unit.code, &filter)>{row.unit.name.clone()}</A>
+                                            <a href=dashboard_href(&row.unit.code, &filter)>{row.unit.name}</a>
                                         </th>
-                                        <td class="num">{number(f.tasks)}</td>
-                                        <td class="num">{number(f.done)}</td>
-                                        <td class="num">{number(f.done_late)}</td>
-                                        <td class="num">{number(f.in_progress)}</td>
-                                        <td class="num">{number(f.not_started)}</td>
-                                        <td class="num">{number(f.overdue)}</td>
+                                        {figures}
                                         <td class="num">{format!("{} %", f.completion_rate())}</td>
                                         <td class="num">{format!("{} %", f.average_progress())}</td>
                                     </tr>
@@ -421,17 +425,11 @@ fn DashboardFilterForm(
                 <label for="dash-classification">{t!(i18n, docs.filter_classification)}</label>
                 <select id="dash-classification" name="classification">
                     <option value="" selected=filter.classification.is_none()>{t!(i18n, docs.any)}</option>
-                    {Classification::ALL
-                        .into_iter()
-                        .filter(|level| *level <= clearance)
-                        .map(|level| {
-                            view! {
-                                <option value=level.as_str() selected=filter.classification == Some(level)>
-                                    {move || clearance_label(i18n, level)}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
+                    {classification_options(
+                        i18n,
+                        Classification::ALL.into_iter().filter(|level| *level <= clearance).collect(),
+                        filter.classification,
+                    )}
                 </select>
             </div>
             <div class="filter-actions">

@@ -4,7 +4,9 @@ use crate::api::documents::{CreateDocument, UpdateDocument, get_document, list_d
 use crate::api::tasks::CreateTask;
 use crate::components::error::{ErrorPage, field_error, form_error};
 use crate::components::format::count;
-use crate::components::labels::{clearance_label, document_status_label, kind_label};
+use crate::components::labels::{
+    classification_options, clearance_label, document_status_label, kind_label,
+};
 use crate::components::tasks::{ProgressBar, TaskTable};
 use crate::components::title::page_title;
 use crate::components::viewer::use_viewer;
@@ -136,19 +138,7 @@ fn DocumentFilterForm(filter: DocumentFilter) -> impl IntoView {
                     <option value="" selected=filter.classification.is_none()>
                         {t!(i18n, docs.any)}
                     </option>
-                    {Classification::ALL
-                        .into_iter()
-                        .map(|level| {
-                            view! {
-                                <option
-                                    value=level.as_str()
-                                    selected=filter.classification == Some(level)
-                                >
-                                    {move || clearance_label(i18n, level)}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
+                    {classification_options(i18n, Classification::ALL.to_vec(), filter.classification)}
                 </select>
             </div>
             <div class="filter-actions">
@@ -299,17 +289,11 @@ fn DocumentFields(
         <div class="field">
             <label for="classification">{t!(i18n, docs.classification)}</label>
             <select id="classification" name="classification" aria-describedby="classification-error">
-                {Classification::ALL
-                    .into_iter()
-                    .filter(|option| *option <= clearance)
-                    .map(|option| {
-                        view! {
-                            <option value=option.as_str() selected=option == level>
-                                {move || clearance_label(i18n, option)}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
+                {classification_options(
+                    i18n,
+                    Classification::ALL.into_iter().filter(|option| *option <= clearance).collect(),
+                    Some(level),
+                )}
             </select>
             <p id="classification-error" class="field-error">{message("classification")}</p>
         </div>
@@ -603,17 +587,14 @@ pub fn TaskFields(
         <div class="field">
             <label for=field_id("classification")>{t!(i18n, tasks.classification)}</label>
             <select id=field_id("classification") name="classification" aria-describedby=field_id("classification-error")>
-                {Classification::ALL
-                    .into_iter()
-                    .filter(|option| *option >= level && *option <= clearance)
-                    .map(|option| {
-                        view! {
-                            <option value=option.as_str() selected=option == chosen>
-                                {move || clearance_label(i18n, option)}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
+                {classification_options(
+                    i18n,
+                    Classification::ALL
+                        .into_iter()
+                        .filter(|option| *option >= level && *option <= clearance)
+                        .collect(),
+                    Some(chosen),
+                )}
             </select>
             <p id=field_id("classification-error") class="field-error">{message("classification")}</p>
         </div>

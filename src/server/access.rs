@@ -114,6 +114,15 @@ pub fn visible_tasks(reader: &Reader) -> Condition {
     condition
 }
 
+/// The tasks led by the reader's own unit that they may see: `visible_tasks` where the
+/// subtree part always holds (their unit is in their subtree), so only the clearance
+/// is left to check, and an index on the lead unit serves the whole condition.
+pub fn own_unit_tasks(reader: &Reader) -> Condition {
+    Condition::all()
+        .add(Expr::col((task::Entity, task::Column::LeadUnitId)).eq(reader.unit_id))
+        .add(Expr::col((task::Entity, task::Column::Classification)).lte(reader.clearance))
+}
+
 /// Documents the reader may see: within clearance, and owned by a unit of their subtree
 /// or holding a task they may see (or any, for central leaders).
 pub fn visible_documents(reader: &Reader) -> Condition {

@@ -6,10 +6,10 @@
 //! every write transaction: a national dashboard over a million tasks reads a few
 //! thousand tally rows instead of the tasks themselves.
 
-use super::access::{Reader, path_in_range, visible_documents};
+use super::access::{Reader, visible_documents};
 use super::charts;
 use super::db::Db;
-use super::documents::rows_in_tree_order;
+use super::documents::rows_in_order;
 use super::entity::{document, task, unit};
 use super::tallies::{self, GroupBy, Narrowing, TallyGroup};
 use super::work::{Outcome, to_naive, today, unit_ref};
@@ -20,7 +20,7 @@ use crate::model::dashboard::{
 use crate::model::task::{DocumentRef, TaskRow, TaskStatus};
 use crate::model::time::Day;
 use crate::model::{AppError, Classification, Problem, UnitLevel};
-use sea_orm::sea_query::Condition;
+use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
@@ -63,25 +63,122 @@ pub async fn dashboard(
         tallies::roll_clock_to(db, today).await?;
     }
 
+    // The trend: the chosen period's weeks (up to this week), or the last 26 weeks.
+    let current = week_of(today);
+    let (first, last) = match narrowing.period {
+        Some((from, to)) => {
+            let last = week_of(to).min(current);
+            (
+                week_of(from).max(last - TREND_WEEKS_MAX + 1).min(last),
+                last,
+            )
+        }
+        None => (current - TREND_WEEKS + 1, current),
+    };
+    let open = scope_condition(&scope, &narrowing)
+        .add(task::Column::Status.is_in(OPEN.map(TaskStatus::as_str)));
+
+    // The parts are independent: read them at once (on SQLite each takes a reader of
+    // its own from the pool).
+    let (
+        (figures, documents),
+        children,
+        weekly,
+        overdue_in_any_period,
+        nearest,
+        most_overdue,
+        trail,
+        document_options,
+    ) = tokio::try_join!(
+        document_figures(db, scope.id, &narrowing, today),
+        child_figures(db, &scope, &narrowing, filter, today),
+        tallies::weekly(db, scope.id, &narrowing, last),
+        async {
+            match narrowing.period {
+                Some(_) => overdue_now(db, scope.id, &narrowing, today).await.map(Some),
+                None => Ok(None),
+            }
+        },
+        deadline_list(
+            db,
+            reader,
+            open.clone().add(task::Column::DueOn.gte(to_naive(today))),
+        ),
+        deadline_list(
+            db,
+            reader,
+            open.clone().add(task::Column::DueOn.lt(to_naive(today))),
+        ),
+        trail(db, reader, &scope),
+        document_options(db, counted_documents.clone(), filter.document),
+    )?;
+    // Within a period the headline counts only the period's tasks; the trend counts every
+    // task of the scope, so its figure for today comes from all of them.
+    let overdue_today = overdue_in_any_period.unwrap_or(figures.overdue);
+    let trend = trend(&weekly, first, last, current, overdue_today);
+    let trend_chart = charts::trend_svg(&trend);
+
+    Ok(Some(Dashboard {
+        unit: unit_ref(&scope),
+        trail,
+        figures,
+        documents,
+        children,
+        nearest,
+        most_overdue,
+        trend,
+        trend_chart,
+        document_options,
+        clearance,
+    }))
+}
+
+/// The headline figures and the figures per document.
+async fn document_figures(
+    db: &Db,
+    unit: i32,
+    narrowing: &Narrowing,
+    today: Day,
+) -> Outcome<(Figures, Vec<DocumentFigures>)> {
     let mut figures = Figures::default();
     let mut per_document: HashMap<i32, Figures> = HashMap::new();
-    for group in tallies::groups(db, &[scope.id], GroupBy::Document, &narrowing, today).await? {
+    for group in tallies::groups(db, &[unit], GroupBy::Document, narrowing, today).await? {
         add(&mut figures, &group);
         add(per_document.entry(group.id).or_default(), &group);
     }
+    let mut documents: Vec<DocumentFigures> =
+        document_refs(db, per_document.keys().copied().collect())
+            .await?
+            .into_iter()
+            .map(|document| DocumentFigures {
+                figures: per_document.get(&document.id).copied().unwrap_or_default(),
+                document,
+            })
+            .collect();
+    documents.sort_by(|a, b| a.document.code.cmp(&b.document.code));
+    Ok((figures, documents))
+}
 
-    let mut children: Vec<unit::Model> = unit::Entity::find()
+/// The units directly below, each with its figures, sorted as the filter asks.
+async fn child_figures(
+    db: &Db,
+    scope: &unit::Model,
+    narrowing: &Narrowing,
+    filter: &DashboardFilter,
+    today: Day,
+) -> Outcome<Vec<ChildFigures>> {
+    let mut units: Vec<unit::Model> = unit::Entity::find()
         .filter(unit::Column::ParentId.eq(scope.id))
         .all(&db.read)
         .await?;
     // Provinces (or communes) first, in their official order; central bodies after them.
-    children.sort_by_key(|u| (u.level == UnitLevel::Agency.as_str(), u.code.clone()));
-    let ids: Vec<i32> = children.iter().map(|c| c.id).collect();
+    units.sort_by_key(|u| (u.level == UnitLevel::Agency.as_str(), u.code.clone()));
+    let ids: Vec<i32> = units.iter().map(|c| c.id).collect();
     let mut per_child: HashMap<i32, Figures> = HashMap::new();
-    for group in tallies::groups(db, &ids, GroupBy::Unit, &narrowing, today).await? {
+    for group in tallies::groups(db, &ids, GroupBy::Unit, narrowing, today).await? {
         add(per_child.entry(group.id).or_default(), &group);
     }
-    let mut children: Vec<ChildFigures> = children
+    let mut children: Vec<ChildFigures> = units
         .iter()
         .map(|unit| ChildFigures {
             unit: unit_ref(unit),
@@ -95,71 +192,7 @@ pub async fn dashboard(
     if filter.descending {
         children.reverse();
     }
-
-    let mut documents: Vec<DocumentFigures> =
-        document_refs(db, per_document.keys().copied().collect())
-            .await?
-            .into_iter()
-            .map(|document| DocumentFigures {
-                figures: per_document.get(&document.id).copied().unwrap_or_default(),
-                document,
-            })
-            .collect();
-    documents.sort_by(|a, b| a.document.code.cmp(&b.document.code));
-
-    // The trend: the chosen period's weeks (up to this week), or the last 26 weeks.
-    let current = week_of(today);
-    let (first, last) = match narrowing.period {
-        Some((from, to)) => {
-            let last = week_of(to).min(current);
-            (
-                week_of(from).max(last - TREND_WEEKS_MAX + 1).min(last),
-                last,
-            )
-        }
-        None => (current - TREND_WEEKS + 1, current),
-    };
-    let overdue_today = if narrowing.period.is_some() {
-        // Within a period the headline counts only the period's tasks; the trend counts
-        // every task of the scope, so its figure for today comes from the tallies.
-        overdue_now(db, scope.id, &narrowing, today).await?
-    } else {
-        figures.overdue
-    };
-    let weekly = tallies::weekly(db, scope.id, &narrowing, last).await?;
-    let trend = trend(&weekly, first, last, current, overdue_today);
-    let trend_chart = charts::trend_svg(&trend);
-
-    let in_scope = scope_condition(&scope, &narrowing);
-    let open = in_scope
-        .clone()
-        .add(task::Column::Status.is_in(OPEN.map(TaskStatus::as_str)));
-    let nearest = deadline_list(
-        db,
-        reader,
-        open.clone().add(task::Column::DueOn.gte(to_naive(today))),
-    )
-    .await?;
-    let most_overdue = deadline_list(
-        db,
-        reader,
-        open.add(task::Column::DueOn.lt(to_naive(today))),
-    )
-    .await?;
-
-    Ok(Some(Dashboard {
-        unit: unit_ref(&scope),
-        trail: trail(db, reader, &scope).await?,
-        figures,
-        documents,
-        children,
-        nearest,
-        most_overdue,
-        trend,
-        trend_chart,
-        document_options: document_options(db, counted_documents, filter.document).await?,
-        clearance,
-    }))
+    Ok(children)
 }
 
 fn add(figures: &mut Figures, group: &TallyGroup) {
@@ -244,17 +277,24 @@ async fn narrowing(
 }
 
 /// The tasks a dashboard's lists show: led in the unit's subtree, narrowed as the
-/// figures are. A commune leads only its own tasks: its id finds them on an index.
+/// figures are.
+///
+/// The lists want the ten earliest due dates. A commune leads a few hundred tasks: its
+/// id finds them on an index. A province or the country leads tens of thousands to a
+/// million: there the lists walk the due-date index in order and stop at ten, so the
+/// path is written in a form (`lead_path || ''`) that no index on the path can serve,
+/// or the planner would collect and sort the whole subtree.
 fn scope_condition(scope: &unit::Model, narrowing: &Narrowing) -> Condition {
+    use sea_orm::sea_query::ExprTrait;
     let mut condition = Condition::all();
-    condition = if scope.level == UnitLevel::Commune.as_str() {
-        condition.add(task::Column::LeadUnitId.eq(scope.id))
-    } else {
-        condition.add(path_in_range(
-            (task::Entity, task::Column::LeadPath),
-            &scope.path,
-        ))
-    };
+    if scope.level == UnitLevel::Commune.as_str() {
+        condition = condition.add(task::Column::LeadUnitId.eq(scope.id));
+    } else if scope.parent_id.is_some() {
+        let path = || Expr::cust(r#"("tasks"."lead_path" || '')"#);
+        condition = condition
+            .add(path().gte(scope.path.as_str()))
+            .add(path().lt(format!("{}:", scope.path)));
+    }
     condition = condition.add(task::Column::Classification.lte(narrowing.clearance));
     if let Some(document) = narrowing.document {
         condition = condition.add(task::Column::DocumentId.eq(document));
@@ -270,23 +310,20 @@ fn scope_condition(scope: &unit::Model, narrowing: &Narrowing) -> Condition {
     condition
 }
 
-/// A short list of open tasks, the earliest due first.
+/// A short list of open tasks, the earliest due first: the ids on an index, then the
+/// rows shown.
 async fn deadline_list(db: &Db, reader: &Reader, condition: Condition) -> Outcome<Vec<TaskRow>> {
-    let tasks = task::Entity::find()
+    let ids: Vec<i32> = task::Entity::find()
+        .select_only()
+        .column(task::Column::Id)
         .filter(condition)
         .order_by(task::Column::DueOn, Order::Asc)
         .order_by(task::Column::Id, Order::Asc)
         .limit(DEADLINE_LIST)
+        .into_tuple()
         .all(&db.read)
         .await?;
-    let order: HashMap<i32, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
-    let mut rows = rows_in_tree_order(db, reader, tasks).await?;
-    // Keep the due-date order, not the tree's.
-    rows.sort_by_key(|row| order.get(&row.id).copied().unwrap_or(usize::MAX));
-    for row in &mut rows {
-        row.depth = 0;
-    }
-    Ok(rows)
+    rows_in_order(db, reader, &ids).await
 }
 
 async fn document_refs(db: &Db, ids: Vec<i32>) -> Outcome<Vec<DocumentRef>> {

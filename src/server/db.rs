@@ -140,6 +140,9 @@ async fn connect_sqlite(url: &str, file: Option<&Path>) -> Result<Db> {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(WAIT)
                 .foreign_keys(true)
+                // 64 MiB of pages (the default is 2 MiB): a write touches a handful of
+                // indexes spread over a database of gigabytes at national scale.
+                .pragma("cache_size", "-65536")
         });
     let write = Database::connect(writer)
         .await
@@ -152,7 +155,11 @@ async fn connect_sqlite(url: &str, file: Option<&Path>) -> Result<Db> {
         .min_connections(1)
         .acquire_timeout(WAIT)
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|o| o.read_only(true).busy_timeout(WAIT));
+        .map_sqlx_sqlite_opts(|o| {
+            o.read_only(true)
+                .busy_timeout(WAIT)
+                .pragma("cache_size", "-16384")
+        });
     let read = Database::connect(reader)
         .await
         .map_err(|e| connect_error(url, e))?;

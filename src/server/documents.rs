@@ -430,6 +430,25 @@ async fn tree(db: &Db, reader: &Reader, document_id: i32) -> Outcome<(Vec<TaskRo
 
 /// Task rows with their lead units and visible child counts, each parent followed by its
 /// children (in id order).
+/// The tasks with these ids as a flat list (every row at depth 0), in the order given.
+/// Lists pick their ids on an index first and read only the rows they show.
+pub async fn rows_in_order(db: &Db, reader: &Reader, ids: &[i32]) -> Outcome<Vec<TaskRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tasks = task::Entity::find()
+        .filter(task::Column::Id.is_in(ids.iter().copied()))
+        .all(&db.read)
+        .await?;
+    let mut rows = rows_in_tree_order(db, reader, tasks).await?;
+    let order: HashMap<i32, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    rows.sort_by_key(|row| order.get(&row.id).copied().unwrap_or(usize::MAX));
+    for row in &mut rows {
+        row.depth = 0;
+    }
+    Ok(rows)
+}
+
 pub async fn rows_in_tree_order(
     db: &Db,
     reader: &Reader,

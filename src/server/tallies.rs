@@ -247,6 +247,15 @@ pub async fn rebuild(txn: &DatabaseTransaction, document: Option<i32>, today: Da
     Ok(())
 }
 
+/// Counts tasks inserted while the triggers were paused, selected by `only` (a condition
+/// on `tasks t` built from numbers only), in the caller's transaction.
+pub async fn add_tasks(txn: &DatabaseTransaction, only: &str) -> Outcome<()> {
+    for statement in migration::tallies::add_tasks(txn.get_database_backend(), only) {
+        txn.execute_unprepared(&statement).await?;
+    }
+    Ok(())
+}
+
 /// Pauses the triggers for a bulk load in this transaction, or resumes them.
 pub async fn pause(txn: &DatabaseTransaction, paused: bool) -> Outcome<()> {
     txn.execute_unprepared(&migration::tallies::set_paused(paused))

@@ -1,10 +1,10 @@
 //! Tasks: the breakdown tree under a document, cascades down the hierarchy, edits with
 //! optimistic concurrency, and progress rolled up the tree.
 
-use super::access::{Reader, path_in_range, visible_documents, visible_tasks};
+use super::access::{Reader, own_unit_tasks, path_in_range, visible_documents, visible_tasks};
 use super::audit::{self, Action, Event};
 use super::db::Db;
-use super::documents::rows_in_tree_order;
+use super::documents::{rows_in_order, rows_in_tree_order};
 use super::entity::{document, report, task, task_coordinator, task_event, unit, user};
 use super::work::{
     Failure, Outcome, classification_of, from_naive, not_found, status_of, task_row, to_naive,
@@ -588,6 +588,20 @@ pub async fn cascade(
         .iter()
         .filter(|(unit_id, _)| !existing.contains(unit_id))
         .collect();
+    // The new tasks are counted into the dashboards' tallies in one statement a tally
+    // rather than by the triggers, one task at a time.
+    let last_before: i32 = task::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::from(sea_orm::sea_query::Func::max(Expr::col(task::Column::Id))),
+            "last",
+        )
+        .into_tuple::<Option<i32>>()
+        .one(&txn)
+        .await?
+        .flatten()
+        .unwrap_or(0);
+    super::tallies::pause(&txn, true).await?;
     for chunk in fresh.chunks(400) {
         task::Entity::insert_many(chunk.iter().map(|(unit_id, path)| task::ActiveModel {
             document_id: Set(parent.document_id),
@@ -642,6 +656,14 @@ pub async fn cascade(
             json!({ "units": created, "skipped": units.len() - fresh.len() }),
         )
         .await?;
+    }
+    super::tallies::add_tasks(
+        &txn,
+        &format!("t.parent_id = {} AND t.id > {last_before}", parent.id),
+    )
+    .await?;
+    super::tallies::pause(&txn, false).await?;
+    if created > 0 {
         roll_up(&txn, parent.id).await?;
     }
     txn.commit().await?;
@@ -906,21 +928,25 @@ pub async fn my_work(
         TaskStatus::Cancelled.as_str(),
     ];
     let today = today();
-    let mut condition = Condition::all().add(visible_tasks(reader));
-    condition = match filter.view {
-        WorkView::Evaluate => condition
+    let mut condition = match filter.view {
+        WorkView::Evaluate => Condition::all()
+            .add(visible_tasks(reader))
             .add(task::Column::AssignerUnitId.eq(reader.unit_id))
-            .add(
-                task::Column::Id.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(report::Column::TaskId)
-                        .from(report::Entity)
-                        .and_where(report::Column::Status.eq("pending"))
-                        .to_owned(),
-                ),
-            ),
-        _ => condition
-            .add(task::Column::LeadUnitId.eq(reader.unit_id))
+            // Correlated: each of the unit's assignments looks up its own reports on
+            // their index, instead of listing every pending report in the country.
+            .add(Expr::exists(
+                sea_orm::sea_query::Query::select()
+                    .expr(Expr::val(1))
+                    .from(report::Entity)
+                    .and_where(
+                        Expr::col((report::Entity, report::Column::TaskId))
+                            .equals((task::Entity, task::Column::Id)),
+                    )
+                    .and_where(Expr::col((report::Entity, report::Column::Status)).eq("pending"))
+                    .to_owned(),
+            )),
+        _ => Condition::all()
+            .add(own_unit_tasks(reader))
             .add(task::Column::Status.ne(TaskStatus::Cancelled.as_str())),
     };
     condition = match filter.view {
@@ -943,19 +969,16 @@ pub async fn my_work(
         WorkSort::Progress => query.order_by_asc(task::Column::Progress),
         WorkSort::Updated => query.order_by_desc(task::Column::UpdatedAt),
     };
-    let found = query
+    let ids: Vec<i32> = query
         .order_by_asc(task::Column::Id)
+        .select_only()
+        .column(task::Column::Id)
         .offset(u64::from((page - 1) * WORK_PER_PAGE))
         .limit(u64::from(WORK_PER_PAGE))
+        .into_tuple()
         .all(&db.read)
         .await?;
-    // Flat list: every row at depth 0, in the order asked for.
-    let mut rows = rows_in_tree_order(db, reader, found.clone()).await?;
-    let order: HashMap<i32, usize> = found.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
-    rows.sort_by_key(|r| order.get(&r.id).copied().unwrap_or(usize::MAX));
-    for row in &mut rows {
-        row.depth = 0;
-    }
+    let rows = rows_in_order(db, reader, &ids).await?;
     let unit = unit::Entity::find_by_id(reader.unit_id)
         .one(&db.read)
         .await?

@@ -32,6 +32,7 @@ fn seed_small(app: &TestApp) {
 /// One task as stored.
 #[derive(Clone, Debug)]
 struct Raw {
+    id: i32,
     lead_path: String,
     document_id: i32,
     classification: i16,
@@ -46,13 +47,14 @@ fn raw_tasks(app: &TestApp) -> Vec<Raw> {
     let rows = app
         .block_on(db.read.query_all_raw(sea_orm::Statement::from_string(
             db.backend(),
-            "SELECT lead_path, document_id, classification, status, progress, due_on, \
+            "SELECT id, lead_path, document_id, classification, status, progress, due_on, \
              completed_on FROM tasks",
         )))
         .unwrap();
     let tasks = rows
         .iter()
         .map(|r| Raw {
+            id: r.try_get("", "id").unwrap(),
             lead_path: r.try_get("", "lead_path").unwrap(),
             document_id: r.try_get("", "document_id").unwrap(),
             classification: r.try_get("", "classification").unwrap(),
@@ -99,21 +101,21 @@ fn is_closed(status: &str) -> bool {
     matches!(status, "done" | "done_late")
 }
 
+/// The figures a dashboard shows for a set of tasks.
+const FIGURES: [&str; 7] = [
+    "tasks",
+    "done",
+    "done_late",
+    "in_progress",
+    "not_started",
+    "overdue",
+    "progress_sum",
+];
+
 /// The figures, counted here from raw rows.
 fn recount<'a>(tasks: impl Iterator<Item = &'a Raw>) -> BTreeMap<&'static str, i64> {
     let today = today();
-    let mut f = BTreeMap::new();
-    for key in [
-        "tasks",
-        "done",
-        "done_late",
-        "in_progress",
-        "not_started",
-        "overdue",
-        "progress_sum",
-    ] {
-        f.insert(key, 0);
-    }
+    let mut f: BTreeMap<&'static str, i64> = FIGURES.into_iter().map(|k| (k, 0)).collect();
     for t in tasks {
         if t.status == "cancelled" {
             continue;
@@ -135,18 +137,10 @@ fn recount<'a>(tasks: impl Iterator<Item = &'a Raw>) -> BTreeMap<&'static str, i
 }
 
 fn figures_of(json: &Value) -> BTreeMap<&'static str, i64> {
-    [
-        "tasks",
-        "done",
-        "done_late",
-        "in_progress",
-        "not_started",
-        "overdue",
-        "progress_sum",
-    ]
-    .into_iter()
-    .map(|k| (k, json[k].as_i64().unwrap_or(-1)))
-    .collect()
+    FIGURES
+        .into_iter()
+        .map(|k| (k, json[k].as_i64().unwrap_or(-1)))
+        .collect()
 }
 
 /// What a viewer's dashboard counts: tasks led in the scope's subtree, within clearance,
@@ -210,6 +204,39 @@ impl<'a> Expectation<'a> {
             assert_eq!(figures_of(&row["figures"]), counted, "{what}: unit {code}");
         }
         self.check_trend(dashboard, what);
+        self.check_deadlines(dashboard, what);
+    }
+
+    /// The ten open tasks due soonest from today, and the ten overdue the longest.
+    fn check_deadlines(&self, dashboard: &Value, what: &str) {
+        let today = today();
+        let mut open: Vec<&Raw> = self.tasks().filter(|t| is_open(&t.status)).collect();
+        open.sort_by_key(|t| (t.due_on, t.id));
+        let ids = |list: &str| -> Vec<i64> {
+            dashboard[list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|row| row["id"].as_i64().unwrap())
+                .collect()
+        };
+        let expected = |due: &dyn Fn(&Raw) -> bool| -> Vec<i64> {
+            open.iter()
+                .filter(|t| due(t))
+                .take(10)
+                .map(|t| i64::from(t.id))
+                .collect()
+        };
+        assert_eq!(
+            ids("nearest"),
+            expected(&|t| t.due_on >= today),
+            "{what}: nearest deadlines"
+        );
+        assert_eq!(
+            ids("most_overdue"),
+            expected(&|t| t.due_on < today),
+            "{what}: most overdue"
+        );
     }
 
     fn check_trend(&self, dashboard: &Value, what: &str) {
