@@ -44,3 +44,33 @@ class Client:
         response, _ = self.post(path, fields)
         location = response.getheader("location") or ""
         return int(location.removeprefix(prefix).split("?")[0].split("/")[0])
+
+
+def cascade_to_all_communes(client, document, title):
+    """Creates a central task in `document` and cascades it to every commune. Returns the
+    task, the milliseconds the cascade took as the client saw them, and how many tasks it
+    created."""
+    import time
+
+    task = client.created_id(
+        "/api/tasks/create",
+        {
+            "document_id": document,
+            "title": title,
+            "description": "Triển khai tới từng xã, phường, đặc khu.",
+            "expected_result": "Báo cáo của từng xã",
+            "lead_unit": "TW",
+            "coordinators": "",
+            "start_on": "2026-01-01",
+            "due_on": "2026-12-31",
+            "priority": "normal",
+            "weight": "1",
+            "classification": "internal",
+        },
+        "/tasks/",
+    )
+    started = time.perf_counter()
+    response, _ = client.post("/api/tasks/cascade", {"id": task, "target": "communes", "units": ""})
+    elapsed = (time.perf_counter() - started) * 1000
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(response.getheader("location") or "").query)
+    return task, elapsed, int(query.get("created", ["0"])[0])

@@ -20,7 +20,7 @@ import statistics
 import time
 import urllib.parse
 
-from client import Client
+from client import Client, cascade_to_all_communes
 
 
 def percentile(samples, p):
@@ -122,30 +122,12 @@ def main():
     document = document_id(centre)
     timings = []
     for run in range(args.cascades):
-        task = centre.created_id(
-            "/api/tasks/create",
-            {
-                "document_id": document,
-                "title": f"Nhiệm vụ đo thời gian {int(time.time())}-{run}",
-                "description": "Triển khai tới từng xã, phường, đặc khu.",
-                "expected_result": "Báo cáo của từng xã",
-                "lead_unit": "TW",
-                "coordinators": "",
-                "start_on": "2026-01-01",
-                "due_on": "2026-12-31",
-                "priority": "normal",
-                "weight": "1",
-                "classification": "internal",
-            },
-            "/tasks/",
+        _, elapsed, created = cascade_to_all_communes(
+            centre, document, f"Nhiệm vụ đo thời gian {int(time.time())}-{run}"
         )
-        started = time.perf_counter()
-        response, body = centre.post("/api/tasks/cascade", {"id": task, "target": "communes", "units": ""})
-        timings.append((time.perf_counter() - started) * 1000)
-        query = urllib.parse.parse_qs(urllib.parse.urlparse(response.getheader("location") or "").query)
-        created = int(query.get("created", ["0"])[0])
+        timings.append(elapsed)
         if created < 3000:
-            raise SystemExit(f"the cascade created {created} tasks: {response.status} {body[:200]!r}")
+            raise SystemExit(f"the cascade created {created} tasks")
     print(
         f"cascade of one task to all {created:,} communes: median {statistics.median(timings):.0f} ms, "
         f"max {max(timings):.0f} ms ({len(timings)} runs: {', '.join(f'{t:.0f}' for t in timings)})"
