@@ -20,7 +20,8 @@
 
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 
-const OPEN: &str = "('not_started', 'in_progress', 'returned')";
+/// The statuses of tasks still to be done (the ones that can be overdue), as an SQL list.
+pub const OPEN: &str = "('not_started', 'in_progress', 'returned')";
 const CLOSED: &str = "('done', 'done_late')";
 
 /// Columns whose change moves a task from one tally row to another.

@@ -8,8 +8,7 @@ use crate::model::time::Day;
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, FromQueryResult, Statement, Value};
 
-/// Statuses of tasks still to be done: the ones that can be overdue.
-const OPEN: &str = "('not_started', 'in_progress', 'returned')";
+use migration::tallies::OPEN;
 
 /// What the tally queries are narrowed to. Every field is checked by the caller.
 #[derive(Clone, Debug, Default)]
@@ -305,4 +304,26 @@ pub async fn consistent(db: &Db) -> Outcome<bool> {
     }
     txn.rollback().await?;
     Ok(same)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::task::TaskStatus;
+
+    #[test]
+    fn the_sql_list_of_open_statuses_is_the_model_s() {
+        let open: Vec<String> = [
+            TaskStatus::NotStarted,
+            TaskStatus::InProgress,
+            TaskStatus::Done,
+            TaskStatus::DoneLate,
+            TaskStatus::Returned,
+            TaskStatus::Cancelled,
+        ]
+        .into_iter()
+        .filter(|s| !s.is_closed())
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+        assert_eq!(super::OPEN, format!("({})", open.join(", ")));
+    }
 }
