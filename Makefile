@@ -14,7 +14,7 @@ CARGO_TEST := cargo test --no-default-features --features ssr
 
 LISTEN ?= 127.0.0.1:3000
 
-.PHONY: run test build build-release tools test-tools test-rust test-e2e fmt lint clean-data bench-login bench-cascade bench-national
+.PHONY: run test build build-release tools test-tools test-rust test-e2e fmt lint clean-data bench-login bench-cascade bench-national bench-feedback
 
 ## run: install what is missing, build the release, migrate, seed demo data on first start, serve
 run: build-release
@@ -75,3 +75,10 @@ bench-cascade: build-release
 ## SQLite, then on PostgreSQL when TIENDO_BENCH_POSTGRES is set. TIENDO_BENCH_FRESH=1 seeds again.
 bench-national: build-release
 	benches/national.sh sqlite postgres
+
+## bench-feedback: sustained feedback submissions per second on SQLite, through the public
+## form and through Open311, with the per-address limits off; the stored count must equal
+## the success answers
+bench-feedback: build-release
+	TIENDO_BENCH_SERVER_FLAGS="--feedback-per-ip 0" benches/with-server.sh sqlite python3 benches/feedback.py --via form
+	TIENDO_BENCH_SERVER_FLAGS="--feedback-per-ip 0" benches/with-server.sh sqlite python3 benches/feedback.py --via open311

@@ -8,6 +8,8 @@ use crate::pages::{
     admin_users::{AdminUserNewPage, AdminUserPage, AdminUsersPage},
     dashboard::DashboardPage,
     documents::{DocumentNewPage, DocumentPage, DocumentsPage},
+    feedback::{AnswersPage, FeedbackPage, TrackPage},
+    feedback_inbox::{FeedbackInboxPage, FeedbackItemPage},
     home::HomePage,
     login::LoginPage,
     my_work::MyWorkPage,
@@ -108,6 +110,19 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/my-work") view=MyWorkPage ssr=SsrMode::Async />
                         <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
                         <Route path=path!("/dashboard/:code") view=DashboardPage ssr=SsrMode::Async />
+                        <Route path=path!("/feedback") view=FeedbackPage ssr=SsrMode::Async />
+                        <Route path=path!("/feedback/track") view=TrackPage ssr=SsrMode::Async />
+                        <Route path=path!("/feedback/answers") view=AnswersPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("/admin/feedback")
+                            view=FeedbackInboxPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("/admin/feedback/:code")
+                            view=FeedbackItemPage
+                            ssr=SsrMode::Async
+                        />
                     </Routes>
                 </Layout>
             </Router>

@@ -95,6 +95,12 @@ struct ServeArgs {
     /// Seed the demo data when the database has no accounts yet, and print the demo login.
     #[arg(long, env = "TIENDO_DEMO")]
     demo: bool,
+
+    /// Feedback submissions (public form and Open311) allowed per client address in ten
+    /// minutes; a fifth of them without the browser's proof of work. 0 turns the limits
+    /// off (for measuring throughput only).
+    #[arg(long, env = "TIENDO_FEEDBACK_PER_IP", default_value_t = tiendo::server::feedback::DEFAULT_PER_IP)]
+    feedback_per_ip: u32,
 }
 
 #[derive(Subcommand, Debug)]
@@ -207,8 +213,8 @@ async fn run(cli: Cli) -> Result<()> {
             let store = tiendo::server::evidence::EvidenceStore::new(cli.evidence_dir.clone());
             let report = seed::demo(&db, &store).await?;
             println!(
-                "demo data: {} accounts and {} documents added",
-                report.users_added, report.documents_added
+                "demo data: {} accounts, {} documents and {} feedback items added",
+                report.users_added, report.documents_added, report.feedback_added
             );
             print_demo_login(&db).await?;
             db.close().await;
@@ -291,6 +297,7 @@ async fn run(cli: Cli) -> Result<()> {
 
 async fn serve(url: &str, evidence_dir: &std::path::Path, args: ServeArgs) -> Result<()> {
     let mut config = ServeConfig::new(args.listen, args.secure_cookies);
+    config.feedback_per_ip = args.feedback_per_ip;
     config.evidence_dir = evidence_dir.to_owned();
     let server = Server::bind(config).await?;
     let addr = server.local_addr()?;
@@ -301,6 +308,7 @@ async fn serve(url: &str, evidence_dir: &std::path::Path, args: ServeArgs) -> Re
         tracing::info!(
             accounts = report.users_added,
             documents = report.documents_added,
+            feedback = report.feedback_added,
             "demo data seeded"
         );
     }

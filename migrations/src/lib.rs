@@ -7,6 +7,7 @@ mod m20261125_000002_sessions_and_audit;
 mod m20261125_000003_user_admin;
 mod m20261125_000004_documents_and_tasks;
 mod m20261201_000005_tallies;
+mod m20261202_000006_feedback;
 pub mod tallies;
 
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_user_admin::Migration),
             Box::new(m20261125_000004_documents_and_tasks::Migration),
             Box::new(m20261201_000005_tallies::Migration),
+            Box::new(m20261202_000006_feedback::Migration),
         ]
     }
 }

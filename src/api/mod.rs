@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod dashboard;
 pub mod documents;
+pub mod feedback;
 pub mod locale;
 pub mod tasks;
 pub mod units;
@@ -23,6 +24,10 @@ pub const PUBLIC_SERVER_FNS: &[&str] = &[
     <units::GetUnitsOverview as ServerFn>::PATH,
     <units::GetUnitDetail as ServerFn>::PATH,
     <units::SearchUnits as ServerFn>::PATH,
+    <feedback::GetFeedbackForm as ServerFn>::PATH,
+    <feedback::SubmitFeedback as ServerFn>::PATH,
+    <feedback::TrackFeedback as ServerFn>::PATH,
+    <feedback::ListPublishedAnswers as ServerFn>::PATH,
 ];
 
 #[cfg(feature = "ssr")]

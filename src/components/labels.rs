@@ -1,6 +1,7 @@
 //! Names of the domain's values in the user's language.
 
 use crate::i18n::*;
+use crate::model::feedback::{Category, FeedbackAction, FeedbackStatus, SenderKind};
 use crate::model::task::{DocumentKind, DocumentStatus, Priority, ReportStatus, TaskStatus};
 use crate::model::{Classification, Problem, Role, UnitLevel};
 use leptos::prelude::*;
@@ -77,6 +78,9 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::ForbiddenType => t_string!(i18n, problem.forbidden_type).to_owned(),
         Problem::TooMany { max } => t_string!(i18n, problem.too_many, max = *max),
         Problem::CompletionBelow100 => t_string!(i18n, problem.completion_below_100).to_owned(),
+        Problem::Markup => t_string!(i18n, problem.markup).to_owned(),
+        Problem::ConsentMissing => t_string!(i18n, problem.consent_missing).to_owned(),
+        Problem::NotNow => t_string!(i18n, problem.not_now).to_owned(),
     }
 }
 
@@ -155,5 +159,73 @@ pub fn field_value(i18n: I18nContext<Locale>, field: &str, value: &str) -> Strin
         "start_on" | "due_on" => crate::model::time::Day::parse(value)
             .map_or_else(|| value.to_owned(), |day| day.display()),
         _ => value.to_owned(),
+    }
+}
+
+/// A feedback category's name in a given language (also for Open311, outside any page).
+pub fn category_label_in(locale: Locale, category: Category) -> &'static str {
+    match category {
+        Category::DigitalTransformation => td_string!(locale, fb_category.digital_transformation),
+        Category::Resolution => td_string!(locale, fb_category.resolution),
+        Category::Procedure => td_string!(locale, fb_category.procedure),
+        Category::Apparatus => td_string!(locale, fb_category.apparatus),
+        Category::OnlineService => td_string!(locale, fb_category.online_service),
+        Category::Business => td_string!(locale, fb_category.business),
+        Category::Other => td_string!(locale, fb_category.other),
+    }
+}
+
+/// What a feedback category covers, in a given language.
+pub fn category_help_in(locale: Locale, category: Category) -> &'static str {
+    match category {
+        Category::DigitalTransformation => {
+            td_string!(locale, fb_category_help.digital_transformation)
+        }
+        Category::Resolution => td_string!(locale, fb_category_help.resolution),
+        Category::Procedure => td_string!(locale, fb_category_help.procedure),
+        Category::Apparatus => td_string!(locale, fb_category_help.apparatus),
+        Category::OnlineService => td_string!(locale, fb_category_help.online_service),
+        Category::Business => td_string!(locale, fb_category_help.business),
+        Category::Other => td_string!(locale, fb_category_help.other),
+    }
+}
+
+pub fn category_label(i18n: I18nContext<Locale>, category: Category) -> &'static str {
+    category_label_in(i18n.get_locale(), category)
+}
+
+pub fn feedback_status_label_in(locale: Locale, status: FeedbackStatus) -> &'static str {
+    match status {
+        FeedbackStatus::Received => td_string!(locale, fb_status.received),
+        FeedbackStatus::InReview => td_string!(locale, fb_status.in_review),
+        FeedbackStatus::Answered => td_string!(locale, fb_status.answered),
+        FeedbackStatus::Closed => td_string!(locale, fb_status.closed),
+        FeedbackStatus::Rejected => td_string!(locale, fb_status.rejected),
+        FeedbackStatus::Duplicate => td_string!(locale, fb_status.duplicate),
+    }
+}
+
+pub fn feedback_status_label(i18n: I18nContext<Locale>, status: FeedbackStatus) -> &'static str {
+    feedback_status_label_in(i18n.get_locale(), status)
+}
+
+pub fn sender_kind_label(i18n: I18nContext<Locale>, kind: SenderKind) -> &'static str {
+    match kind {
+        SenderKind::Citizen => t_string!(i18n, fb.kind_citizen),
+        SenderKind::Business => t_string!(i18n, fb.kind_business),
+    }
+}
+
+pub fn feedback_action_label(i18n: I18nContext<Locale>, action: FeedbackAction) -> &'static str {
+    match action {
+        FeedbackAction::Received => t_string!(i18n, fb_action.received),
+        FeedbackAction::Assigned => t_string!(i18n, fb_action.assigned),
+        FeedbackAction::Noted => t_string!(i18n, fb_action.noted),
+        FeedbackAction::Answered => t_string!(i18n, fb_action.answered),
+        FeedbackAction::Published => t_string!(i18n, fb_action.published),
+        FeedbackAction::Unpublished => t_string!(i18n, fb_action.unpublished),
+        FeedbackAction::MarkedDuplicate => t_string!(i18n, fb_action.marked_duplicate),
+        FeedbackAction::Rejected => t_string!(i18n, fb_action.rejected),
+        FeedbackAction::Closed => t_string!(i18n, fb_action.closed),
     }
 }

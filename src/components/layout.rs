@@ -46,9 +46,11 @@ fn HeaderBody(me: Option<Viewer>) -> impl IntoView {
                                 <li><A href="/my-work">{t!(i18n, nav.my_work)}</A></li>
                                 <li><A href="/dashboard">{t!(i18n, nav.dashboard)}</A></li>
                                 <li><A href="/documents">{t!(i18n, nav.documents)}</A></li>
+                                <li><A href="/admin/feedback">{t!(i18n, nav.inbox)}</A></li>
                             }
                         })}
                     <li><A href="/units">{t!(i18n, nav.units)}</A></li>
+                    <li><A href="/feedback">{t!(i18n, nav.feedback)}</A></li>
                     {is_admin
                         .then(|| {
                             view! { <li><A href="/admin/users">{t!(i18n, nav.admin)}</A></li> }

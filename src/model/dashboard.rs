@@ -1,5 +1,6 @@
 //! Dashboards: progress figures for one unit's subtree, its documents and its child units.
 
+use super::feedback::{Category, FeedbackFigures};
 use super::task::{DocumentRef, TaskRow, TaskStatus};
 use super::time::Day;
 use super::unit::UnitRef;
@@ -277,7 +278,7 @@ pub struct ChildFigures {
 
 /// `/dashboard/{code}`: the progress of every task led in one unit's subtree that the
 /// viewer may see.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub unit: UnitRef,
     /// The units above, from the viewer's own unit (or the centre) down, for the way back.
@@ -297,6 +298,18 @@ pub struct Dashboard {
     pub document_options: Vec<DocumentRef>,
     /// The viewer's clearance: the highest classification the filter offers.
     pub clearance: Classification,
+    /// Feedback from citizens and businesses handled in this scope.
+    pub feedback: FeedbackSummary,
+}
+
+/// Feedback handled in a dashboard's scope: items assigned to its units (and, for the
+/// whole country, the items nobody has been given yet).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FeedbackSummary {
+    pub total: FeedbackFigures,
+    pub by_category: Vec<(Category, FeedbackFigures)>,
+    /// The units directly below that handle any feedback.
+    pub by_unit: Vec<(UnitRef, FeedbackFigures)>,
 }
 
 #[cfg(test)]

@@ -55,6 +55,12 @@ pub enum Problem {
     },
     /// Completion claimed below 100 %.
     CompletionBelow100,
+    /// Script or active markup in text: refused, never stored.
+    Markup,
+    /// Personal data given without consent to its use.
+    ConsentMissing,
+    /// A change that the item's state does not allow (answering a rejected item).
+    NotNow,
 }
 
 /// Every failure a user can meet. Internal details never travel in it: an internal

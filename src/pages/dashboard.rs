@@ -4,14 +4,15 @@
 use crate::api::dashboard::get_dashboard;
 use crate::components::error::{ErrorPage, field_error};
 use crate::components::format::count;
-use crate::components::labels::classification_options;
+use crate::components::labels::{category_label, classification_options};
 use crate::components::tasks::{ProgressBar, TaskTable};
 use crate::components::title::page_title;
 use crate::i18n::*;
 use crate::model::Classification;
 use crate::model::dashboard::{
-    ChildSort, Dashboard, DashboardFilter, Figures, TrendChart, TrendWeek,
+    ChildSort, Dashboard, DashboardFilter, FeedbackSummary, Figures, TrendChart, TrendWeek,
 };
+use crate::model::feedback::FeedbackFigures;
 use crate::model::nav::encode_query_value;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -128,6 +129,7 @@ fn DashboardView(data: Dashboard, filter: DashboardFilter) -> impl IntoView {
         trend_chart,
         document_options,
         clearance,
+        feedback,
     } = data;
     let period = filter.from.is_some() || filter.to.is_some();
     let has_children = !children.is_empty();
@@ -213,6 +215,113 @@ fn DashboardView(data: Dashboard, filter: DashboardFilter) -> impl IntoView {
             } else {
                 view! { <TaskTable rows=most_overdue /> }.into_any()
             }}
+        </section>
+        <FeedbackSection feedback />
+    }
+}
+
+/// A time to answer, in hours or, beyond two days, in days.
+fn duration_text(i18n: I18nContext<Locale>, hours: Option<f64>) -> String {
+    match hours {
+        None => "—".to_owned(),
+        Some(hours) if hours < 48.0 => {
+            let value = format_decimal(i18n.get_locale(), hours);
+            t_string!(i18n, dash.hours, value = value)
+        }
+        Some(hours) => {
+            let value = format_decimal(i18n.get_locale(), hours / 24.0);
+            t_string!(i18n, dash.days, value = value)
+        }
+    }
+}
+
+/// One decimal, with the language's decimal mark.
+fn format_decimal(locale: Locale, value: f64) -> String {
+    let text = format!("{value:.1}");
+    match locale {
+        Locale::vi => text.replace('.', ","),
+        Locale::en => text,
+    }
+}
+
+/// Feedback from citizens and businesses handled in the scope.
+#[component]
+fn FeedbackSection(feedback: FeedbackSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let FeedbackSummary {
+        total,
+        by_category,
+        by_unit,
+    } = feedback;
+    let number = move |n: u64| move || count(i18n.get_locale(), n);
+    let row = move |name: AnyView, f: FeedbackFigures| {
+        view! {
+            <tr>
+                <th scope="row">{name}</th>
+                <td class="num">{number(f.received)}</td>
+                <td class="num">{number(f.answered)}</td>
+                <td class="num">{number(f.open)}</td>
+                <td class="num">{move || duration_text(i18n, f.median_hours_to_answer)}</td>
+            </tr>
+        }
+    };
+    let table = move |first: AnyView, rows: Vec<AnyView>| {
+        view! {
+            <div class="table-wrap">
+                <table class="data figures">
+                    <thead>
+                        <tr>
+                            <th scope="col">{first}</th>
+                            <th scope="col" class="num">{t!(i18n, dash.fb_received)}</th>
+                            <th scope="col" class="num">{t!(i18n, dash.fb_answered)}</th>
+                            <th scope="col" class="num">{t!(i18n, dash.fb_open)}</th>
+                            <th scope="col" class="num">{t!(i18n, dash.fb_median)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+    };
+    let by_category = by_category
+        .into_iter()
+        .map(|(category, f)| {
+            row(
+                view! { {move || category_label(i18n, category)} }.into_any(),
+                f,
+            )
+            .into_any()
+        })
+        .collect::<Vec<_>>();
+    let by_unit = by_unit
+        .into_iter()
+        .map(|(unit, f)| row(view! { {unit.name} }.into_any(), f).into_any())
+        .collect::<Vec<_>>();
+    view! {
+        <section aria-labelledby="feedback-heading">
+            <h2 id="feedback-heading">{t!(i18n, dash.feedback)}</h2>
+            <p class="muted">{t!(i18n, dash.feedback_note)}</p>
+            <dl class="stats">
+                <div>
+                    <dt>{t!(i18n, dash.fb_received)}</dt>
+                    <dd>{number(total.received)}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, dash.fb_answered)}</dt>
+                    <dd>{number(total.answered)}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, dash.fb_open)}</dt>
+                    <dd>{number(total.open)}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, dash.fb_median)}</dt>
+                    <dd>{move || duration_text(i18n, total.median_hours_to_answer)}</dd>
+                </div>
+            </dl>
+            {(!by_category.is_empty())
+                .then(|| table(t!(i18n, dash.fb_by_category).into_any(), by_category))}
+            {(!by_unit.is_empty()).then(|| table(t!(i18n, dash.fb_by_unit).into_any(), by_unit))}
         </section>
     }
 }

@@ -4,6 +4,8 @@ pub mod account;
 pub mod admin_users;
 pub mod dashboard;
 pub mod documents;
+pub mod feedback;
+pub mod feedback_inbox;
 pub mod home;
 pub mod login;
 pub mod my_work;

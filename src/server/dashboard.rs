@@ -14,8 +14,8 @@ use super::entity::{document, task, unit};
 use super::tallies::{self, GroupBy, Narrowing, TallyGroup};
 use super::work::{Outcome, to_naive, today, unit_ref};
 use crate::model::dashboard::{
-    ChildFigures, ChildSort, DEADLINE_LIST, Dashboard, DashboardFilter, DocumentFigures, Figures,
-    TREND_WEEKS, TREND_WEEKS_MAX, trend, week_of,
+    ChildFigures, ChildSort, DEADLINE_LIST, Dashboard, DashboardFilter, DocumentFigures,
+    FeedbackSummary, Figures, TREND_WEEKS, TREND_WEEKS_MAX, trend, week_of,
 };
 use crate::model::task::{DocumentRef, TaskRow, TaskStatus};
 use crate::model::time::Day;
@@ -89,6 +89,7 @@ pub async fn dashboard(
         most_overdue,
         trail,
         document_options,
+        feedback,
     ) = tokio::try_join!(
         document_figures(db, scope.id, &narrowing, today),
         child_figures(db, &scope, &narrowing, filter, today),
@@ -111,6 +112,7 @@ pub async fn dashboard(
         ),
         trail(db, reader, &scope),
         document_options(db, counted_documents.clone(), filter.document),
+        feedback_summary(db, &scope),
     )?;
     // Within a period the headline counts only the period's tasks; the trend counts every
     // task of the scope, so its figure for today comes from all of them.
@@ -130,7 +132,31 @@ pub async fn dashboard(
         trend_chart,
         document_options,
         clearance,
+        feedback,
     }))
+}
+
+/// Feedback handled in the scope: the items assigned to its subtree (for the centre,
+/// every item, including those nobody has been given yet), by category and by child.
+async fn feedback_summary(db: &Db, scope: &unit::Model) -> Outcome<FeedbackSummary> {
+    let mut children: Vec<unit::Model> = unit::Entity::find()
+        .filter(unit::Column::ParentId.eq(scope.id))
+        .all(&db.read)
+        .await?;
+    children.sort_by_key(|u| (u.level == UnitLevel::Agency.as_str(), u.code.clone()));
+    let paths: Vec<String> = children.iter().map(|c| c.path.clone()).collect();
+    let whole_country = scope.level == UnitLevel::Central.as_str();
+    let counted = super::feedback::figures(db, &scope.path, whole_country, &paths).await?;
+    Ok(FeedbackSummary {
+        total: counted.total,
+        by_category: counted.by_category,
+        by_unit: children
+            .iter()
+            .zip(counted.by_unit)
+            .filter(|(_, figures)| figures.received > 0)
+            .map(|(unit, figures)| (unit_ref(unit), figures))
+            .collect(),
+    })
 }
 
 /// The headline figures and the figures per document.

@@ -74,6 +74,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::limit_sign_in_attempts,
         ))
+        .layer(from_fn_with_state(
+            state.clone(),
+            security::limit_feedback_submissions,
+        ))
         .layer(sessions)
         .layer(from_fn(security::require_same_origin))
         .layer(from_fn_with_state(
@@ -81,6 +85,8 @@ pub fn router(state: AppState) -> Router {
             security::limit_request_body,
         ))
         .layer(from_fn(security::content_security_policy))
+        // Open311 is for other systems: no session, no cookie, no `Origin` rule.
+        .merge(super::open311::router(state.clone()))
         .with_state(state);
     // Outermost first: every response, errors and static files included, gets the headers.
     app.layer(
@@ -216,6 +222,11 @@ impl Server {
                 Duration::from_secs(LOGIN_WINDOW_MINUTES * 60),
             )),
             evidence: super::evidence::EvidenceStore::new(self.config.evidence_dir.clone()),
+            intake: Arc::new(
+                super::feedback::Intake::load(&db, self.config.feedback_per_ip)
+                    .await
+                    .context("cannot read the feedback key")?,
+            ),
             config: Arc::new(self.config),
         };
         let cleanup = tokio::spawn(delete_expired_sessions(DbSessionStore::new(db.clone())));

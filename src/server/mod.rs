@@ -11,11 +11,13 @@ pub mod documents;
 pub mod entity;
 pub mod error;
 pub mod evidence;
+pub mod feedback;
 pub mod files;
 pub mod hierarchy;
 pub mod http;
 pub mod limits;
 pub mod national;
+pub mod open311;
 pub mod password;
 pub mod reports;
 pub mod security;
@@ -45,6 +47,9 @@ pub struct ServeConfig {
     /// Where report evidence is stored: outside the web root, read only by the handler
     /// that applies the access rule.
     pub evidence_dir: std::path::PathBuf,
+    /// Feedback submissions (form and Open311) per client address in ten minutes;
+    /// 0 turns the limits off, for measuring throughput.
+    pub feedback_per_ip: u32,
 }
 
 impl ServeConfig {
@@ -55,6 +60,7 @@ impl ServeConfig {
             request_timeout: Duration::from_secs(30),
             body_limit_bytes: 2 * 1024 * 1024,
             evidence_dir: std::path::PathBuf::from("data/evidence"),
+            feedback_per_ip: feedback::DEFAULT_PER_IP,
         }
     }
 }
@@ -68,6 +74,8 @@ pub struct AppState {
     /// Sign-in attempts per client address.
     pub login_limiter: Arc<limits::RateLimiter>,
     pub evidence: evidence::EvidenceStore,
+    /// Takes feedback in: the form's signing key and the per-address limits.
+    pub intake: Arc<feedback::Intake>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -88,7 +88,7 @@ fn is_safe_method(method: &Method) -> bool {
 
 /// Files of the built site: no session is read for them.
 fn is_static_asset(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz"
+    path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/pow.js" || path == "/healthz"
 }
 
 /// Pages that need a signed-in official. Without one, the browser is sent to sign in.
@@ -145,25 +145,27 @@ pub async fn require_same_origin(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+/// The largest feedback submission: the longest text and every other field, URL-encoded.
+pub const FEEDBACK_BODY_MAX: usize = 64 * 1024;
+
 /// Caps request bodies: most requests are small forms; a progress report may carry its
-/// evidence files. Beyond the cap the answer is 413 before the body is read.
+/// evidence files; a feedback submission (public, anonymous) gets the smallest cap.
+/// Beyond the cap the answer is 413 before the body is read.
 pub async fn limit_request_body(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
     use crate::model::task::{EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES};
-    let limit = if request.uri().path() == crate::api::tasks::SUBMIT_REPORT_PATH {
+    let path = request.uri().path();
+    let limit = if path == crate::api::tasks::SUBMIT_REPORT_PATH {
         EVIDENCE_MAX_FILES * EVIDENCE_MAX_BYTES + 1024 * 1024
+    } else if path == crate::api::feedback::SUBMIT_FEEDBACK_PATH {
+        FEEDBACK_BODY_MAX
     } else {
         state.config.body_limit_bytes
     };
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > limit) {
+    if declared_length(request.headers()).is_some_and(|length| length > limit) {
         return payload_too_large(limit);
     }
     let request =
@@ -171,12 +173,29 @@ pub async fn limit_request_body(
     next.run(request).await
 }
 
+/// The body length a request declares, if it declares one.
+pub fn declared_length(headers: &HeaderMap) -> Option<usize> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+}
+
+/// How a size limit reads: "64 KB", "2 MB".
+pub fn size_text(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KB", bytes / 1024)
+    }
+}
+
 fn payload_too_large(limit: usize) -> Response {
-    let mb = limit / (1024 * 1024);
+    let size = size_text(limit);
     let body = format!(
         "<!DOCTYPE html><html lang=\"vi\"><meta charset=\"utf-8\"><title>413</title>\
-         <p>Dữ liệu gửi lên quá lớn: tối đa {mb} MB.</p>\
-         <p lang=\"en\">What was sent is too large: at most {mb} MB.</p></html>"
+         <p>Dữ liệu gửi lên quá lớn: tối đa {size}.</p>\
+         <p lang=\"en\">What was sent is too large: at most {size}.</p></html>"
     );
     (StatusCode::PAYLOAD_TOO_LARGE, axum::response::Html(body)).into_response()
 }
@@ -201,17 +220,51 @@ pub async fn limit_sign_in_attempts(
     next.run(request).await
 }
 
+/// Limits feedback submissions through the public form per address, counting every
+/// attempt: 429 with `Retry-After` beyond the limit. (Open311 counts on the same limiter.)
+pub async fn limit_feedback_submissions(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let is_submission = request.method() == Method::POST
+        && request.uri().path() == crate::api::feedback::SUBMIT_FEEDBACK_PATH;
+    if is_submission
+        && let Some(ConnectInfo(addr)) = request.extensions().get::<ConnectInfo<SocketAddr>>()
+        && let Err(retry_after) = state.intake.admit(Some(addr.ip()))
+    {
+        tracing::warn!(ip = %addr.ip(), "feedback submissions over the limit");
+        let wants_html = request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+        if !wants_html {
+            let error = crate::model::AppError::RateLimited {
+                retry_after_secs: retry_after,
+            };
+            let mut response = json_error(StatusCode::TOO_MANY_REQUESTS, &error);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            return response;
+        }
+        return too_many_requests(retry_after);
+    }
+    next.run(request).await
+}
+
 /// A 429 that a browser without JavaScript can show, and a script can read.
 fn too_many_requests(retry_after: u64) -> Response {
     let body = format!(
         "<!DOCTYPE html><html lang=\"vi\"><meta charset=\"utf-8\"><title>429</title>\
-         <p>Quá nhiều lần thử. Vui lòng thử lại sau {retry_after} giây.</p>\
-         <p lang=\"en\">Too many attempts. Please try again in {retry_after} seconds.</p></html>"
+         <p>Quá nhiều lần thử từ địa chỉ của bạn. Vui lòng thử lại sau {retry_after} giây.</p>\
+         <p lang=\"en\">Too many attempts from your address. Please try again in {retry_after} seconds.</p></html>"
     );
     let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::response::Html(body)).into_response();
-    if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
-        response.headers_mut().insert(header::RETRY_AFTER, value);
-    }
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
     response
 }
 
@@ -272,8 +325,10 @@ pub async fn authenticate(
     };
     request.extensions_mut().insert(Authenticated(user));
     request.extensions_mut().insert(client);
+    // A tracking page carries its item's secret in its address and its text.
+    let private = signed_in || is_server_fn || path.starts_with("/feedback/track");
     let mut response = next.run(request).await;
-    if signed_in || is_server_fn {
+    if private {
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

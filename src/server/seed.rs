@@ -6,11 +6,13 @@ use super::documents::{self, DocumentInput};
 use super::entity::user;
 use super::entity::{document, task, unit};
 use super::evidence::{EvidenceStore, Upload};
+use super::feedback;
 use super::reports::{self, ReportInput, Verdict};
 use super::tasks::{self, CascadeTargets, TaskInput};
 use super::users::{self, NewUser, UserError};
 use super::work::{Failure, today};
 use super::{hierarchy, password};
+use crate::model::feedback::{Category, FeedbackCommand, SenderKind};
 use crate::model::time::Day;
 use crate::model::{Classification, Role};
 use anyhow::Result;
@@ -113,12 +115,14 @@ const DEMO_USERS: [DemoUser; 11] = [
 pub struct SeedReport {
     pub users_added: usize,
     pub documents_added: usize,
+    pub feedback_added: usize,
 }
 
 /// Adds the demo data that is not there yet; running it twice adds nothing the second time.
 pub async fn demo(db: &Db, evidence: &EvidenceStore) -> Result<SeedReport> {
     let mut report = demo_users(db).await?;
     report.documents_added = demo_work(db, evidence).await?;
+    report.feedback_added = demo_feedback(db).await?;
     Ok(report)
 }
 
@@ -304,7 +308,8 @@ pub async fn demo_work(db: &Db, evidence: &EvidenceStore) -> Result<usize> {
             issuing_body: "Bộ Chính trị".to_owned(),
             issued_on: issued.to_owned(),
             summary: summary.to_owned(),
-            classification: "internal".to_owned(),
+            // The Politburo's resolutions are published: citizens may send feedback on them.
+            classification: "public".to_owned(),
         };
     let nq57 = documents::create(
         db,
@@ -553,4 +558,296 @@ pub async fn demo_work(db: &Db, evidence: &EvidenceStore) -> Result<usize> {
     .await
     .map_err(failure)?;
     Ok(added)
+}
+
+/// One demo opinion: who sends it, about what, how long ago, and what happened to it.
+struct DemoFeedback {
+    kind: SenderKind,
+    category: Category,
+    about_nq57: bool,
+    subject: &'static str,
+    text: &'static str,
+    name: Option<&'static str>,
+    email: Option<&'static str>,
+    days_ago: i64,
+    /// (official, hours after arrival, command) in order.
+    steps: &'static [(&'static str, i64, DemoStep)],
+}
+
+#[derive(Clone, Copy)]
+enum DemoStep {
+    Assign(&'static str),
+    Note(&'static str),
+    Answer(&'static str),
+    Publish,
+    Close,
+    Reject(&'static str),
+    DuplicateOfFirstPublished,
+}
+
+const DEMO_FEEDBACK: [DemoFeedback; 12] = [
+    DemoFeedback {
+        kind: SenderKind::Citizen,
+        category: Category::OnlineService,
+        about_nq57: false,
+        subject: "Cổng dịch vụ công yêu cầu nhập lại thông tin đã có trên căn cước",
+        text: "Khi nộp hồ sơ đăng ký thường trú trực tuyến, tôi vẫn phải nhập lại họ tên, ngày sinh, địa chỉ dù đã đăng nhập bằng tài khoản định danh điện tử. Đề nghị tự động điền các thông tin đã có.",
+        name: Some("Nguyễn Thị Mai"),
+        email: Some("mai.nguyen@example.vn"),
+        days_ago: 40,
+        steps: &[
+            ("tw.lanhdao", 5, DemoStep::Assign("01")),
+            (
+                "hanoi.canbo",
+                30,
+                DemoStep::Note(
+                    "Đã chuyển bộ phận quản trị cổng dịch vụ công của Thành phố kiểm tra.",
+                ),
+            ),
+            (
+                "hanoi.lanhdao",
+                52,
+                DemoStep::Answer(
+                    "Cảm ơn bà đã góp ý. Từ ngày 15/11, biểu mẫu đăng ký thường trú trên Cổng dịch vụ công Thành phố đã tự động điền họ tên, ngày sinh và nơi cư trú từ Cơ sở dữ liệu quốc gia về dân cư khi người dân đăng nhập bằng VNeID.",
+                ),
+            ),
+            ("hanoi.lanhdao", 53, DemoStep::Publish),
+            ("hanoi.lanhdao", 200, DemoStep::Close),
+        ],
+    },
+    DemoFeedback {
+        kind: SenderKind::Business,
+        category: Category::DigitalTransformation,
+        about_nq57: true,
+        subject: "Đề nghị công khai lộ trình kết nối dữ liệu giữa các cơ quan",
+        text: "Doanh nghiệp chúng tôi cung cấp giải pháp phần mềm cho cấp xã. Đề nghị công bố lộ trình và chuẩn kết nối dữ liệu giữa các cơ quan để doanh nghiệp chuẩn bị sản phẩm phù hợp.",
+        name: Some("Công ty TNHH Giải pháp Số Việt"),
+        email: Some("lienhe@giaiphapso.example.vn"),
+        days_ago: 30,
+        steps: &[
+            (
+                "tw.lanhdao",
+                20,
+                DemoStep::Answer(
+                    "Khung kiến trúc và danh mục chuẩn kết nối, chia sẻ dữ liệu được công bố trên Cổng thông tin của Bộ Khoa học và Công nghệ; lộ trình kết nối các cơ sở dữ liệu quốc gia thực hiện theo Nghị quyết 57-NQ/TW, hoàn thành trong năm 2026.",
+                ),
+            ),
+            ("tw.lanhdao", 21, DemoStep::Publish),
+        ],
+    },
+    DemoFeedback {
+        kind: SenderKind::Citizen,
+        category: Category::Apparatus,
+        about_nq57: false,
+        subject: "Thời gian làm việc của bộ phận một cửa sau sáp nhập xã",
+        text: "Sau khi sáp nhập, trụ sở bộ phận một cửa xa nhà hơn 10 km. Đề nghị bố trí điểm tiếp nhận lưu động hoặc kéo dài giờ làm việc vào sáng thứ Bảy.",
+        name: None,
+        email: None,
+        days_ago: 21,
+        steps: &[
+            ("tw.lanhdao", 10, DemoStep::Assign("46")),
+            (
+                "hue.canbo",
+                70,
+                DemoStep::Answer(
+                    "Ủy ban nhân dân các xã sau sắp xếp đã bố trí điểm tiếp nhận hồ sơ tại trụ sở cũ vào thứ Ba và thứ Năm hằng tuần, và tiếp nhận vào sáng thứ Bảy tại trụ sở mới.",
+                ),
+            ),
+        ],
+    },
+    DemoFeedback {
+        kind: SenderKind::Citizen,
+        category: Category::Procedure,
+        about_nq57: false,
+        subject: "Giấy xác nhận tình trạng hôn nhân vẫn phải nộp bản giấy",
+        text: "Tôi đã nộp hồ sơ trực tuyến nhưng cán bộ vẫn yêu cầu mang bản giấy đến đối chiếu. Như vậy dịch vụ trực tuyến chưa giảm được đi lại cho người dân.",
+        name: Some("Trần Văn Hùng"),
+        email: None,
+        days_ago: 12,
+        steps: &[
+            ("tw.lanhdao", 3, DemoStep::Assign("01")),
+            ("hanoi.lanhdao", 24, DemoStep::Assign("00004")),
+        ],
+    },
+    DemoFeedback {
+        kind: SenderKind::Business,
+        category: Category::Business,
+        about_nq57: false,
+        subject: "Thanh tra chồng chéo trong cùng một năm",
+        text: "Trong năm 2026 doanh nghiệp đã tiếp ba đoàn kiểm tra với nội dung tương tự nhau. Đề nghị cơ quan có thẩm quyền phối hợp kế hoạch kiểm tra.",
+        name: Some("Công ty Cổ phần Thực phẩm Sông Hồng"),
+        email: Some("phaply@songhong.example.vn"),
+        days_ago: 9,
+        steps: &[("tw.lanhdao", 6, DemoStep::Assign("79"))],
+    },
+    DemoFeedback {
+        kind: SenderKind::Citizen,
+        category: Category::DigitalTransformation,
+        about_nq57: true,
+        subject: "Ứng dụng nộp phản ánh hiện trường cho người cao tuổi",
+        text: "Ứng dụng hiện nay chữ nhỏ và nhiều bước. Đề nghị có chế độ hiển thị chữ lớn và gọi điện hỗ trợ.",
+        name: None,
+        email: None,
+        days_ago: 6,
+        steps: &[
+            (
+                "tw.lanhdao",
+                30,
+                DemoStep::Answer(
+                    "Cảm ơn ý kiến của bạn. Phiên bản mới của ứng dụng đã có chế độ chữ lớn và nút gọi tổng đài hỗ trợ 1022.",
+                ),
+            ),
+            ("tw.lanhdao", 31, DemoStep::Publish),
+        ],
+    },
+    DemoFeedback {
+        kind: SenderKind::Citizen,
+        category: Category::Other,
+        about_nq57: false,
+        subject: "Quảng cáo bán hàng",
+        text: "Mua hàng giá rẻ tại trang web của chúng tôi.",
+        name: None,
+        email: None,
+        days_ago: 5,
+        steps: &[(
+            "tw.lanhdao",
+            2,
+            DemoStep::Reject("Nội dung quảng cáo, không phải góp ý về các lĩnh vực tiếp nhận."),
+        )],
+    },
+    DemoFeedback {
+        kind: SenderKind::Citizen,
+        category: Category::OnlineService,
+        about_nq57: false,
+        subject: "Biểu mẫu thường trú không tự điền thông tin",
+        text: "Cổng dịch vụ công bắt nhập lại thông tin cá nhân khi đăng ký thường trú.",
+        name: None,
+        email: None,
+        days_ago: 4,
+        steps: &[("tw.lanhdao", 4, DemoStep::DuplicateOfFirstPublished)],
+    },
+    DemoFeedback {
+        kind: SenderKind::Citizen,
+        category: Category::Resolution,
+        about_nq57: true,
+        subject: "Hỗ trợ chuyển đổi số cho hợp tác xã nông nghiệp",
+        text: "Đề nghị có chính sách hỗ trợ hợp tác xã nông nghiệp sử dụng phần mềm quản lý và sàn thương mại điện tử theo tinh thần Nghị quyết 57.",
+        name: Some("Lê Văn Tám"),
+        email: Some("tam.le@example.vn"),
+        days_ago: 3,
+        steps: &[],
+    },
+    DemoFeedback {
+        kind: SenderKind::Business,
+        category: Category::Procedure,
+        about_nq57: false,
+        subject: "Thời hạn cấp giấy phép xây dựng nhà xưởng",
+        text: "Hồ sơ cấp phép xây dựng nhà xưởng của chúng tôi đã quá hạn giải quyết 20 ngày mà chưa có thông báo.",
+        name: None,
+        email: None,
+        days_ago: 2,
+        steps: &[],
+    },
+    DemoFeedback {
+        kind: SenderKind::Citizen,
+        category: Category::Apparatus,
+        about_nq57: false,
+        subject: "Tra cứu địa chỉ mới sau khi sắp xếp đơn vị hành chính",
+        text: "Đề nghị có trang tra cứu địa chỉ mới tương ứng với địa chỉ cũ để người dân cập nhật giấy tờ.",
+        name: None,
+        email: None,
+        days_ago: 15,
+        steps: &[
+            ("tw.lanhdao", 12, DemoStep::Assign("79")),
+            (
+                "hcm.lanhdao",
+                40,
+                DemoStep::Answer(
+                    "Trang tra cứu đơn vị hành chính mới đã vận hành trên Cổng thông tin điện tử Thành phố; người dân nhập địa chỉ cũ để biết địa chỉ mới tương ứng.",
+                ),
+            ),
+            ("hcm.lanhdao", 41, DemoStep::Publish),
+        ],
+    },
+    DemoFeedback {
+        kind: SenderKind::Citizen,
+        category: Category::DigitalTransformation,
+        about_nq57: false,
+        subject: "Wi-Fi miễn phí tại nhà văn hóa phường",
+        text: "Đề nghị lắp Wi-Fi miễn phí tại nhà văn hóa để người dân làm thủ tục trực tuyến.",
+        name: None,
+        email: None,
+        days_ago: 1,
+        steps: &[],
+    },
+];
+
+/// Feedback in every status, some answered and published, spread over the last weeks.
+pub async fn demo_feedback(db: &Db) -> Result<usize> {
+    use super::entity::feedback as item;
+    if item::Entity::find().count(&db.read).await? > 0 {
+        return Ok(0);
+    }
+    let intake = feedback::Intake::load(db, 0).await?;
+    let nq57 = document::Entity::find()
+        .filter(document::Column::Code.eq("57-NQ/TW"))
+        .one(&db.read)
+        .await?
+        .map(|d| d.id);
+    let now = chrono::Utc::now();
+    let mut first_published: Option<String> = None;
+    for demo in &DEMO_FEEDBACK {
+        let received = now - chrono::Duration::days(demo.days_ago);
+        let receipt = feedback::store(
+            db,
+            &intake,
+            feedback::NewFeedback {
+                kind: demo.kind,
+                category: demo.category,
+                document_id: if demo.about_nq57 { nq57 } else { None },
+                subject: demo.subject.to_owned(),
+                text: demo.text.to_owned(),
+                name: demo.name.map(str::to_owned),
+                email: demo.email.map(str::to_owned),
+                phone: None,
+                location_unit_id: None,
+                source: "form",
+            },
+            &feedback::new_submission_key(),
+            received,
+        )
+        .await
+        .map_err(failure)?;
+        for (version, (username, hours, step)) in demo.steps.iter().enumerate() {
+            let official = reader(db, username).await?;
+            let command = match *step {
+                DemoStep::Assign(unit) => FeedbackCommand::Assign { unit: unit.into() },
+                DemoStep::Note(text) => FeedbackCommand::Note { text: text.into() },
+                DemoStep::Answer(text) => FeedbackCommand::Answer { text: text.into() },
+                DemoStep::Publish => FeedbackCommand::Publish,
+                DemoStep::Close => FeedbackCommand::Close,
+                DemoStep::Reject(reason) => FeedbackCommand::Reject {
+                    reason: reason.into(),
+                },
+                DemoStep::DuplicateOfFirstPublished => FeedbackCommand::MarkDuplicate {
+                    of: first_published.clone().unwrap_or_default(),
+                },
+            };
+            let at = received + chrono::Duration::hours(*hours);
+            feedback::act(
+                db,
+                &official,
+                &receipt.code,
+                i32::try_from(version).unwrap_or(0),
+                command,
+                at,
+            )
+            .await
+            .map_err(failure)?;
+            if matches!(step, DemoStep::Publish) && first_published.is_none() {
+                first_published = Some(receipt.code.clone());
+            }
+        }
+    }
+    Ok(DEMO_FEEDBACK.len())
 }

@@ -226,14 +226,14 @@ fn seed_demo_is_idempotent_and_prints_the_login() {
     let first = tiendo(&database.url, &["seed", "demo"]);
     assert!(first.status.success(), "{}", stderr(&first));
     assert!(
-        stdout(&first).contains("demo data: 11 accounts and 5 documents added"),
+        stdout(&first).contains("demo data: 11 accounts, 5 documents and 12 feedback items added"),
         "{}",
         stdout(&first)
     );
     assert!(stdout(&first).contains("demo login: username `admin`"));
     let second = tiendo(&database.url, &["seed", "demo"]);
     assert!(
-        stdout(&second).contains("demo data: 0 accounts and 0 documents added"),
+        stdout(&second).contains("demo data: 0 accounts, 0 documents and 0 feedback items added"),
         "{}",
         stdout(&second)
     );
@@ -253,7 +253,7 @@ fn backup_copies_a_live_sqlite_database() {
     let copy_url = format!("sqlite://{target_text}");
     let seeded_again = tiendo(&copy_url, &["seed", "demo"]);
     assert!(
-        stdout(&seeded_again).contains("0 accounts and 0 documents added"),
+        stdout(&seeded_again).contains("0 accounts, 0 documents and 0 feedback items added"),
         "{}",
         stdout(&seeded_again)
     );

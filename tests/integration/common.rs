@@ -285,6 +285,20 @@ impl Browser {
         self.post(path, body, "text/html")
     }
 
+    /// A plain HTML form post from the page at `from` (no JavaScript): an error is sent
+    /// back to that page.
+    pub fn post_form_from(&self, from: &str, path: &str, body: &str) -> Page {
+        let request = self
+            .agent
+            .post(self.url(path))
+            .header("Accept", "text/html")
+            .header("Origin", self.url(""))
+            .header("Referer", self.url(from))
+            .header("Cookie", self.cookie_header())
+            .content_type("application/x-www-form-urlencoded");
+        self.keep_cookies(Page::from(request.send(body).expect("the server answers")))
+    }
+
     /// A server function called as the WebAssembly client calls it.
     pub fn call(&self, path: &str, body: &str) -> Page {
         self.post(path, body, "application/json")

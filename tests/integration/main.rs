@@ -8,6 +8,7 @@ mod auth;
 mod cli;
 mod common;
 mod dashboard;
+mod feedback;
 mod hierarchy;
 mod web;
 mod work;

@@ -2,6 +2,8 @@
 
 pub mod attachment;
 pub mod document;
+pub mod feedback;
+pub mod feedback_event;
 pub mod report;
 pub mod session;
 pub mod task;
