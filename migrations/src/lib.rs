@@ -10,6 +10,16 @@ mod m20261201_000005_tallies;
 mod m20261202_000006_feedback;
 pub mod tallies;
 
+/// An index named `name` on `columns` of `table`.
+pub(crate) fn index(name: &str, table: &str, columns: &[&'static str]) -> IndexCreateStatement {
+    let mut index = Index::create();
+    index.name(name).table(table.to_owned());
+    for column in columns {
+        index.col(*column);
+    }
+    index.to_owned()
+}
+
 pub struct Migrator;
 
 #[async_trait::async_trait]

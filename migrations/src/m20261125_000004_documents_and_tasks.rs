@@ -5,19 +5,11 @@
 //! them, so that the access rule ("in my subtree, or assigned to a unit in it") is a range
 //! on an index, without joins, at a million tasks.
 
+use crate::index;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn index(name: &str, table: &str, columns: &[&'static str]) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index.name(name).table(table.to_owned());
-    for column in columns {
-        index.col(*column);
-    }
-    index.to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

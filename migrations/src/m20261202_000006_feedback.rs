@@ -4,19 +4,11 @@
 //! An item carries the materialised path of the unit it is assigned to, so that "a
 //! province sees what is assigned to its subtree" is a range on an index.
 
+use crate::index;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn index(name: &str, table: &str, columns: &[&'static str]) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index.name(name).table(table.to_owned());
-    for column in columns {
-        index.col(*column);
-    }
-    index.to_owned()
-}
 
 fn foreign_key(name: &str, table: &str, column: &str, to: &str) -> ForeignKeyCreateStatement {
     ForeignKey::create()

@@ -4,6 +4,7 @@ pub mod error;
 pub mod format;
 pub mod labels;
 pub mod layout;
+pub mod pagination;
 pub mod status;
 pub mod tasks;
 pub mod title;

@@ -175,8 +175,8 @@ pub fn strip_tags(text: &str) -> String {
     out
 }
 
-/// Checks one text field of the form: trimmed, tags stripped, within `max` characters,
-/// no control characters, no script.
+/// Checks one text field of the form: no script, tags stripped, then the rules of every
+/// text (trimmed, within `max` characters, no control characters).
 pub fn check_field(
     field: &str,
     value: &str,
@@ -186,23 +186,7 @@ pub fn check_field(
     if has_dangerous_markup(value) {
         return Err(AppError::invalid(field, Problem::Markup));
     }
-    let value = strip_tags(value.trim()).trim().replace("\r\n", "\n");
-    if required && value.is_empty() {
-        return Err(AppError::invalid(field, Problem::Required));
-    }
-    if value.chars().count() > max {
-        return Err(AppError::invalid(
-            field,
-            Problem::TooLong { max: max as u32 },
-        ));
-    }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(AppError::invalid(field, Problem::Malformed));
-    }
-    Ok(value)
+    super::task::check_text(field, &strip_tags(value), max, required)
 }
 
 /// An email address of the plain shape `local@domain.tld`.

@@ -8,6 +8,7 @@ use crate::api::admin::{
 use crate::components::error::{ErrorPage, field_error, form_error};
 use crate::components::format::count;
 use crate::components::labels::{classification_options, clearance_label, role_label};
+use crate::components::pagination::Pagination;
 use crate::components::title::page_title;
 use crate::i18n::*;
 use crate::model::admin::{Grantable, UserDetail, UserFilter, UserPage, UserRow};
@@ -193,11 +194,7 @@ fn UserTable(page: UserPage, filter: UserFilter) -> impl IntoView {
                 <tbody>{rows.into_iter().map(|row| view! { <UserRowView row /> }).collect_view()}</tbody>
             </table>
         </div>
-        <nav class="pagination" aria-label=move || t_string!(i18n, admin.pagination)>
-            {previous.map(|href| view! { <A href=href>{t!(i18n, admin.previous)}</A> })}
-            <span>{move || t_string!(i18n, admin.page_of, page = page, pages = pages)}</span>
-            {next.map(|href| view! { <A href=href>{t!(i18n, admin.next)}</A> })}
-        </nav>
+        <Pagination previous next page=u64::from(page) pages=u64::from(pages) />
     }
     .into_any()
 }

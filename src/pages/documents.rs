@@ -7,6 +7,7 @@ use crate::components::format::count;
 use crate::components::labels::{
     classification_options, clearance_label, document_status_label, kind_label,
 };
+use crate::components::pagination::Pagination;
 use crate::components::tasks::{ProgressBar, TaskTable};
 use crate::components::title::page_title;
 use crate::components::viewer::use_viewer;
@@ -200,11 +201,7 @@ fn DocumentList(page: DocumentPage, filter: DocumentFilter) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <nav class="pagination" aria-label=move || t_string!(i18n, admin.pagination)>
-            {previous.map(|href| view! { <A href=href>{t!(i18n, admin.previous)}</A> })}
-            <span>{move || t_string!(i18n, admin.page_of, page = page, pages = pages)}</span>
-            {next.map(|href| view! { <A href=href>{t!(i18n, admin.next)}</A> })}
-        </nav>
+        <Pagination previous next page=u64::from(page) pages=u64::from(pages) />
     }
     .into_any()
 }

@@ -8,6 +8,7 @@ use crate::api::feedback::{
 use crate::components::error::{ErrorPage, field_error, form_error};
 use crate::components::format::count;
 use crate::components::labels::{category_label, feedback_action_label, feedback_status_label};
+use crate::components::pagination::Pagination;
 use crate::components::status::set_http_status;
 use crate::components::title::page_title;
 use crate::i18n::*;
@@ -541,11 +542,7 @@ fn AnswerList(found: PublishedPage, q: String, category: String) -> impl IntoVie
                 }
             })
             .collect_view()}
-        <nav class="pagination" aria-label=move || t_string!(i18n, admin.pagination)>
-            {previous.map(|href| view! { <A href=href>{t!(i18n, admin.previous)}</A> })}
-            <span>{move || t_string!(i18n, admin.page_of, page = page, pages = pages)}</span>
-            {next.map(|href| view! { <A href=href>{t!(i18n, admin.next)}</A> })}
-        </nav>
+        <Pagination previous next page pages />
     }
     .into_any()
 }

@@ -5,6 +5,7 @@ use crate::api::feedback::{ActOnFeedback, get_feedback_inbox, get_feedback_item}
 use crate::components::error::{ErrorPage, field_error, form_error};
 use crate::components::format::count;
 use crate::components::labels::{category_label, feedback_status_label, sender_kind_label};
+use crate::components::pagination::Pagination;
 use crate::components::title::page_title;
 use crate::i18n::*;
 use crate::model::AppError;
@@ -181,11 +182,7 @@ fn InboxView(found: InboxPage, filter: InboxFilter) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            <nav class="pagination" aria-label=move || t_string!(i18n, admin.pagination)>
-                {previous.map(|href| view! { <A href=href>{t!(i18n, admin.previous)}</A> })}
-                <span>{move || t_string!(i18n, admin.page_of, page = page, pages = pages)}</span>
-                {next.map(|href| view! { <A href=href>{t!(i18n, admin.next)}</A> })}
-            </nav>
+            <Pagination previous next page pages />
         }
         .into_any()
     };

@@ -3,6 +3,7 @@
 use crate::api::tasks::list_my_work;
 use crate::components::error::ErrorPage;
 use crate::components::format::count;
+use crate::components::pagination::Pagination;
 use crate::components::tasks::TaskTable;
 use crate::components::title::page_title;
 use crate::i18n::*;
@@ -10,7 +11,7 @@ use crate::model::nav::encode_query_value;
 use crate::model::task::{WorkFilter, WorkPage, WorkSort, WorkView};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_router::components::{A, Form};
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 fn view_label(i18n: I18nContext<Locale>, view: WorkView) -> &'static str {
@@ -140,11 +141,7 @@ fn WorkList(page: WorkPage, filter: WorkFilter) -> impl IntoView {
             view! {
                 <p role="status">{move || t_string!(i18n, work.count, count = count(i18n.get_locale(), total))}</p>
                 <TaskTable rows />
-                <nav class="pagination" aria-label=move || t_string!(i18n, admin.pagination)>
-                    {previous.map(|href| view! { <A href=href>{t!(i18n, admin.previous)}</A> })}
-                    <span>{move || t_string!(i18n, admin.page_of, page = page, pages = pages)}</span>
-                    {next.map(|href| view! { <A href=href>{t!(i18n, admin.next)}</A> })}
-                </nav>
+                <Pagination previous next page=u64::from(page) pages=u64::from(pages) />
             }
                 .into_any()
         }}

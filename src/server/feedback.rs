@@ -650,12 +650,20 @@ async fn history(
         .collect())
 }
 
-/// Items whose subject, text or answer contain a folded search term.
-fn mentions(term: &str) -> Condition {
+/// Items a search names: by code (`PA-2026-000123`), or containing every word of it in
+/// their subject, text or answer, diacritics and case ignored.
+fn matching(q: &str) -> Condition {
     // Imported here only: the trait's `max` and `min` would shadow `Ord`'s elsewhere.
     use sea_orm::sea_query::ExprTrait;
-    Condition::all()
-        .add(Expr::col(feedback::Column::SearchKey).like(super::db::contains_pattern(term)))
+    if let Some((_, id)) = parse_reference_code(q) {
+        return Condition::all().add(feedback::Column::Id.eq(id));
+    }
+    search_terms(q)
+        .into_iter()
+        .take(8)
+        .fold(Condition::all(), |all, term| {
+            all.add(Expr::col(feedback::Column::SearchKey).like(super::db::contains_pattern(&term)))
+        })
 }
 
 /// Items the reader may see: everything for those who see all, otherwise the items
@@ -747,13 +755,7 @@ pub async fn inbox(db: &Db, reader: &Reader, filter: &InboxFilter) -> Outcome<In
     if let Some(to) = to {
         query = query.filter(feedback::Column::CreatedAt.lt(day_start(to.plus_days(1))));
     }
-    if let Some((_, id)) = parse_reference_code(&filter.q) {
-        query = query.filter(feedback::Column::Id.eq(id));
-    } else {
-        for term in search_terms(&filter.q).into_iter().take(8) {
-            query = query.filter(mentions(&term));
-        }
-    }
+    query = query.filter(matching(&filter.q));
     let total = query.clone().count(&db.read).await?;
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = filter.page.clamp(1, pages);
@@ -1060,13 +1062,7 @@ pub async fn published(db: &Db, q: &str, category: &str, page: u64) -> Outcome<P
             .map_err(|_| AppError::invalid("category", Problem::Unknown))?;
         query = query.filter(feedback::Column::Category.eq(category.as_str()));
     }
-    if let Some((_, id)) = parse_reference_code(q) {
-        query = query.filter(feedback::Column::Id.eq(id));
-    } else {
-        for term in search_terms(q).into_iter().take(8) {
-            query = query.filter(mentions(&term));
-        }
-    }
+    query = query.filter(matching(q));
     let total = query.clone().count(&db.read).await?;
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = page.clamp(1, pages);
