@@ -337,32 +337,49 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
         }}
         <div class="card">
             <dl class="facts">
-                <dt>{t!(i18n, fb.status)}</dt>
-                <dd>
-                    <strong class="status" data-status=status.as_str()>
-                        {move || feedback_status_label(i18n, status)}
-                    </strong>
-                    {published.then(|| view! { " · " {t!(i18n, fb.published)} })}
-                    {detail
-                        .duplicate_of
-                        .clone()
-                        .map(|original| {
-                            view! {
-                                " · " {t!(i18n, fb.duplicate_of)} " "
-                                <A href=format!("/admin/feedback/{original}")>{original.clone()}</A>
-                            }
-                        })}
-                </dd>
-                <dt>{t!(i18n, fb.kind)}</dt>
-                <dd>{move || sender_kind_label(i18n, kind)}</dd>
-                <dt>{t!(i18n, fb.category)}</dt>
-                <dd>{move || category_label(i18n, category)}</dd>
-                <dt>{t!(i18n, fb.document)}</dt>
-                <dd>{detail.document.clone().unwrap_or_else(|| "—".to_owned())}</dd>
-                <dt>{t!(i18n, fb.received)}</dt>
-                <dd>{format_datetime(detail.received_at)} " · " {detail.source.clone()}</dd>
-                <dt>{t!(i18n, fb.assigned)}</dt>
-                <dd>{detail.assigned.clone().map_or_else(|| "—".to_owned(), |u| u.name)}</dd>
+                <div>
+                    <dt>{t!(i18n, fb.status)}</dt>
+                    <dd>
+                        <strong class="status" data-status=status.as_str()>
+                            {move || feedback_status_label(i18n, status)}
+                        </strong>
+                        {published.then(|| view! { " · " {t!(i18n, fb.published)} })}
+                        {detail
+                            .duplicate_of
+                            .clone()
+                            .map(|original| {
+                                view! {
+                                    " · " {t!(i18n, fb.duplicate_of)} " "
+                                    <A href=format!("/admin/feedback/{original}")>{original.clone()}</A>
+                                }
+                            })}
+                    </dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, fb.kind)}</dt>
+                    <dd>{move || sender_kind_label(i18n, kind)}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, fb.category)}</dt>
+                    <dd>{move || category_label(i18n, category)}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, fb.document)}</dt>
+                    <dd>{detail.document.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, fb.received)}</dt>
+                    <dd>{format_datetime(detail.received_at)} " · "
+                        {if detail.source == "open311" {
+                            t!(i18n, fb.source_open311).into_any()
+                        } else {
+                            t!(i18n, fb.source_form).into_any()
+                        }}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, fb.assigned)}</dt>
+                    <dd>{detail.assigned.clone().map_or_else(|| "—".to_owned(), |u| u.name)}</dd>
+                </div>
             </dl>
             <h2>{t!(i18n, fb.text)}</h2>
             <p class="prewrap">{detail.text.clone()}</p>
@@ -372,8 +389,10 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
                     .into_iter()
                     .map(|(label, value)| {
                         view! {
-                            <dt>{label}</dt>
-                            <dd>{value.unwrap_or_else(|| "—".to_owned())}</dd>
+                            <div>
+                                <dt>{label}</dt>
+                                <dd>{value.unwrap_or_else(|| "—".to_owned())}</dd>
+                            </div>
                         }
                     })
                     .collect_view()}
@@ -395,7 +414,7 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
         {(may_handle && open)
             .then(|| {
                 view! {
-                    <ActionForm action=act attr:class="form inline-actions">
+                    <ActionForm action=act attr:class="form inline-actions action-block">
                         {hidden_assign("assign")}
                         <div class="field">
                             <label for="fb-assign">{t!(i18n, fb.assign_to)}</label>
@@ -416,7 +435,7 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
         {(may_handle && (open || status == FeedbackStatus::Answered))
             .then(|| {
                 view! {
-                    <ActionForm action=act attr:class="form">
+                    <ActionForm action=act attr:class="form action-block">
                         {hidden_answer("answer")}
                         <div class="field">
                             <label for="fb-answer">{t!(i18n, fb.answer)}</label>
@@ -439,7 +458,7 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
         {(may_decide && has_answer)
             .then(|| {
                 view! {
-                    <ActionForm action=act attr:class="form inline-actions">
+                    <ActionForm action=act attr:class="form inline-actions action-block">
                         {hidden_publish(if published { "unpublish" } else { "publish" })}
                         <button type="submit">
                             {if published {
@@ -454,7 +473,7 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
         {(may_decide && status == FeedbackStatus::Answered)
             .then(|| {
                 view! {
-                    <ActionForm action=act attr:class="form inline-actions">
+                    <ActionForm action=act attr:class="form inline-actions action-block">
                         {hidden_close("close")}
                         <button type="submit">{t!(i18n, fb.close)}</button>
                     </ActionForm>
@@ -463,7 +482,7 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
         {(may_decide && open)
             .then(|| {
                 view! {
-                    <ActionForm action=act attr:class="form inline-actions">
+                    <ActionForm action=act attr:class="form inline-actions action-block">
                         {hidden_duplicate("duplicate")}
                         <div class="field">
                             <label for="fb-of">{t!(i18n, fb.duplicate_of)}</label>
@@ -480,7 +499,7 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
                         </div>
                         <button type="submit">{t!(i18n, fb.mark_duplicate)}</button>
                     </ActionForm>
-                    <ActionForm action=act attr:class="form">
+                    <ActionForm action=act attr:class="form action-block">
                         {hidden_reject("reject")}
                         <div class="field">
                             <label for="fb-reason">{t!(i18n, fb.reject_reason)}</label>
@@ -501,7 +520,7 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
         {may_handle
             .then(|| {
                 view! {
-                    <ActionForm action=act attr:class="form">
+                    <ActionForm action=act attr:class="form action-block">
                         {hidden_note("note")}
                         <div class="field">
                             <label for="fb-note">{t!(i18n, fb.note)}</label>
