@@ -7,14 +7,18 @@ async function citizen(browser: Browser, javaScriptEnabled: boolean): Promise<Pa
   return context.newPage();
 }
 
-/** Fills the public form and sends it; returns the code and the secret it shows. */
-async function sendFeedback(page: Page, subject: string, text: string) {
+/** Fills the public form. */
+async function fillFeedback(page: Page, subject: string, text: string) {
   await page.getByLabel("Lĩnh vực").selectOption("procedure");
   await page.getByLabel("Doanh nghiệp").check();
   await page.getByLabel("Tiêu đề").fill(subject);
   await page.getByLabel("Nội dung góp ý").fill(text);
   await page.getByLabel("Thư điện tử").fill("lienhe@doanhnghiep.example.vn");
   await page.getByLabel("Tôi đồng ý").check();
+}
+
+/** Sends the form; returns the code and the secret the tracking page shows. */
+async function send(page: Page, subject: string) {
   await page.getByRole("button", { name: "Gửi góp ý" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Tra cứu góp ý" })).toBeVisible();
   await expect(page.getByRole("status")).toContainText("Cảm ơn bạn");
@@ -26,6 +30,11 @@ async function sendFeedback(page: Page, subject: string, text: string) {
   await expect(page.getByRole("heading", { level: 2, name: subject })).toBeVisible();
   await expect(page.locator("body")).not.toContainText("lienhe@doanhnghiep.example.vn");
   return { code, secret };
+}
+
+async function sendFeedback(page: Page, subject: string, text: string) {
+  await fillFeedback(page, subject, text);
+  return send(page, subject);
 }
 
 async function track(browser: Browser, code: string, secret: string): Promise<Page> {
@@ -64,7 +73,19 @@ test("a citizen without JavaScript sends feedback; an official answers and publi
   // Without the proof of work a person is still admitted, once the form has been open
   // a few seconds (people take longer than that to write).
   await page.waitForTimeout(3500);
-  const { code, secret } = await sendFeedback(page, subject, "Hồ sơ trực tuyến vẫn phải mang bản giấy đến đối chiếu.");
+  const text = "Hồ sơ trực tuyến vẫn phải mang bản giấy đến đối chiếu.";
+  await fillFeedback(page, subject, text);
+  // A commune the server does not know: the form comes back with the message, and
+  // everything typed is still there.
+  await page.getByLabel("Tỉnh, thành phố").selectOption("01");
+  await page.getByLabel("Xã, phường, đặc khu").fill("Atlantis");
+  await page.getByRole("button", { name: "Gửi góp ý" }).click();
+  await expect(page.locator("#commune-error")).not.toBeEmpty();
+  await expect(page.getByLabel("Tiêu đề")).toHaveValue(subject);
+  await expect(page.getByLabel("Nội dung góp ý")).toHaveValue(text);
+  await expect(page.getByLabel("Doanh nghiệp")).toBeChecked();
+  await page.getByLabel("Xã, phường, đặc khu").fill("Ba Đình");
+  const { code, secret } = await send(page, subject);
 
   // A central leader finds it in the inbox, answers and publishes the answer.
   const context = await browser.newContext();

@@ -11,9 +11,10 @@ use leptos::server_fn::ServerFn;
 /// The submission endpoint, which the per-address limit and the body cap watch.
 pub const SUBMIT_FEEDBACK_PATH: &str = <SubmitFeedback as ServerFn>::PATH;
 
-/// The choices of the public form and a fresh challenge.
+/// The choices of the public form and a fresh challenge; with `draft`, the key of a
+/// form that came back with an error, what was typed in it and its challenge.
 #[server(endpoint = "feedback/form")]
-pub async fn get_feedback_form() -> Result<FeedbackForm, AppError> {
+pub async fn get_feedback_form(#[server(default)] draft: String) -> Result<FeedbackForm, AppError> {
     use crate::model::Classification;
     use crate::server::entity::{document, unit};
     use crate::server::feedback::POW_BITS;
@@ -38,11 +39,22 @@ pub async fn get_feedback_form() -> Result<FeedbackForm, AppError> {
         .iter()
         .map(crate::server::work::unit_ref)
         .collect();
+    let (challenge, draft) = state.intake.draft(draft.trim()).unwrap_or_else(|| {
+        let fresh = crate::model::feedback::FeedbackDraft {
+            kind: "citizen".to_owned(),
+            ..Default::default()
+        };
+        (
+            state.intake.challenge(chrono::Utc::now().timestamp()),
+            fresh,
+        )
+    });
     Ok(FeedbackForm {
         documents,
         provinces,
-        challenge: state.intake.challenge(chrono::Utc::now().timestamp()),
+        challenge,
         pow_bits: POW_BITS,
+        draft,
     })
 }
 
@@ -66,28 +78,53 @@ pub async fn submit_feedback(
     #[server(default)] challenge: String,
     #[server(default)] proof: String,
 ) -> Result<(), AppError> {
+    use crate::model::feedback::FeedbackDraft;
     use crate::server::feedback::{FormInput, Submitted, submit_form};
 
     let state = super::state()?;
     let ip = super::client().ip.and_then(|ip| ip.parse().ok());
     let input = FormInput {
-        kind,
-        category,
-        document,
-        subject,
-        text,
-        name,
-        email,
-        phone,
-        province,
-        commune,
-        consent: !consent.is_empty() && consent != "false",
+        fields: FeedbackDraft {
+            kind,
+            category,
+            document,
+            subject,
+            text,
+            name,
+            email,
+            phone,
+            province,
+            commune,
+            consent: !consent.is_empty() && consent != "false",
+        },
         website,
         challenge,
         proof,
     };
-    let submitted =
-        super::outcome(submit_form(&state.db, &state.intake, ip, input, chrono::Utc::now()).await)?;
+    let draft = input.fields.clone();
+    let challenge = input.challenge.clone();
+    let submitted = match super::outcome(
+        submit_form(&state.db, &state.intake, ip, input, chrono::Utc::now()).await,
+    ) {
+        Ok(submitted) => submitted,
+        Err(error) => {
+            // Without JavaScript the form is drawn again from the server: it comes back
+            // with what was typed, so that a correction does not mean typing it all again.
+            if super::form_post()
+                && matches!(error, AppError::Invalid { .. })
+                && let Some(key) = state.intake.keep_draft(&challenge, draft)
+                && let Ok(url) = leptos::server_fn::error::ServerFnUrlError::new(
+                    SUBMIT_FEEDBACK_PATH,
+                    error.clone(),
+                )
+                .to_url(&format!("http://localhost/feedback?draft={key}"))
+            {
+                let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+                leptos_axum::redirect(&format!("{}{query}", url.path()));
+            }
+            return Err(error);
+        }
+    };
     let (Submitted::Stored(receipt) | Submitted::Dropped(receipt)) = submitted;
     leptos_axum::redirect(&format!("{}&sent=1", receipt.tracking_path()));
     Ok(())

@@ -81,14 +81,8 @@ mod guard {
     /// HTML form post keeps the redirect that carries the error back to its page (a
     /// browser does not follow the `Location` of a 401).
     pub(crate) fn fail(error: AppError) -> AppError {
-        let in_server_fn = request().is_some_and(|p| {
-            let form_post = p
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|accept| accept.contains("text/html"));
-            p.uri.path().starts_with(SERVER_FN_PREFIX) && !form_post
-        });
+        let in_server_fn =
+            request().is_some_and(|p| p.uri.path().starts_with(SERVER_FN_PREFIX)) && !form_post();
         if in_server_fn
             && let (Some(response), Ok(status)) = (
                 use_context::<leptos_axum::ResponseOptions>(),
@@ -96,8 +90,25 @@ mod guard {
             )
         {
             response.set_status(status);
+            if let AppError::RateLimited { retry_after_secs } = &error {
+                response.insert_header(
+                    http::header::RETRY_AFTER,
+                    http::HeaderValue::from(*retry_after_secs),
+                );
+            }
         }
         error
+    }
+
+    /// Whether the request is a plain HTML form post (a browser without JavaScript): its
+    /// answer is a redirect back to the page, not a status.
+    pub(crate) fn form_post() -> bool {
+        request().is_some_and(|p| {
+            p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+        })
     }
 
     /// The caller as a reader of documents and tasks: signed in, any role.

@@ -261,6 +261,25 @@ pub struct FeedbackForm {
     pub challenge: String,
     /// Leading zero bits the browser's proof of work must reach.
     pub pow_bits: u32,
+    /// What the sender typed, when the form comes back with an error.
+    pub draft: FeedbackDraft,
+}
+
+/// The form's fields as the sender typed them: kept for a moment when a form sent
+/// without JavaScript comes back with an error, so that nothing typed is lost.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackDraft {
+    pub kind: String,
+    pub category: String,
+    pub document: String,
+    pub subject: String,
+    pub text: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub province: String,
+    pub commune: String,
+    pub consent: bool,
 }
 
 /// What a sender gets back: the code and the secret that opens the item.

@@ -41,7 +41,11 @@ fn FeedbackLinks() -> impl IntoView {
 pub fn FeedbackPage() -> impl IntoView {
     let i18n = use_i18n();
     let submit = ServerAction::<SubmitFeedback>::new();
-    let form = Resource::new(|| (), |_| get_feedback_form());
+    let query = use_query_map();
+    let form = Resource::new(
+        move || query.read().get("draft").unwrap_or_default(),
+        get_feedback_form,
+    );
     let body = move || {
         Suspend::new(async move {
             match form.await {
@@ -71,7 +75,9 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
         provinces,
         challenge,
         pow_bits,
+        draft,
     } = form;
+    let business = draft.kind == "business";
     view! {
         <ActionForm action=submit attr:class="form" attr:data-pow=pow_bits.to_string()>
             <input type="hidden" name="challenge" value=challenge />
@@ -96,11 +102,11 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
             <fieldset class="field">
                 <legend>{t!(i18n, fb.kind)}</legend>
                 <label class="choice">
-                    <input type="radio" name="kind" value="citizen" checked required />
+                    <input type="radio" name="kind" value="citizen" checked=!business required />
                     {t!(i18n, fb.kind_citizen)}
                 </label>
                 <label class="choice">
-                    <input type="radio" name="kind" value="business" />
+                    <input type="radio" name="kind" value="business" checked=business />
                     {t!(i18n, fb.kind_business)}
                 </label>
             </fieldset>
@@ -113,7 +119,10 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                         .copied()
                         .map(|category| {
                             view! {
-                                <option value=category.as_str()>
+                                <option
+                                    value=category.as_str()
+                                    selected=draft.category == category.as_str()
+                                >
                                     {move || category_label(i18n, category)}
                                 </option>
                             }
@@ -128,7 +137,10 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                     <option value="">{t!(i18n, fb.no_document)}</option>
                     {documents
                         .into_iter()
-                        .map(|(id, title)| view! { <option value=id.to_string()>{title}</option> })
+                        .map(|(id, title)| {
+                            let chosen = draft.document == id.to_string();
+                            view! { <option value=id.to_string() selected=chosen>{title}</option> }
+                        })
                         .collect_view()}
                 </select>
                 <p id="document-error" class="field-error">{field("document")}</p>
@@ -139,6 +151,7 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                     id="fb-subject"
                     name="subject"
                     type="text"
+                    value=draft.subject.clone()
                     required
                     maxlength=SUBJECT_MAX.to_string()
                     aria-describedby="subject-error"
@@ -154,7 +167,9 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                     required
                     maxlength=TEXT_MAX.to_string()
                     aria-describedby="text-hint text-error"
-                ></textarea>
+                >
+                    {draft.text.clone()}
+                </textarea>
                 <p id="text-hint" class="hint">{t!(i18n, fb.text_hint, max = TEXT_MAX)}</p>
                 <p id="text-error" class="field-error">{field("text")}</p>
             </div>
@@ -167,6 +182,7 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                         id="fb-name"
                         name="name"
                         type="text"
+                        value=draft.name.clone()
                         autocomplete="name"
                         maxlength=NAME_MAX.to_string()
                         aria-describedby="name-error"
@@ -179,6 +195,7 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                         id="fb-email"
                         name="email"
                         type="email"
+                        value=draft.email.clone()
                         autocomplete="email"
                         maxlength="254"
                         aria-describedby="email-error"
@@ -191,6 +208,8 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                         id="fb-phone"
                         name="phone"
                         type="tel"
+                        value=draft.phone.clone()
+                        pattern="[+]?[0-9 .\\-]{8,20}"
                         autocomplete="tel"
                         maxlength="20"
                         aria-describedby="phone-error"
@@ -203,7 +222,10 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                         <option value="">{t!(i18n, fb.no_place)}</option>
                         {provinces
                             .into_iter()
-                            .map(|p| view! { <option value=p.code.clone()>{p.name.clone()}</option> })
+                            .map(|p| {
+                                let chosen = draft.province == p.code;
+                                view! { <option value=p.code.clone() selected=chosen>{p.name.clone()}</option> }
+                            })
                             .collect_view()}
                     </select>
                     <p id="province-error" class="field-error">{field("province")}</p>
@@ -214,6 +236,7 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                         id="fb-commune"
                         name="commune"
                         type="text"
+                        value=draft.commune.clone()
                         maxlength="100"
                         aria-describedby="commune-hint commune-error"
                     />
@@ -226,6 +249,7 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                             type="checkbox"
                             name="consent"
                             value="yes"
+                            checked=draft.consent
                             aria-describedby="consent-error"
                         />
                         {t!(i18n, fb.consent)}

@@ -15,10 +15,10 @@ use super::entity::{document, feedback, feedback_event, unit, user};
 use super::limits::RateLimiter;
 use super::work::{Failure, Outcome, not_found, unit_ref};
 use crate::model::feedback::{
-    ANSWER_MAX, Category, FeedbackAction, FeedbackCommand, FeedbackDetail, FeedbackEventView,
-    FeedbackFigures, FeedbackStatus, InboxFilter, InboxPage, InboxRow, NAME_MAX, PAGE_SIZE,
-    PublicAnswer, PublishedItem, PublishedPage, Receipt, SUBJECT_MAX, SenderKind, TEXT_MAX,
-    TrackedFeedback, check_email, check_field, check_phone, median, normalize_secret,
+    ANSWER_MAX, Category, FeedbackAction, FeedbackCommand, FeedbackDetail, FeedbackDraft,
+    FeedbackEventView, FeedbackFigures, FeedbackStatus, InboxFilter, InboxPage, InboxRow, NAME_MAX,
+    PAGE_SIZE, PublicAnswer, PublishedItem, PublishedPage, Receipt, SUBJECT_MAX, SenderKind,
+    TEXT_MAX, TrackedFeedback, check_email, check_field, check_phone, median, normalize_secret,
     parse_reference_code, reference_code,
 };
 use crate::model::text::{fold, search_terms};
@@ -33,7 +33,8 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// A form answered sooner than this after it was drawn, without a proof of work, is a
 /// script's, not a person's.
@@ -57,7 +58,15 @@ pub struct Intake {
     submissions: Option<RateLimiter>,
     /// Submissions without a proof of work, per address: a fifth of the above.
     unproven: Option<RateLimiter>,
+    /// Forms sent without JavaScript that came back with an error, by submission key:
+    /// when they were kept, their challenge, and what was typed.
+    drafts: Mutex<HashMap<String, (Instant, String, FeedbackDraft)>>,
 }
+
+/// How long a draft is kept for its sender to correct and send again.
+const DRAFT_TTL: Duration = Duration::from_secs(3600);
+/// The most drafts kept at once: a flood of bad forms cannot fill the memory.
+const DRAFTS_MAX: usize = 5000;
 
 impl Intake {
     /// Reads the server's key (making it on first start, so that every server of one
@@ -100,7 +109,42 @@ impl Intake {
             key,
             submissions: limiter(per_ip),
             unproven: limiter(per_ip.div_ceil(5)),
+            drafts: Mutex::new(HashMap::new()),
         }
+    }
+
+    fn drafts(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, String, FeedbackDraft)>> {
+        self.drafts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Keeps what was typed in a form this server signed; returns the key that finds it.
+    pub fn keep_draft(&self, challenge: &str, draft: FeedbackDraft) -> Option<String> {
+        let (_, key) = self.verify(challenge)?;
+        let mut drafts = self.drafts();
+        if drafts.len() >= DRAFTS_MAX {
+            drafts.retain(|_, (kept, _, _)| kept.elapsed() < DRAFT_TTL);
+            if drafts.len() >= DRAFTS_MAX {
+                return None;
+            }
+        }
+        drafts.insert(key.clone(), (Instant::now(), challenge.to_owned(), draft));
+        Some(key)
+    }
+
+    /// A kept draft and its challenge, while it is fresh.
+    pub fn draft(&self, key: &str) -> Option<(String, FeedbackDraft)> {
+        self.drafts()
+            .get(key)
+            .filter(|(kept, _, _)| kept.elapsed() < DRAFT_TTL)
+            .map(|(_, challenge, draft)| (challenge.clone(), draft.clone()))
+    }
+
+    fn forget_draft(&self, key: &str) {
+        self.drafts().remove(key);
     }
 
     /// Counts one submission from `ip`; `Err(seconds)` when it is over the limit.
@@ -227,20 +271,10 @@ fn secret_hash(secret: &str) -> String {
     hex(&Sha256::digest(normalize_secret(secret).as_bytes()))
 }
 
-/// The public form as sent, every field as typed.
+/// The public form as sent: what the person typed, and what the page added.
 #[derive(Clone, Debug, Default)]
 pub struct FormInput {
-    pub kind: String,
-    pub category: String,
-    pub document: String,
-    pub subject: String,
-    pub text: String,
-    pub name: String,
-    pub email: String,
-    pub phone: String,
-    pub province: String,
-    pub commune: String,
-    pub consent: bool,
+    pub fields: FeedbackDraft,
     /// The honeypot: a field people never see, that form-filling robots fill.
     pub website: String,
     pub challenge: String,
@@ -290,19 +324,40 @@ pub async fn submit_form(
     if !(-60..=MAX_FORM_AGE_SECS).contains(&age) {
         return Err(AppError::invalid("challenge", Problem::Malformed).into());
     }
-    if !proof_holds(&input.challenge, &input.proof, POW_BITS) {
-        if age < MIN_FORM_SECS {
-            return Err(AppError::invalid("challenge", Problem::NotNow).into());
-        }
-        if let Err(retry_after_secs) = intake.admit_unproven(ip) {
-            return Err(AppError::RateLimited { retry_after_secs }.into());
-        }
+    let proven = proof_holds(&input.challenge, &input.proof, POW_BITS);
+    if !proven && age < MIN_FORM_SECS {
+        return Err(AppError::invalid("challenge", Problem::NotNow).into());
     }
+    let new = check_form(db, &input.fields).await?;
+    // The same form sent again (a double click, a retry) is the item already stored; a
+    // form drawn once and used for another opinion is stale.
     if let Some(earlier) = find_by_key(&db.read, &key).await? {
-        return Ok(Submitted::Stored(receipt_of(intake, &earlier, &key)));
+        return resent(intake, &earlier, &new, &key).map(Submitted::Stored);
     }
-    let new = check_form(db, &input).await?;
-    Ok(Submitted::Stored(store(db, intake, new, &key, now).await?))
+    if !proven && let Err(retry_after_secs) = intake.admit_unproven(ip) {
+        return Err(AppError::RateLimited { retry_after_secs }.into());
+    }
+    let receipt = store(db, intake, new, &key, now).await?;
+    intake.forget_draft(&key);
+    Ok(Submitted::Stored(receipt))
+}
+
+/// The receipt of an item stored earlier under the same submission key, if it is the
+/// same opinion; otherwise the form is stale and must be drawn again.
+fn resent(
+    intake: &Intake,
+    earlier: &feedback::Model,
+    new: &NewFeedback,
+    key: &str,
+) -> Outcome<Receipt> {
+    if earlier.subject == new.subject
+        && earlier.text == new.text
+        && earlier.category == new.category.as_str()
+    {
+        Ok(receipt_of(intake, earlier, key))
+    } else {
+        Err(AppError::invalid("challenge", Problem::Malformed).into())
+    }
 }
 
 /// An answer for a robot that looks like every other.
@@ -317,7 +372,7 @@ fn decoy_receipt(intake: &Intake, now: DateTime<Utc>) -> Receipt {
 }
 
 /// Checks every field of the form, in the order the form shows them.
-async fn check_form(db: &Db, input: &FormInput) -> Outcome<NewFeedback> {
+async fn check_form(db: &Db, input: &FeedbackDraft) -> Outcome<NewFeedback> {
     let kind: SenderKind = input
         .kind
         .parse()
@@ -445,6 +500,7 @@ pub async fn store(
         || new.email.is_some()
         || new.phone.is_some()
         || new.location_unit_id.is_some();
+    let sent = new.clone();
     let saved = async {
         let txn = db.begin_write().await?;
         let item = feedback::ActiveModel {
@@ -490,7 +546,7 @@ pub async fn store(
         {
             // The same form, sent twice at once: the other copy was stored.
             match find_by_key(&db.read, key).await? {
-                Some(earlier) => Ok(receipt_of(intake, &earlier, key)),
+                Some(earlier) => resent(intake, &earlier, &sent, key),
                 None => Err(Failure::Database(error)),
             }
         }
@@ -853,10 +909,11 @@ pub async fn detail(db: &Db, reader: &Reader, code: &str) -> Outcome<FeedbackDet
         document,
         subject: item.subject.clone(),
         text: item.text.clone(),
-        name: item.sender_name.clone(),
-        email: item.sender_email.clone(),
-        phone: item.sender_phone.clone(),
-        location,
+        // Contact details are for the officials who handle feedback, not for viewers.
+        name: item.sender_name.clone().filter(|_| handles(reader)),
+        email: item.sender_email.clone().filter(|_| handles(reader)),
+        phone: item.sender_phone.clone().filter(|_| handles(reader)),
+        location: if handles(reader) { location } else { vec![] },
         source: item.source.clone(),
         status: status_of(&item),
         assigned,
@@ -953,6 +1010,10 @@ pub async fn act(
         FeedbackCommand::Answer { text } => {
             if !(status.is_open() || status == FeedbackStatus::Answered) {
                 return Err(not_now());
+            }
+            // A published answer is public: changing it is a decision, like publishing.
+            if item.published && !decides(reader) {
+                return Err(AppError::Forbidden.into());
             }
             let text = check_field("answer", &text, ANSWER_MAX, true)?;
             change.search_key = Set(search_key(&item.subject, &item.text, Some(&text)));
@@ -1208,8 +1269,21 @@ pub async fn open311_requests(
     limit: u64,
 ) -> Outcome<Vec<Open311Request>> {
     let mut query = feedback::Entity::find().filter(feedback::Column::Published.eq(true));
-    if !filter.ids.is_empty() {
-        query = query.filter(feedback::Column::Id.is_in(filter.ids.clone()));
+    if !filter.codes.is_empty() {
+        let ids = filter
+            .codes
+            .iter()
+            .filter_map(|code| parse_reference_code(code).map(|(_, id)| id));
+        query = query.filter(feedback::Column::Id.is_in(ids));
+    }
+    let open = FeedbackStatus::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.as_str());
+    match filter.open {
+        Some(true) => query = query.filter(feedback::Column::Status.is_in(open)),
+        Some(false) => query = query.filter(feedback::Column::Status.is_not_in(open)),
+        None => {}
     }
     if !filter.categories.is_empty() {
         query = query
@@ -1227,12 +1301,10 @@ pub async fn open311_requests(
         .limit(limit)
         .all(&db.read)
         .await?;
-    let items: Vec<_> = items
+    // A code names its year too: `PA-1999-000005` is not item 5 of 2026.
+    let items = items
         .into_iter()
-        .filter(|item| match filter.open {
-            Some(open) => status_of(item).is_open() == open,
-            None => true,
-        })
+        .filter(|item| filter.codes.is_empty() || filter.codes.contains(&code_of(item)))
         .collect();
     open311_views(db, items).await
 }
@@ -1258,7 +1330,8 @@ pub async fn open311_request(
 /// What Open311's list filters ask for.
 #[derive(Clone, Debug, Default)]
 pub struct Open311Filter {
-    pub ids: Vec<i32>,
+    /// Reference codes, upper case.
+    pub codes: Vec<String>,
     pub categories: Vec<Category>,
     pub start: Option<DateTime<Utc>>,
     pub end: Option<DateTime<Utc>>,
@@ -1324,6 +1397,13 @@ pub async fn check_open311(db: &Db, fields: &HashMap<String, String>) -> Outcome
         field("last_name").trim()
     );
     let name = Some(check_field("first_name", &name, NAME_MAX, false)?).filter(|n| !n.is_empty());
+    let email = check_email(field("email"))?;
+    let phone = check_phone(field("phone"))?;
+    // GeoReport has no consent field: partner systems say so as an attribute.
+    let personal = name.is_some() || email.is_some() || phone.is_some();
+    if personal && !matches!(field("attribute[consent]"), "true" | "yes" | "1") {
+        return Err(AppError::invalid("attribute[consent]", Problem::ConsentMissing).into());
+    }
     let document_id = public_document(db, field("attribute[document]")).await?;
     Ok(NewFeedback {
         kind: if field("attribute[kind]") == SenderKind::Business.as_str() {
@@ -1336,8 +1416,8 @@ pub async fn check_open311(db: &Db, fields: &HashMap<String, String>) -> Outcome
         subject,
         text,
         name,
-        email: check_email(field("email"))?,
-        phone: check_phone(field("phone"))?,
+        email,
+        phone,
         location_unit_id: None,
         source: "open311",
     })

@@ -40,6 +40,7 @@ impl RateLimiter {
     }
 
     fn check_at(&self, ip: IpAddr, now: Instant, count: bool) -> Result<(), u64> {
+        let ip = network_of(ip);
         let mut windows = self
             .windows
             .lock()
@@ -64,9 +65,40 @@ impl RateLimiter {
     }
 }
 
+/// The network one client controls: an IPv4 address, or an IPv6 /64 (one subscriber's
+/// network, in which any address is theirs to pick).
+fn network_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let mut segments = v6.segments();
+                segments[4..].fill(0);
+                IpAddr::V6(segments.into())
+            }
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ipv6_network_counts_as_one_client() {
+        let limiter = RateLimiter::new(2, Duration::from_secs(60));
+        let now = Instant::now();
+        let a: IpAddr = "2001:db8:1:2::1".parse().expect("an address");
+        let b: IpAddr = "2001:db8:1:2:ffff::9".parse().expect("an address");
+        let elsewhere: IpAddr = "2001:db8:1:3::1".parse().expect("an address");
+        assert_eq!(limiter.check_at(a, now, true), Ok(()));
+        assert_eq!(limiter.check_at(b, now, true), Ok(()));
+        assert!(limiter.check_at(a, now, true).is_err(), "same /64");
+        assert_eq!(limiter.check_at(elsewhere, now, true), Ok(()));
+        let mapped: IpAddr = "::ffff:10.0.0.1".parse().expect("an address");
+        assert_eq!(network_of(mapped), IpAddr::from([10, 0, 0, 1]));
+    }
 
     #[test]
     fn limits_each_address_within_its_window() {

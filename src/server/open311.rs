@@ -21,7 +21,7 @@ use crate::i18n::Locale;
 use crate::model::feedback::{Category, FeedbackStatus, parse_reference_code};
 use crate::model::{AppError, Problem};
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::extract::{ConnectInfo, Path, RawQuery, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
@@ -45,6 +45,22 @@ pub fn router(_state: AppState) -> Router<AppState> {
         .route("/open311/v2/requests/{file}", get(one))
         .route("/open311/v2/{*rest}", any(unknown))
         .route("/open311/v2", any(unknown))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// The query string's parameters; a malformed one is read as well as it can be rather
+/// than refused in a shape the standard does not know.
+fn query_map(raw: Option<String>) -> HashMap<String, String> {
+    form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect()
+}
+
+async fn method_not_allowed() -> Response {
+    error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "this resource does not answer that method",
+    )
 }
 
 /// An error in the standard's shape.
@@ -128,7 +144,8 @@ async fn discovery() -> Response {
     )
 }
 
-async fn services(headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
+async fn services(headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+    let query = query_map(query);
     let locale = locale(&headers, &query);
     let group = match locale {
         Locale::vi => "Góp ý",
@@ -224,18 +241,20 @@ fn internal(error: impl std::fmt::Display) -> Response {
 async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
+    RawQuery(query): RawQuery,
 ) -> Response {
+    let query = query_map(query);
     let locale = locale(&headers, &query);
     let mut filter = Open311Filter::default();
     let ids = comma_list(query.get("service_request_id"));
     if !ids.is_empty() {
         // The standard: with ids, the other filters are ignored.
-        filter.ids = ids
+        filter.codes = ids
             .iter()
-            .filter_map(|code| parse_reference_code(code).map(|(_, id)| id))
+            .map(|code| code.to_ascii_uppercase())
+            .filter(|code| parse_reference_code(code).is_some())
             .collect();
-        if filter.ids.is_empty() {
+        if filter.codes.is_empty() {
             return answer(StatusCode::OK, json!([]));
         }
     } else {
@@ -297,8 +316,9 @@ async fn one(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(file): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+    RawQuery(query): RawQuery,
 ) -> Response {
+    let query = query_map(query);
     let locale = locale(&headers, &query);
     let Some(code) = file.strip_suffix(".json") else {
         return error(StatusCode::NOT_FOUND, "only the json format is served");

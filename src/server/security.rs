@@ -325,8 +325,9 @@ pub async fn authenticate(
     };
     request.extensions_mut().insert(Authenticated(user));
     request.extensions_mut().insert(client);
-    // A tracking page carries its item's secret in its address and its text.
-    let private = signed_in || is_server_fn || path.starts_with("/feedback/track");
+    // A tracking page carries its item's secret in its address and its text; the form
+    // carries a challenge meant for one sender.
+    let private = signed_in || is_server_fn || path.starts_with("/feedback");
     let mut response = next.run(request).await;
     if private {
         response

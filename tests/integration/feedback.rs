@@ -187,6 +187,8 @@ on_both_backends! {
         let unpublished = app.new_browser().get("/feedback/answers");
         assert!(!unpublished.body.contains(answer), "not published yet");
         assert_eq!(act(&hanoi, &code, 3, "publish", "").status, 200);
+        // Once published, changing the answer is a leader's decision.
+        assert_eq!(act(&officer, &code, 4, "answer", "&text=Khác").status, 403);
 
         let tracked = citizen.get(&location);
         assert!(tracked.body.contains(answer));
@@ -257,6 +259,14 @@ on_both_backends! {
             assert_eq!(answer.status, 400, "{extra}: {}", answer.body);
             assert_eq!(answer.json()["field"], field, "{extra}");
         }
+        // One form, sent again with another opinion, is stale: the first item is not shown.
+        let first = citizen.post_form("/api/feedback/submit", &form(&challenge, &proof, "Ý kiến thứ nhất", ""));
+        receipt(&first);
+        let other = citizen.call("/api/feedback/submit", &form(&challenge, &proof, "Ý kiến khác", ""));
+        assert_eq!(other.status, 400, "{}", other.body);
+        assert_eq!(other.json()["field"], "challenge");
+        app.execute("DELETE FROM feedback_events");
+        app.execute("DELETE FROM feedback");
         // A challenge this server did not sign.
         let forged = citizen.call("/api/feedback/submit", &form("1.abc.def", "1", "Tiêu đề", ""));
         assert_eq!(forged.status, 400);
@@ -275,12 +285,15 @@ on_both_backends! {
         let page = citizen.post_form_from("/feedback", "/api/feedback/submit", &form(&challenge, &proof, "Tiêu đề", "&text="));
         assert_eq!(page.status, 302);
         let location = page.header("location").unwrap().replace(&app.url(""), "");
-        assert!(location.starts_with("/feedback?"), "{location}");
+        assert!(location.starts_with("/feedback?draft="), "{location}");
         let back = citizen.get(&location);
         assert!(back.body.contains("Vui lòng nhập thông tin này"), "{}", back.body);
+        // What was typed comes back with it, with the same challenge.
+        assert!(back.body.contains("value=\"Tiêu đề\""), "{}", back.body);
+        assert!(back.body.contains(&challenge));
         assert_eq!(app.count("SELECT COUNT(*) FROM feedback"), 0);
         // Officials' mistakes change nothing either.
-        let sent = citizen.post_form("/api/feedback/submit", &form(&challenge, &proof, "Tiêu đề", ""));
+        let sent = citizen.post_form("/api/feedback/submit", &form(&challenge, &proof, "Tiêu đề", &personal()));
         let (code, _, _) = receipt(&sent);
         assert_eq!(act(&leader, &code, 0, "reject", "&text=").json()["field"], "reason");
         assert_eq!(act(&leader, &code, 0, "answer", "&text=").json()["field"], "answer");
@@ -294,7 +307,9 @@ on_both_backends! {
         let viewer = signed_in(&app, "hue.xem");
         assert_eq!(act(&viewer, &code, 0, "note", "&text=x").status, 404, "not given to Huế yet");
         assert_eq!(act(&leader, &code, 0, "assign", "&unit=46").status, 200);
-        assert_eq!(viewer.get(&format!("/admin/feedback/{code}")).status, 200);
+        let seen = viewer.get(&format!("/admin/feedback/{code}"));
+        assert_eq!(seen.status, 200);
+        assert!(!seen.body.contains("rieng.tu"), "viewers do not see contact details");
         assert_eq!(act(&viewer, &code, 1, "note", "&text=x").status, 403);
     }
 
@@ -398,6 +413,7 @@ on_both_backends! {
             ("service_code=other&description=", 400),
             ("service_code=other&description=%3Cscript%3Ex%3C%2Fscript%3E", 400),
             ("service_code=other&description=x&email=bad", 400),
+            ("service_code=other&description=x&email=a%40b.vn", 400),
         ] {
             let answer = post(body);
             assert_eq!(answer.status, status, "{body}: {}", answer.body);
@@ -419,7 +435,7 @@ on_both_backends! {
         assert_eq!(app.count("SELECT COUNT(*) FROM feedback"), 0);
 
         let created = post(&format!(
-            "service_code=procedure&description={}&email={}&first_name={}&last_name=X&phone={}&api_key=partner-1",
+            "service_code=procedure&description={}&email={}&first_name={}&last_name=X&phone={}&api_key=partner-1&attribute[consent]=true",
             encode("Thủ tục cấp phép kéo dài quá hạn."),
             encode(EMAIL),
             encode("Phạm Thị"),
