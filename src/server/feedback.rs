@@ -73,6 +73,8 @@ impl Intake {
     /// database agrees), with `per_ip` submissions per address and window (0: no limit,
     /// for measuring).
     pub async fn load(db: &Db, per_ip: u32) -> anyhow::Result<Intake> {
+        // Imported here only: the trait's `max` and `min` would shadow `Ord`'s elsewhere.
+        use sea_orm::sea_query::ExprTrait;
         let mut fresh = [0u8; 32];
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut fresh);
         let insert = sea_orm::sea_query::Query::insert()
@@ -82,17 +84,14 @@ impl Intake {
             .on_conflict(OnConflict::column("name").do_nothing().to_owned())
             .to_owned();
         db.write.execute(&insert).await?;
+        let select = sea_orm::sea_query::Query::select()
+            .column("value")
+            .from("server_secrets")
+            .and_where(Expr::col("name").eq("feedback_key"))
+            .to_owned();
         let row = db
             .read
-            .query_one_raw(sea_orm::Statement::from_sql_and_values(
-                db.backend(),
-                if db.backend() == sea_orm::DbBackend::Postgres {
-                    "SELECT value FROM server_secrets WHERE name = $1"
-                } else {
-                    "SELECT value FROM server_secrets WHERE name = ?"
-                },
-                ["feedback_key".into()],
-            ))
+            .query_one(&select)
             .await?
             .ok_or_else(|| anyhow::anyhow!("the feedback key is missing"))?;
         let value: String = row.try_get("", "value")?;
@@ -812,16 +811,8 @@ pub async fn inbox(db: &Db, reader: &Reader, filter: &InboxFilter) -> Outcome<In
         query = query.filter(feedback::Column::CreatedAt.lt(day_start(to.plus_days(1))));
     }
     query = query.filter(matching(&filter.q));
-    let total = query.clone().count(&db.read).await?;
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = filter.page.clamp(1, pages);
-    let items = query
-        .order_by_desc(feedback::Column::CreatedAt)
-        .order_by_desc(feedback::Column::Id)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-        .all(&db.read)
-        .await?;
+    let (items, total, page, pages) =
+        one_page(db, query, feedback::Column::CreatedAt, filter.page).await?;
     let units = units_of(db, items.iter().filter_map(|i| i.assigned_unit_id)).await?;
     Ok(InboxPage {
         rows: items
@@ -842,6 +833,27 @@ pub async fn inbox(db: &Db, reader: &Reader, filter: &InboxFilter) -> Outcome<In
         pages,
         units: units_below(db, reader).await?,
     })
+}
+
+/// One page of a list, newest first by `newest`: the items, how many there are in all,
+/// the page (brought within range) and the number of pages.
+async fn one_page(
+    db: &Db,
+    query: sea_orm::Select<feedback::Entity>,
+    newest: feedback::Column,
+    page: u64,
+) -> Outcome<(Vec<feedback::Model>, u64, u64, u64)> {
+    let total = query.clone().count(&db.read).await?;
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = page.clamp(1, pages);
+    let items = query
+        .order_by_desc(newest)
+        .order_by_desc(feedback::Column::Id)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .all(&db.read)
+        .await?;
+    Ok((items, total, page, pages))
 }
 
 fn parse_day(field: &str, value: &str) -> Outcome<Option<Day>> {
@@ -1124,16 +1136,8 @@ pub async fn published(db: &Db, q: &str, category: &str, page: u64) -> Outcome<P
         query = query.filter(feedback::Column::Category.eq(category.as_str()));
     }
     query = query.filter(matching(q));
-    let total = query.clone().count(&db.read).await?;
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = page.clamp(1, pages);
-    let items = query
-        .order_by_desc(feedback::Column::AnsweredAt)
-        .order_by_desc(feedback::Column::Id)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-        .all(&db.read)
-        .await?;
+    let (items, total, page, pages) =
+        one_page(db, query, feedback::Column::AnsweredAt, page).await?;
     let units = units_of(db, items.iter().filter_map(|i| i.assigned_unit_id)).await?;
     let documents: HashMap<i32, String> = document::Entity::find()
         .filter(document::Column::Id.is_in(items.iter().filter_map(|i| i.document_id)))
