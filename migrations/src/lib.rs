@@ -8,6 +8,7 @@ mod m20261125_000003_user_admin;
 mod m20261125_000004_documents_and_tasks;
 mod m20261201_000005_tallies;
 mod m20261202_000006_feedback;
+mod m20261203_000007_access_rules;
 pub mod tallies;
 
 /// An index named `name` on `columns` of `table`.
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_documents_and_tasks::Migration),
             Box::new(m20261201_000005_tallies::Migration),
             Box::new(m20261202_000006_feedback::Migration),
+            Box::new(m20261203_000007_access_rules::Migration),
         ]
     }
 }

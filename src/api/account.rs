@@ -52,6 +52,19 @@ pub async fn change_password(
         Err(PasswordChangeError::Unacceptable(problem)) => {
             return Err(super::fail(AppError::invalid("new", problem)));
         }
+        Err(PasswordChangeError::Locked) => {
+            return Err(super::fail(AppError::invalid(
+                "current",
+                Problem::Locked {
+                    minutes: crate::model::account::LOCKOUT_MINUTES as u32,
+                },
+            )));
+        }
+        Err(PasswordChangeError::Busy(_)) => {
+            return Err(super::fail(AppError::Busy {
+                retry_after_secs: 1,
+            }));
+        }
         Err(error) => return Err(super::internal(error)),
     }
     // A new session id for the session that changed the password, too.

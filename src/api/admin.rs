@@ -55,8 +55,55 @@ mod ssr {
         })
     }
 
-    /// The one-time password kept in the administrator's session for one account.
-    pub const FLASH_PASSWORD: &str = "flash_password";
+    /// The one-time password kept in the administrator's session for one account, until
+    /// its page shows it. Sealed to the session's id, which the database does not hold:
+    /// the session row never carries a password anyone could read from it.
+    const FLASH_PASSWORD: &str = "flash_password";
+
+    pub async fn keep_password(
+        session: &tower_sessions::Session,
+        account: i32,
+        password: &str,
+    ) -> Result<(), AppError> {
+        let id = session_id(session).await?;
+        let sealed = crate::server::crypto::seal(&id, FLASH_PASSWORD, password);
+        session
+            .insert(FLASH_PASSWORD, (account, sealed))
+            .await
+            .map_err(super::super::internal)
+    }
+
+    /// The password kept for `account`, once: it is gone from the session after this.
+    pub async fn take_password(
+        session: &tower_sessions::Session,
+        account: i32,
+    ) -> Result<Option<String>, AppError> {
+        let kept: Option<(i32, String)> = session
+            .get(FLASH_PASSWORD)
+            .await
+            .map_err(super::super::internal)?;
+        let Some((_, sealed)) = kept.filter(|(for_account, _)| *for_account == account) else {
+            return Ok(None);
+        };
+        session
+            .remove::<(i32, String)>(FLASH_PASSWORD)
+            .await
+            .map_err(super::super::internal)?;
+        let id = session_id(session).await?;
+        Ok(crate::server::crypto::unseal(&id, FLASH_PASSWORD, &sealed))
+    }
+
+    /// The session's id as the browser's cookie carries it. A session about to be saved
+    /// for the first time has none yet: saving it now gives it one.
+    async fn session_id(session: &tower_sessions::Session) -> Result<String, AppError> {
+        if session.id().is_none() {
+            session.save().await.map_err(super::super::internal)?;
+        }
+        session
+            .id()
+            .map(|id| id.to_string())
+            .ok_or_else(|| super::super::internal("the session has no id"))
+    }
 }
 
 #[server(endpoint = "admin/users")]
@@ -94,19 +141,7 @@ pub async fn get_user(id: i32) -> Result<UserDetail, AppError> {
         .await
         .map_err(ssr::map)?;
     let session = super::session().await?;
-    let flash: Option<(i32, String)> = session
-        .get(ssr::FLASH_PASSWORD)
-        .await
-        .map_err(super::internal)?;
-    if let Some((for_user, password)) = flash
-        && for_user == id
-    {
-        session
-            .remove::<(i32, String)>(ssr::FLASH_PASSWORD)
-            .await
-            .map_err(super::internal)?;
-        detail.new_password = Some(password);
-    }
+    detail.new_password = ssr::take_password(&session, id).await?;
     Ok(detail)
 }
 
@@ -126,11 +161,7 @@ pub async fn create_user(
     let (id, password) = crate::server::admin::create(&state.db, &scope, &username, fields)
         .await
         .map_err(ssr::map)?;
-    super::session()
-        .await?
-        .insert(ssr::FLASH_PASSWORD, (id, password))
-        .await
-        .map_err(super::internal)?;
+    ssr::keep_password(&super::session().await?, id, &password).await?;
     leptos_axum::redirect(&format!("/admin/users/{id}?done=created"));
     Ok(())
 }
@@ -177,11 +208,7 @@ pub async fn reset_user_password(id: i32) -> Result<(), AppError> {
     let password = crate::server::admin::reset_password(&state.db, &scope, id)
         .await
         .map_err(ssr::map)?;
-    super::session()
-        .await?
-        .insert(ssr::FLASH_PASSWORD, (id, password))
-        .await
-        .map_err(super::internal)?;
+    ssr::keep_password(&super::session().await?, id, &password).await?;
     leptos_axum::redirect(&format!("/admin/users/{id}?done=reset"));
     Ok(())
 }

@@ -36,21 +36,29 @@ pub async fn login(username: String, password: String, next: String) -> Result<(
     let plausible = username.chars().count() <= MAX_USERNAME_CHARS
         && password.chars().count() <= MAX_PASSWORD_CHARS
         && !username.chars().any(char::is_control);
-    let refuse = || {
-        if let Some(ip) = client.ip.as_deref().and_then(|ip| ip.parse().ok()) {
-            state.login_limiter.record(ip);
-        }
-        super::fail(AppError::BadCredentials)
-    };
     if !plausible {
-        return Err(refuse());
+        return Err(super::fail(AppError::BadCredentials));
     }
+    // The attempt was counted against the address as it came in (`limit_sign_in_attempts`);
+    // only failures stay counted.
+    let forgive = || {
+        if let Some(ip) = client.ip.as_deref().and_then(|ip| ip.parse().ok()) {
+            state.login_limiter.forgive(ip);
+        }
+    };
     match sign_in(&state.db, &username, &password, &client)
         .await
         .map_err(super::internal)?
     {
-        SignIn::Refused => Err(refuse()),
+        SignIn::Refused => Err(super::fail(AppError::BadCredentials)),
+        SignIn::Busy => {
+            forgive();
+            Err(super::fail(AppError::Busy {
+                retry_after_secs: 1,
+            }))
+        }
         SignIn::Accepted(account) => {
+            forgive();
             let session = super::session().await?;
             start_session(&session, &account, &client)
                 .await

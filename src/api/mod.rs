@@ -90,7 +90,9 @@ mod guard {
             )
         {
             response.set_status(status);
-            if let AppError::RateLimited { retry_after_secs } = &error {
+            if let AppError::RateLimited { retry_after_secs }
+            | AppError::Busy { retry_after_secs } = &error
+            {
                 response.insert_header(
                     http::header::RETRY_AFTER,
                     http::HeaderValue::from(*retry_after_secs),

@@ -151,6 +151,11 @@ pub async fn submit_report(data: MultipartData) -> Result<(), AppError> {
     {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "files" {
+            // The form sends the task's id first: no file is read before the access rule
+            // said this official may report on that task.
+            if task_id.is_none() {
+                return Err(super::fail(AppError::NotFound));
+            }
             let file_name = field.file_name().unwrap_or_default().to_owned();
             let mut bytes = Vec::new();
             while let Some(chunk) = field
@@ -182,7 +187,16 @@ pub async fn submit_report(data: MultipartData) -> Result<(), AppError> {
             .await
             .map_err(|_| super::fail(AppError::Request))?;
         match name.as_str() {
-            "task_id" => task_id = value.trim().parse().ok(),
+            "task_id" => {
+                let id: i32 = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| super::fail(AppError::NotFound))?;
+                super::outcome(
+                    crate::server::reports::reporting_task(&state.db, &reader, id).await,
+                )?;
+                task_id = Some(id);
+            }
             "progress" => {
                 progress =
                     Some(value.trim().parse().map_err(|_| {

@@ -21,6 +21,12 @@ pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
         AppError::RateLimited { retry_after_secs } => {
             t_string!(i18n, error.rate_limited, seconds = *retry_after_secs)
         }
+        AppError::Busy { retry_after_secs } => {
+            t_string!(i18n, error.busy, seconds = *retry_after_secs)
+        }
+        AppError::PasswordChangeRequired => {
+            t_string!(i18n, error.password_change_required).to_owned()
+        }
         AppError::Internal { reference } => {
             t_string!(i18n, error.internal, reference = reference.clone())
         }

@@ -81,6 +81,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::Markup => t_string!(i18n, problem.markup).to_owned(),
         Problem::ConsentMissing => t_string!(i18n, problem.consent_missing).to_owned(),
         Problem::NotNow => t_string!(i18n, problem.not_now).to_owned(),
+        Problem::Locked { minutes } => t_string!(i18n, problem.locked, minutes = *minutes),
     }
 }
 

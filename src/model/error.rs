@@ -61,6 +61,10 @@ pub enum Problem {
     ConsentMissing,
     /// A change that the item's state does not allow (answering a rejected item).
     NotNow,
+    /// Too many wrong passwords in a row: the account is locked for a while.
+    Locked {
+        minutes: u32,
+    },
 }
 
 /// Every failure a user can meet. Internal details never travel in it: an internal
@@ -86,6 +90,12 @@ pub enum AppError {
     Conflict,
     #[error("too many requests")]
     RateLimited { retry_after_secs: u64 },
+    /// The server is at a bound it keeps to stay up (password checks at once).
+    #[error("busy")]
+    Busy { retry_after_secs: u64 },
+    /// A temporary password must be replaced before anything else.
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error("internal error, reference {reference}")]
     Internal { reference: String },
     /// The request never reached the function: network failure, bad encoding.
@@ -106,10 +116,11 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             AppError::Unauthorized | AppError::BadCredentials => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::PasswordChangeRequired => 403,
             AppError::Invalid { .. } | AppError::Request => 400,
             AppError::Conflict => 409,
             AppError::RateLimited { .. } => 429,
+            AppError::Busy { .. } => 503,
             AppError::Internal { .. } => 500,
         }
     }

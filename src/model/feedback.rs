@@ -176,17 +176,27 @@ pub fn strip_tags(text: &str) -> String {
 }
 
 /// Checks one text field of the form: no script, tags stripped, then the rules of every
-/// text (trimmed, within `max` characters, no control characters).
+/// text (trimmed, within `max` characters, no control characters). Stripping can make
+/// new markup out of nested tags (`<<b>img onerror=…>`), so the check and the stripping
+/// repeat until nothing changes: what is stored holds no tag at all.
 pub fn check_field(
     field: &str,
     value: &str,
     max: usize,
     required: bool,
 ) -> Result<String, AppError> {
-    if has_dangerous_markup(value) {
-        return Err(AppError::invalid(field, Problem::Markup));
+    let mut text = value.to_owned();
+    loop {
+        if has_dangerous_markup(&text) {
+            return Err(AppError::invalid(field, Problem::Markup));
+        }
+        let stripped = strip_tags(&text);
+        if stripped == text {
+            break;
+        }
+        text = stripped;
     }
-    super::task::check_text(field, &strip_tags(value), max, required)
+    super::task::check_text(field, &text, max, required)
 }
 
 /// An email address of the plain shape `local@domain.tld`.
@@ -528,6 +538,23 @@ mod tests {
             check_field("subject", "<b> </b>", 100, true),
             Err(AppError::invalid("subject", Problem::Required))
         );
+        // Nested tags that stripping would turn into active markup.
+        for nested in [
+            "<<b>img src=x onerror=alert(1)>",
+            "<<i></i>script>alert(1)<</i>/script>",
+            "<a<b>x</b> href=\"java<i></i>script:alert(1)\">y</a>",
+            "<<b>b onclick=alert(1)>hi",
+            "<<b>iframe src=x>",
+        ] {
+            assert_eq!(
+                check_field("text", nested, 200, true),
+                Err(AppError::invalid("text", Problem::Markup)),
+                "{nested}"
+            );
+        }
+        // Whatever is accepted is stored without a tag.
+        let kept = check_field("text", "<<b>b>đậm</b>", 200, true).expect("harmless");
+        assert_eq!(strip_tags(&kept), kept);
         assert_eq!(
             check_field("text", &"a".repeat(4001), TEXT_MAX, true),
             Err(AppError::invalid("text", Problem::TooLong { max: 4000 }))

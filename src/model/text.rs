@@ -27,12 +27,25 @@ pub fn fold(text: &str) -> String {
     folded
 }
 
-/// The words of a search query, folded; empty words dropped.
+/// The most words a search uses: each is one more `LIKE` over the rows searched.
+pub const MAX_SEARCH_TERMS: usize = 8;
+/// The longest word a search uses; longer ones are cut (no name or code is longer).
+pub const MAX_TERM_CHARS: usize = 64;
+
+/// The words of a search query, folded; empty words dropped. Every search goes through
+/// here, so none can be made to run thousands of patterns: at most
+/// [`MAX_SEARCH_TERMS`] words of at most [`MAX_TERM_CHARS`] characters are kept.
 pub fn search_terms(query: &str) -> Vec<String> {
-    fold(query)
+    // Only the start of a huge query can hold the words kept.
+    let start: String = query
+        .chars()
+        .take(MAX_SEARCH_TERMS * (MAX_TERM_CHARS + 1) * 2)
+        .collect();
+    fold(&start)
         .split(' ')
         .filter(|word| !word.is_empty())
-        .map(str::to_owned)
+        .take(MAX_SEARCH_TERMS)
+        .map(|word| word.chars().take(MAX_TERM_CHARS).collect())
         .collect()
 }
 
@@ -65,5 +78,13 @@ mod tests {
     fn splits_terms() {
         assert_eq!(search_terms("  Hà   Nội "), vec!["ha", "noi"]);
         assert!(search_terms("   ").is_empty());
+    }
+
+    #[test]
+    fn search_terms_are_capped_in_number_and_length() {
+        let many = "a ".repeat(10_000);
+        assert_eq!(search_terms(&many).len(), MAX_SEARCH_TERMS);
+        let long = "x".repeat(100_000);
+        assert_eq!(search_terms(&long), vec!["x".repeat(MAX_TERM_CHARS)]);
     }
 }

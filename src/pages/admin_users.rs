@@ -571,11 +571,24 @@ fn UserView(
                         </ActionForm>
                     }
                 })}
-            <ActionForm action=reset attr:class="action-row">
-                <input type="hidden" name="id" value=row.id />
-                <button type="submit" class="secondary">{t!(i18n, admin.reset)}</button>
-                <span class="hint">{t!(i18n, admin.reset_hint)}</span>
-            </ActionForm>
+            {if is_self {
+                view! {
+                    <p class="hint">
+                        {t!(i18n, admin.own_password)} " "
+                        <A href="/account">{t!(i18n, account.title)}</A>
+                    </p>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <ActionForm action=reset attr:class="action-row">
+                        <input type="hidden" name="id" value=row.id />
+                        <button type="submit" class="secondary">{t!(i18n, admin.reset)}</button>
+                        <span class="hint">{t!(i18n, admin.reset_hint)}</span>
+                    </ActionForm>
+                }
+                    .into_any()
+            }}
         </section>
     }
 }

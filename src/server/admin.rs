@@ -17,12 +17,15 @@ use sea_orm::{
     QuerySelect,
 };
 
-/// What an administrator may reach: the accounts of their unit's subtree, and clearances
-/// up to their own.
+/// What an administrator may reach: the accounts below them. An account is in reach when
+/// it lies in the administrator's subtree, is cleared at most as high as the
+/// administrator, and is not another administrator of the same unit (an administrator's
+/// account is managed only from a unit strictly above it).
 #[derive(Clone, Debug)]
 pub struct Scope {
     pub admin_id: i32,
     pub admin_username: String,
+    pub unit_id: i32,
     pub unit_path: String,
     pub clearance: Classification,
     pub ip: Option<String>,
@@ -33,10 +36,36 @@ impl Scope {
         Scope {
             admin_id: admin.viewer.id,
             admin_username: admin.viewer.username.clone(),
+            unit_id: admin.unit_id,
             unit_path: admin.unit_path.clone(),
             clearance: admin.viewer.clearance,
             ip,
         }
+    }
+
+    /// Whether an account with this role and clearance, in this unit, lies below the
+    /// administrator: the one rule for every account they read, create or change.
+    fn manages(&self, role: &str, clearance: i16, unit: &unit::Model) -> bool {
+        path_in_subtree(&unit.path, &self.unit_path)
+            && clearance <= self.clearance.rank()
+            && (role != Role::Admin.as_str() || unit.id != self.unit_id)
+    }
+
+    /// The same rule as a query condition on accounts joined with their units; the
+    /// administrator's own account is always listed.
+    fn managed_accounts(&self) -> Condition {
+        Condition::any()
+            .add(user::Column::Id.eq(self.admin_id))
+            .add(
+                Condition::all()
+                    .add(in_subtree(&self.unit_path))
+                    .add(user::Column::Clearance.lte(self.clearance.rank()))
+                    .add(
+                        Condition::any()
+                            .add(user::Column::Role.ne(Role::Admin.as_str()))
+                            .add(user::Column::UnitId.ne(self.unit_id)),
+                    ),
+            )
     }
 
     fn event(&self, action: Action, user_id: i32) -> Event<'_> {
@@ -85,7 +114,7 @@ fn row_of(account: &user::Model, unit: &unit::Model) -> UserRow {
 
 /// A page of the accounts in reach that match the filter, by username.
 pub async fn list(db: &Db, scope: &Scope, filter: &UserFilter) -> Result<UserPage, AdminError> {
-    let mut condition = Condition::all().add(in_subtree(&scope.unit_path));
+    let mut condition = Condition::all().add(scope.managed_accounts());
     if !filter.unit.trim().is_empty() {
         let Some(root) = unit::Entity::find()
             .filter(unit::Column::Code.eq(filter.unit.trim()))
@@ -129,7 +158,8 @@ pub async fn list(db: &Db, scope: &Scope, filter: &UserFilter) -> Result<UserPag
     })
 }
 
-/// An account in reach, with its unit.
+/// An account in reach (or the administrator's own), with its unit. Anything else is
+/// "not found": an administrator learns nothing of the accounts above them.
 async fn in_reach(
     db: &Db,
     scope: &Scope,
@@ -140,7 +170,10 @@ async fn in_reach(
         .one(&db.read)
         .await?
     {
-        Some((account, Some(unit))) if path_in_subtree(&unit.path, &scope.unit_path) => {
+        Some((account, Some(unit)))
+            if account.id == scope.admin_id
+                || scope.manages(&account.role, account.clearance, &unit) =>
+        {
             Ok((account, unit))
         }
         _ => Err(AdminError::NotFound),
@@ -203,8 +236,11 @@ pub async fn create(
     username: &str,
     fields: AccountFields,
 ) -> Result<(i32, String), AdminError> {
-    unit_in_reach(db, scope, &fields.unit_code).await?;
+    let unit = unit_in_reach(db, scope, &fields.unit_code).await?;
     check_clearance(scope, fields.clearance)?;
+    if !scope.manages(fields.role.as_str(), fields.clearance.rank(), &unit) {
+        return Err(invalid("role", Problem::OutOfReach));
+    }
     let temporary = password::generate();
     let created = users::create(
         db,
@@ -281,6 +317,10 @@ pub async fn update(
             if unit_changed { "unit" } else { "clearance" },
             Problem::OutOfReach,
         ));
+    }
+    // What the account becomes must stay below the administrator, as it was.
+    if !is_self && !scope.manages(fields.role.as_str(), fields.clearance.rank(), &new_unit) {
+        return Err(invalid("role", Problem::OutOfReach));
     }
 
     let txn = db.begin_write().await?;
@@ -373,9 +413,13 @@ pub async fn set_active(db: &Db, scope: &Scope, id: i32, active: bool) -> Result
 }
 
 /// Sets a new generated password, to be changed at the next sign-in, lifts a lock and
-/// ends the account's sessions. Returns the password, to show once.
+/// ends the account's sessions. Returns the password, to show once. Administrators change
+/// their own password at `/account`, with the current one: a reset would lock them out.
 pub async fn reset_password(db: &Db, scope: &Scope, id: i32) -> Result<String, AdminError> {
-    in_reach(db, scope, id).await?;
+    let (account, _) = in_reach(db, scope, id).await?;
+    if account.id == scope.admin_id {
+        return Err(invalid("password", Problem::OutOfReach));
+    }
     let temporary = password::generate();
     let hash = password::hash_blocking(temporary.clone()).await?;
     let txn = db.begin_write().await?;

@@ -40,6 +40,8 @@ pub struct Client {
 pub enum SignIn {
     Accepted(Box<user::Model>),
     Refused,
+    /// Too many password checks at once: nothing was checked; try again shortly.
+    Busy,
 }
 
 /// Checks a username and password. Unknown users, wrong passwords, disabled and locked
@@ -58,11 +60,17 @@ pub async fn sign_in(
     };
     let ip = client.ip.as_deref();
     let Some(account) = account else {
-        verify(typed_password, None).await;
+        if password::verify_blocking(typed_password, None)
+            .await
+            .is_err()
+        {
+            return Ok(SignIn::Busy);
+        }
+        // What was typed is not kept: a password typed into the username field would
+        // otherwise sit in the audit log.
         audit::record(
             &db.write,
             Event::new(Action::LoginFailed)
-                .actor(None, typed_name)
                 .failed()
                 .from_ip(ip)
                 .detail("unknown user"),
@@ -71,7 +79,11 @@ pub async fn sign_in(
         return Ok(SignIn::Refused);
     };
 
-    let matches = verify(typed_password, Some(account.password_hash.clone())).await;
+    let Ok(matches) =
+        password::verify_blocking(typed_password, Some(account.password_hash.clone())).await
+    else {
+        return Ok(SignIn::Busy);
+    };
     let now = Utc::now();
     let locked = account.locked_until.is_some_and(|until| until > now);
     if !account.active || locked {
@@ -122,8 +134,9 @@ pub async fn sign_in(
     Ok(SignIn::Accepted(Box::new(signed_in)))
 }
 
-/// Counts a wrong password; the failure that reaches the threshold locks the account.
-async fn record_failure(db: &Db, account: &user::Model, ip: Option<&str>) -> Result<(), DbErr> {
+/// Counts a wrong password (at sign-in, or the current password of a password change);
+/// the failure that reaches the threshold locks the account.
+pub async fn record_failure(db: &Db, account: &user::Model, ip: Option<&str>) -> Result<(), DbErr> {
     let txn = db.begin_write().await?;
     // Counted in SQL, not read-modify-write: parallel attempts each count.
     user::Entity::update_many()
@@ -169,21 +182,6 @@ async fn record_failure(db: &Db, account: &user::Model, ip: Option<&str>) -> Res
         .await?;
     }
     txn.commit().await
-}
-
-/// Verifies on the blocking pool; without a stored hash, against a dummy one, so that an
-/// unknown user costs as much time as a known one.
-async fn verify(typed: &str, stored: Option<String>) -> bool {
-    let typed = typed.to_owned();
-    tokio::task::spawn_blocking(move || match stored {
-        Some(hash) => password::verify(&typed, &hash),
-        None => {
-            password::verify(&typed, password::dummy_hash());
-            false
-        }
-    })
-    .await
-    .unwrap_or(false)
 }
 
 /// Starts the signed-in session: a new session id (the old one is deleted), then the

@@ -79,6 +79,35 @@ fn search_key(code: &str, title: &str, issuing_body: &str) -> String {
     fold(&format!("{code} {title} {issuing_body}"))
 }
 
+/// The unique form of a document's code: a unit registers a code once per classification.
+/// Unique across the country, a code would tell an official who tries it that a document
+/// they may not see holds it.
+pub fn code_key(owner_unit_id: i32, classification: i16, code: &str) -> String {
+    format!("{owner_unit_id}/{classification}/{code}")
+}
+
+/// Refuses a code that the owner unit already gave a document the reader can see (other
+/// than `except`). A document they cannot see does not stop them: its key differs.
+async fn check_code_free(
+    db: &Db,
+    reader: &Reader,
+    owner_unit_id: i32,
+    code: &str,
+    except: Option<i32>,
+) -> Outcome<()> {
+    let mut query = document::Entity::find()
+        .filter(document::Column::OwnerUnitId.eq(owner_unit_id))
+        .filter(document::Column::Code.eq(code))
+        .filter(visible_documents(reader));
+    if let Some(id) = except {
+        query = query.filter(document::Column::Id.ne(id));
+    }
+    if query.one(&db.read).await?.is_some() {
+        return Err(AppError::invalid("code", Problem::Taken).into());
+    }
+    Ok(())
+}
+
 /// Only leaders register documents, for their own unit.
 pub async fn create(db: &Db, reader: &Reader, input: &DocumentInput) -> Outcome<i32> {
     if reader.role != Role::Leader {
@@ -89,9 +118,15 @@ pub async fn create(db: &Db, reader: &Reader, input: &DocumentInput) -> Outcome<
         .one(&db.read)
         .await?
         .ok_or_else(|| Failure::Other(anyhow::anyhow!("the reader's unit is gone")))?;
+    check_code_free(db, reader, owner.id, &checked.code, None).await?;
     let now = Utc::now();
     let txn = db.begin_write().await?;
     let created = document::ActiveModel {
+        code_key: Set(code_key(
+            owner.id,
+            checked.classification.rank(),
+            &checked.code,
+        )),
         code: Set(checked.code.clone()),
         kind: Set(checked.kind.as_str().to_owned()),
         search_key: Set(search_key(
@@ -160,8 +195,17 @@ pub async fn update(
         return not_found();
     }
     let checked = check(input, reader)?;
+    check_code_free(db, reader, current.owner_unit_id, &checked.code, Some(id)).await?;
     let txn = db.begin_write().await?;
     let updated = document::Entity::update_many()
+        .col_expr(
+            document::Column::CodeKey,
+            Expr::value(code_key(
+                current.owner_unit_id,
+                checked.classification.rank(),
+                &checked.code,
+            )),
+        )
         .col_expr(document::Column::Code, Expr::value(checked.code.clone()))
         .col_expr(document::Column::Kind, Expr::value(checked.kind.as_str()))
         .col_expr(

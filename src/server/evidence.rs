@@ -1,6 +1,7 @@
 //! Evidence files of progress reports: checked by their content, stored under random
 //! names outside the web root, read back only through the download handler.
 
+use super::crypto::hex;
 use crate::model::Problem;
 use crate::model::task::{EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES};
 use anyhow::Context;
@@ -124,10 +125,6 @@ fn random_key() -> String {
     let mut bytes = [0u8; 16];
     OsRng.fill_bytes(&mut bytes);
     hex(&bytes)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The type of a file, judged from its first bytes; `None` for anything not accepted as

@@ -164,6 +164,8 @@ pub async fn load_reference_units(txn: &DatabaseTransaction) -> Result<LoadRepor
                     path: Set(String::new()),
                     search_key: Set(fold(&u.name)),
                     created_at: Set(now),
+                    // The centre oversees the country; central bodies only when granted.
+                    national_oversight: Set(u.level == UnitLevel::Central),
                     ..Default::default()
                 })
             })

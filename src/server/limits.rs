@@ -27,16 +27,18 @@ impl RateLimiter {
         self.check_at(ip, Instant::now(), true)
     }
 
-    /// Whether `ip` is over its limit, without counting anything: for limits that count
-    /// only some outcomes (failed sign-ins), recorded afterwards with [`Self::record`].
-    pub fn blocked(&self, ip: IpAddr) -> Result<(), u64> {
-        self.check_at(ip, Instant::now(), false)
-    }
-
-    /// Counts one event from `ip`.
-    pub fn record(&self, ip: IpAddr) {
-        // Over the limit already: nothing more to count.
-        let _ = self.check_at(ip, Instant::now(), true);
+    /// Takes back one request counted by [`Self::check`]: for limits that keep only some
+    /// outcomes (failed sign-ins). Counting first and forgiving after means that a burst
+    /// of parallel attempts is limited as it arrives, not once the attempts have failed.
+    pub fn forgive(&self, ip: IpAddr) {
+        let ip = network_of(ip);
+        let mut windows = self
+            .windows
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(entry) = windows.get_mut(&ip) {
+            entry.1 = entry.1.saturating_sub(1);
+        }
     }
 
     fn check_at(&self, ip: IpAddr, now: Instant, count: bool) -> Result<(), u64> {
@@ -98,6 +100,18 @@ mod tests {
         assert_eq!(limiter.check_at(elsewhere, now, true), Ok(()));
         let mapped: IpAddr = "::ffff:10.0.0.1".parse().expect("an address");
         assert_eq!(network_of(mapped), IpAddr::from([10, 0, 0, 1]));
+    }
+
+    #[test]
+    fn a_forgiven_request_frees_its_place() {
+        let limiter = RateLimiter::new(2, Duration::from_secs(60));
+        let a: IpAddr = [10, 0, 0, 1].into();
+        assert_eq!(limiter.check(a), Ok(()));
+        assert_eq!(limiter.check(a), Ok(()));
+        assert!(limiter.check(a).is_err());
+        limiter.forgive(a);
+        assert_eq!(limiter.check(a), Ok(()), "one place was given back");
+        assert!(limiter.check(a).is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod charts;
+pub mod crypto;
 pub mod dashboard;
 pub mod db;
 pub mod documents;

@@ -527,6 +527,11 @@ async fn seed_document(
         None => {
             let title = resolution.title.clone();
             document::Entity::insert(document::ActiveModel {
+                code_key: Set(super::documents::code_key(
+                    root.id,
+                    Classification::Public.rank(),
+                    &resolution.code,
+                )),
                 code: Set(resolution.code.clone()),
                 kind: Set("resolution".into()),
                 search_key: Set(fold(&format!(

@@ -46,6 +46,7 @@ pub fn router(_state: AppState) -> Router<AppState> {
         .route("/open311/v2/{*rest}", any(unknown))
         .route("/open311/v2", any(unknown))
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(cors_for_reads))
 }
 
 /// The query string's parameters; a malformed one is read as well as it can be rather
@@ -72,7 +73,7 @@ pub fn error(status: StatusCode, description: impl Into<String>) -> Response {
 }
 
 fn answer(status: StatusCode, body: Value) -> Response {
-    let mut response = (
+    (
         status,
         [
             (header::CONTENT_TYPE, "application/json; charset=utf-8"),
@@ -80,12 +81,22 @@ fn answer(status: StatusCode, body: Value) -> Response {
         ],
         body.to_string(),
     )
-        .into_response();
-    // Any site's script may read what is public anyway; no credentials are involved.
-    response.headers_mut().insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
+        .into_response()
+}
+
+/// Any site's script may read what is public anyway (no credentials are involved), so
+/// reads carry `Access-Control-Allow-Origin: *`. Posting is for partner systems, which are
+/// servers: no browser script elsewhere gets permission to send opinions in a visitor's
+/// name.
+async fn cors_for_reads(request: Request, next: axum::middleware::Next) -> Response {
+    let read = matches!(*request.method(), http::Method::GET | http::Method::HEAD);
+    let mut response = next.run(request).await;
+    if read {
+        response.headers_mut().insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+    }
     response
 }
 
@@ -379,20 +390,24 @@ fn problem_description(field: &str, problem: &Problem) -> String {
     format!("{field} {what}")
 }
 
+fn too_many(retry_after: u64) -> Response {
+    let mut response = error(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!("too many requests from this address; try again in {retry_after} seconds"),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+    response
+}
+
 async fn create(State(state): State<AppState>, request: Request) -> Response {
     let ip = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip());
     if let Err(retry_after) = state.intake.admit(ip) {
-        let mut response = error(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!("too many requests from this address; try again in {retry_after} seconds"),
-        );
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-        return response;
+        return too_many(retry_after);
     }
     let too_large = || {
         error(
@@ -419,6 +434,12 @@ async fn create(State(state): State<AppState>, request: Request) -> Response {
     let now = Utc::now();
     let stored = async {
         let new = check_open311(&state.db, &fields).await?;
+        // No partner key can prove a sender yet (API tokens come with data sharing):
+        // every opinion stored through here counts on the smaller limit of the form sent
+        // without its proof of work.
+        if let Err(retry_after_secs) = state.intake.admit_unproven(ip) {
+            return Err(Failure::App(AppError::RateLimited { retry_after_secs }));
+        }
         store(&state.db, &state.intake, new, &new_submission_key(), now).await
     }
     .await;
@@ -435,6 +456,7 @@ async fn create(State(state): State<AppState>, request: Request) -> Response {
                 "account_id": Value::Null,
             }]),
         ),
+        Err(Failure::App(AppError::RateLimited { retry_after_secs })) => too_many(retry_after_secs),
         Err(Failure::App(AppError::Invalid { field, problem })) => error(
             StatusCode::BAD_REQUEST,
             problem_description(&field, &problem),

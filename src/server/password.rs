@@ -25,8 +25,88 @@ pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
 }
 
 pub async fn hash_blocking(password: String) -> anyhow::Result<String> {
-    let hashed = tokio::task::spawn_blocking(move || hash(&password)).await?;
+    let hashed = bounded(move || hash(&password)).await?;
     hashed.map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
+}
+
+/// Verifies on the blocking pool, within the bound; without a stored hash, against a
+/// dummy one, so that an unknown user costs as much time as a known one.
+pub async fn verify_blocking(typed: &str, stored: Option<String>) -> Result<bool, Busy> {
+    let typed = typed.to_owned();
+    bounded(move || match stored {
+        Some(hash) => verify(&typed, &hash),
+        None => {
+            verify(&typed, dummy_hash());
+            false
+        }
+    })
+    .await
+}
+
+/// Every argon2 computation takes 19 MiB and a core for tens of milliseconds: more of them
+/// at once than there are cores only queue up and multiply the memory. So at most
+/// [`Gate::running`] run at once and a few more wait; beyond that the caller is told at
+/// once that the server is busy (503 with `Retry-After`), rather than 500 parallel
+/// sign-ins asking for 9.5 GB.
+#[derive(Debug)]
+pub struct Gate {
+    running: tokio::sync::Semaphore,
+    /// Computations in the gate: running and waiting.
+    admitted: std::sync::atomic::AtomicUsize,
+    capacity: usize,
+}
+
+/// The server is at its bound of argon2 computations: try again in a second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("too many password checks at once")]
+pub struct Busy;
+
+impl Gate {
+    /// `running` at once, and up to `waiting` more in line.
+    pub fn new(running: usize, waiting: usize) -> Gate {
+        Gate {
+            running: tokio::sync::Semaphore::new(running.max(1)),
+            admitted: std::sync::atomic::AtomicUsize::new(0),
+            capacity: running.max(1) + waiting,
+        }
+    }
+
+    /// One per core (at most 4), and four times as many waiting.
+    fn shared() -> &'static Gate {
+        static GATE: std::sync::OnceLock<Gate> = std::sync::OnceLock::new();
+        GATE.get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(2, usize::from);
+            let running = cores.clamp(1, 4);
+            Gate::new(running, running * 4)
+        })
+    }
+
+    /// Runs `work` on the blocking pool once a place is free, or answers `Busy` at once.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Busy> {
+        use std::sync::atomic::Ordering;
+        if self.admitted.fetch_add(1, Ordering::AcqRel) >= self.capacity {
+            self.admitted.fetch_sub(1, Ordering::AcqRel);
+            return Err(Busy);
+        }
+        // Leaves the gate however this ends, a dropped request included.
+        struct Leave<'a>(&'a std::sync::atomic::AtomicUsize);
+        impl Drop for Leave<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+            }
+        }
+        let _leave = Leave(&self.admitted);
+        let _permit = self.running.acquire().await.map_err(|_| Busy)?;
+        tokio::task::spawn_blocking(work).await.map_err(|_| Busy)
+    }
+}
+
+/// Runs one argon2 computation through the server's gate.
+async fn bounded<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
+    Gate::shared().run(work).await
 }
 
 /// Whether a stored hash was made with other parameters than today's: such a hash is
@@ -136,6 +216,50 @@ mod tests {
         assert!(is_common("123qweasdzxc"));
         assert!(is_common("MatKhau123456"), "case is ignored");
         assert!(!is_common("một câu mật khẩu dài của tôi"));
+    }
+
+    #[test]
+    fn the_gate_runs_a_bounded_number_and_refuses_the_rest_at_once() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async {
+            let gate = std::sync::Arc::new(Gate::new(2, 3));
+            let (release, hold) = std::sync::mpsc::channel::<()>();
+            let hold = std::sync::Arc::new(std::sync::Mutex::new(hold));
+            let peak = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let now = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let mut tasks = Vec::new();
+            for _ in 0..5 {
+                let (gate, hold, peak, now) =
+                    (gate.clone(), hold.clone(), peak.clone(), now.clone());
+                tasks.push(tokio::spawn(async move {
+                    gate.run(move || {
+                        use std::sync::atomic::Ordering;
+                        let at_once = now.fetch_add(1, Ordering::SeqCst) + 1;
+                        peak.fetch_max(at_once, Ordering::SeqCst);
+                        let _ = hold.lock().map(|h| h.recv());
+                        now.fetch_sub(1, Ordering::SeqCst);
+                    })
+                    .await
+                }));
+            }
+            // Five are in (two running, three waiting): the sixth is refused at once.
+            while gate.admitted.load(std::sync::atomic::Ordering::SeqCst) < 5 {
+                tokio::task::yield_now().await;
+            }
+            assert_eq!(gate.run(|| ()).await, Err(Busy));
+            for _ in 0..5 {
+                release.send(()).expect("a worker waits");
+            }
+            for task in tasks {
+                assert_eq!(task.await.expect("joins"), Ok(()));
+            }
+            assert!(peak.load(std::sync::atomic::Ordering::SeqCst) <= 2);
+            assert_eq!(gate.run(|| 7).await, Ok(7), "the gate is free again");
+        });
     }
 
     #[test]

@@ -31,6 +31,15 @@ pub struct ReportInput {
     pub files: Vec<Upload>,
 }
 
+/// The task, if the reader may report on it: a task they see, led by their unit, for its
+/// officers and leaders. Anything else is "not found".
+pub async fn reporting_task(db: &Db, reader: &Reader, task_id: i32) -> Outcome<task::Model> {
+    match visible(&db.read, reader, task_id).await? {
+        Some(task) if reader.works_for(task.lead_unit_id) => Ok(task),
+        _ => not_found(),
+    }
+}
+
 /// Submits a report on a task of the reader's unit. Returns the report's id; a form sent
 /// twice returns the first report's id and stores nothing more.
 pub async fn submit(
@@ -40,12 +49,7 @@ pub async fn submit(
     task_id: i32,
     input: ReportInput,
 ) -> Outcome<i32> {
-    let Some(task) = visible(&db.read, reader, task_id).await? else {
-        return not_found();
-    };
-    if !reader.works_for(task.lead_unit_id) {
-        return not_found();
-    }
+    let task = reporting_task(db, reader, task_id).await?;
     let key = input.submission_key.trim();
     if key.is_empty()
         || key.len() > 64

@@ -91,6 +91,16 @@ fn is_static_asset(path: &str) -> bool {
     path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/pow.js" || path == "/healthz"
 }
 
+/// The server functions an official with a temporary password may call: the account page
+/// and its password change, signing out, and what every page's frame reads.
+const WHILE_PASSWORD_IS_TEMPORARY: [&str; 5] = [
+    <crate::api::account::GetAccount as leptos::server_fn::ServerFn>::PATH,
+    <crate::api::account::ChangePassword as leptos::server_fn::ServerFn>::PATH,
+    <crate::api::auth::Logout as leptos::server_fn::ServerFn>::PATH,
+    <crate::api::auth::GetViewer as leptos::server_fn::ServerFn>::PATH,
+    <crate::api::locale::SetLocale as leptos::server_fn::ServerFn>::PATH,
+];
+
 /// Pages that need a signed-in official. Without one, the browser is sent to sign in.
 /// (The data behind every page is guarded again by its server functions.)
 const SIGNED_IN_PAGES: [&str; 7] = [
@@ -200,8 +210,10 @@ fn payload_too_large(limit: usize) -> Response {
     (StatusCode::PAYLOAD_TOO_LARGE, axum::response::Html(body)).into_response()
 }
 
-/// Limits failed sign-ins per address: 429 with `Retry-After` beyond the limit. Only
-/// failures count (the sign-in records them), so a whole office behind one address can
+/// Limits failed sign-ins per address: 429 with `Retry-After` beyond the limit. Every
+/// attempt counts as it arrives, before its password is checked, so that a burst of
+/// parallel attempts cannot all get through before the first has failed; a successful
+/// sign-in is then forgiven (`api::auth::login`), so a whole office behind one address can
 /// still sign in in the morning.
 pub async fn limit_sign_in_attempts(
     State(state): State<AppState>,
@@ -212,7 +224,7 @@ pub async fn limit_sign_in_attempts(
         request.method() == Method::POST && request.uri().path() == crate::api::auth::LOGIN_PATH;
     if is_sign_in
         && let Some(ConnectInfo(addr)) = request.extensions().get::<ConnectInfo<SocketAddr>>()
-        && let Err(retry_after) = state.login_limiter.blocked(addr.ip())
+        && let Err(retry_after) = state.login_limiter.check(addr.ip())
     {
         tracing::warn!(ip = %addr.ip(), "sign-in attempts over the limit");
         return too_many_requests(retry_after);
@@ -304,14 +316,31 @@ pub async fn authenticate(
             return Redirect::to(&login_redirect(target)).into_response();
         }
     }
-    // An official whose password was set by someone else chooses their own first.
+    // An official whose password was set by someone else chooses their own first: pages
+    // lead to `/account`, and server functions other than the few that page needs refuse.
     if let Some(current) = &user
         && current.viewer.must_change_password
-        && request.method() == Method::GET
-        && !is_server_fn
-        && path != "/account"
     {
-        return Redirect::to("/account").into_response();
+        if is_server_fn
+            && !WHILE_PASSWORD_IS_TEMPORARY.contains(&path.as_str())
+            && !PUBLIC_SERVER_FNS.contains(&path.as_str())
+        {
+            let wants_html = request
+                .headers()
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"));
+            if wants_html {
+                return Redirect::to("/account").into_response();
+            }
+            return json_error(
+                StatusCode::FORBIDDEN,
+                &crate::model::AppError::PasswordChangeRequired,
+            );
+        }
+        if !is_server_fn && request.method() == Method::GET && path != "/account" {
+            return Redirect::to("/account").into_response();
+        }
     }
 
     let signed_in = user.is_some();

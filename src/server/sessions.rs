@@ -5,6 +5,7 @@
 //! Rows are keyed by a SHA-256 of the session id, never the id itself: a copy of the
 //! database does not hand out live cookies.
 
+use super::crypto::hex;
 use super::db::Db;
 use super::entity::session;
 use chrono::{DateTime, Utc};
@@ -39,16 +40,6 @@ pub struct SessionAuth {
 /// The database key of a session: hex SHA-256 of its id. Also its public handle.
 pub fn key(id: &Id) -> String {
     hex(&Sha256::digest(id.to_string().as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-    out
 }
 
 #[derive(Clone, Debug)]

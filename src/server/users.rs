@@ -168,6 +168,11 @@ pub async fn find_by_username(db: &Db, name: &str) -> Result<Option<user::Model>
 pub enum PasswordChangeError {
     #[error("the current password is wrong")]
     WrongCurrent,
+    /// Too many wrong passwords (here or at sign-in): the account is locked for a while.
+    #[error("the account is locked")]
+    Locked,
+    #[error(transparent)]
+    Busy(#[from] password::Busy),
     #[error("the new password is not acceptable")]
     Unacceptable(Problem),
     #[error(transparent)]
@@ -189,11 +194,15 @@ pub async fn change_password(
         .one(&db.read)
         .await?
         .ok_or(DbErr::RecordNotFound(format!("user {user_id}")))?;
-    let (typed, stored) = (current.to_owned(), account.password_hash.clone());
-    let current_ok = tokio::task::spawn_blocking(move || password::verify(&typed, &stored))
-        .await
-        .map_err(anyhow::Error::from)?;
+    // The current password is a password guess like any at sign-in: a stolen session
+    // must not become a way around the lockout.
+    if account.locked_until.is_some_and(|until| until > Utc::now()) {
+        return Err(PasswordChangeError::Locked);
+    }
+    let current_ok =
+        password::verify_blocking(current, Some(account.password_hash.clone())).await?;
     if !current_ok {
+        super::auth::record_failure(db, &account, ip).await?;
         return Err(PasswordChangeError::WrongCurrent);
     }
     if let Some(problem) = password_problem(new) {

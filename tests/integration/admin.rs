@@ -217,6 +217,118 @@ on_both_backends! {
         assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE username = 'admin' AND role = 'admin' AND active = TRUE"), 1);
     }
 
+    fn an_administrator_acts_only_below_themselves(app) {
+        let admin = signed_in(&app, "admin", DEMO_PASSWORD);
+        // A secret-cleared leader of Hà Nội, and two administrators of Hà Nội cleared for
+        // "internal": the attacker, and a colleague of the same unit.
+        let (leader, _) = create(&admin, "hanoi.bithu", "01", "leader", "secret");
+        let (_, password) = create(&admin, "hanoi.qtv", "01", "admin", "internal");
+        let (colleague, _) = create(&admin, "hanoi.qtv2", "01", "admin", "internal");
+        let attacker = signed_in(&app, "hanoi.qtv", &password);
+        let chosen = "cây đa đầu làng mùa gặt";
+        attacker.call(
+            "/api/account/password",
+            &format!("current={}&new={n}&confirm={n}", encode(&password), n = encode(chosen)),
+        );
+        let before = |id: i32| {
+            app.count(&format!(
+                "SELECT COUNT(*) FROM users WHERE id = {id} AND version = 0 AND active = TRUE AND must_change_password = TRUE"
+            ))
+        };
+        for id in [leader, colleague] {
+            assert_eq!(before(id), 1);
+            for (path, body) in [
+                ("/api/admin/user", format!("id={id}")),
+                ("/api/admin/users/reset", format!("id={id}")),
+                ("/api/admin/users/active", format!("id={id}&active=false")),
+                ("/api/admin/users/active", format!("id={id}&active=true")),
+                (
+                    "/api/admin/users/update",
+                    format!("id={id}&version=0&full_name=X&email=&unit=01&role=viewer&clearance=internal"),
+                ),
+            ] {
+                let page = attacker.call(path, &body);
+                assert_eq!(page.status, 404, "{path} on {id}: {}", page.body);
+                assert!(!page.body.contains("hanoi.bithu") && !page.body.contains("hanoi.qtv2"));
+            }
+            assert_eq!(before(id), 1, "nothing changed");
+        }
+        let listed = attacker.call("/api/admin/users", "").json();
+        let names: Vec<&str> = listed["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["username"].as_str().unwrap())
+            .collect();
+        assert!(names.contains(&"hanoi.qtv") && names.contains(&"hanoi.canbo"), "{names:?}");
+        for hidden in ["hanoi.bithu", "hanoi.qtv2", "hanoi.lanhdao"] {
+            assert!(!names.contains(&hidden), "{hidden} is above or beside them: {names:?}");
+        }
+        // Nor can they make an account what they could not manage.
+        let peer = attacker.call(
+            "/api/admin/users/create",
+            "username=hanoi.qtv3&full_name=A&email=&unit=01&role=admin&clearance=public",
+        );
+        assert_eq!(peer.status, 400, "{}", peer.body);
+        assert!(peer.body.contains("role"), "{}", peer.body);
+        let officer = user_id(&app, "hanoi.canbo");
+        let promote = attacker.call(
+            "/api/admin/users/update",
+            &format!("id={officer}&version=0&full_name=A&email=&unit=01&role=admin&clearance=internal"),
+        );
+        assert_eq!(promote.status, 400, "{}", promote.body);
+        assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE role = 'admin'"), 3);
+        // Below them, an administrator of a ward is theirs to make.
+        create(&attacker, "badinh.qtv", "00004", "admin", "internal");
+        // The central administrator, above both, still manages them.
+        assert_eq!(admin.call("/api/admin/users/reset", &format!("id={colleague}")).status, 200);
+        assert_eq!(admin.call("/api/admin/users/reset", &format!("id={leader}")).status, 200);
+    }
+
+    fn an_administrator_does_not_reset_their_own_password(app) {
+        let admin = signed_in(&app, "admin", DEMO_PASSWORD);
+        let id = user_id(&app, "admin");
+        let page = admin.call("/api/admin/users/reset", &format!("id={id}"));
+        assert_eq!(page.status, 400, "{}", page.body);
+        assert!(page.body.contains("password"), "{}", page.body);
+        // Still signed in, with the same password.
+        assert_eq!(admin.call("/api/account", "").status, 200);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM users WHERE username = 'admin' AND must_change_password = FALSE"),
+            1
+        );
+        signed_in(&app, "admin", DEMO_PASSWORD);
+        // The page offers the account page instead.
+        let own = admin.get(&format!("/admin/users/{id}"));
+        assert!(own.body.contains("Mật khẩu của chính bạn"), "{}", own.body);
+        assert!(!own.body.contains("/api/admin/users/reset"));
+    }
+
+    fn a_one_time_password_never_rests_in_a_session_row(app) {
+        let admin = signed_in(&app, "admin", DEMO_PASSWORD);
+        let id = user_id(&app, "hue.xem");
+        assert_eq!(admin.call("/api/admin/users/reset", &format!("id={id}")).status, 200);
+        // Between the reset and the page that shows it, the session row holds no password.
+        let db = app.db();
+        let rows: Vec<String> = app.block_on(async {
+            use sea_orm::{ConnectionTrait, Statement};
+            db.read
+                .query_all_raw(Statement::from_string(db.backend(), "SELECT data FROM sessions".to_owned()))
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| row.try_get_by_index::<String>(0).unwrap_or_default())
+                .collect()
+        });
+        let shown = admin.call("/api/admin/user", &format!("id={id}")).json();
+        let password = shown["new_password"].as_str().unwrap().to_owned();
+        assert!(!rows.is_empty());
+        for row in rows {
+            assert!(!row.contains(&password), "a session row holds the password: {row}");
+        }
+        signed_in(&app, "hue.xem", &password);
+    }
+
     fn the_list_filters_and_pages(app) {
         let admin = signed_in(&app, "admin", DEMO_PASSWORD);
         app.block_on(async {

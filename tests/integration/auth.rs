@@ -280,6 +280,90 @@ on_both_backends! {
         );
     }
 
+    fn a_wrong_current_password_counts_towards_the_lockout(app) {
+        let browser = app.new_browser();
+        assert_signed_in(&browser.login("hue.canbo", DEMO_PASSWORD));
+        let change = |current: &str| {
+            browser.call(
+                "/api/account/password",
+                &format!(
+                    "current={}&new={n}&confirm={n}",
+                    crate::common::encode(current),
+                    n = crate::common::encode("sông hương núi ngự mùa thu")
+                ),
+            )
+        };
+        for _ in 0..LOCKOUT_THRESHOLD {
+            let page = change("a wrong guess");
+            assert_eq!(page.status, 400, "{}", page.body);
+            assert!(page.body.contains("incorrect"), "{}", page.body);
+        }
+        // Locked: the right password is refused too, here and at sign-in.
+        let locked = change(DEMO_PASSWORD);
+        assert_eq!(locked.status, 400);
+        assert!(locked.body.contains("locked"), "{}", locked.body);
+        assert_eq!(app.new_browser().login("hue.canbo", DEMO_PASSWORD).status, 401);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'account_locked'"),
+            1
+        );
+        app.execute("UPDATE users SET locked_until = NULL WHERE username = 'hue.canbo'");
+        assert_eq!(change(DEMO_PASSWORD).status, 200);
+    }
+
+    fn a_temporary_password_opens_only_the_password_change(app) {
+        use tiendo::server::users::{NewUser, create};
+        let password = "mật khẩu tạm thời của quản trị";
+        app.block_on(async {
+            let db = tiendo::server::db::Db::connect(&app.database.url).await.unwrap();
+            create(
+                &db,
+                NewUser {
+                    username: "hanoi.moi".into(),
+                    full_name: "Cán bộ mới".into(),
+                    email: None,
+                    unit_code: "01".into(),
+                    role: tiendo::model::Role::Leader,
+                    clearance: tiendo::model::Classification::Internal,
+                    password: password.into(),
+                    must_change_password: true,
+                },
+            )
+            .await
+            .unwrap();
+            db.close().await;
+        });
+        let browser = app.new_browser();
+        browser.login("hanoi.moi", password);
+        for path in ["/api/documents", "/api/my-work", "/api/dashboard", "/api/account/revoke"] {
+            let page = browser.call(path, "");
+            assert_eq!(page.status, 403, "{path}: {}", page.body);
+            assert_eq!(page.json()["error"], "password_change_required", "{path}");
+        }
+        let created = browser.call(
+            "/api/documents/create",
+            "code=1-KH%2FTU&kind=plan&title=X&issuing_body=X&issued_on=2026-01-01&summary=&classification=public",
+        );
+        assert_eq!(created.status, 403);
+        assert_eq!(app.count("SELECT COUNT(*) FROM documents"), 0);
+        // A form posted without JavaScript is sent to the account page.
+        let form = browser.post_form("/api/documents", "");
+        assert_eq!(form.header("location"), Some("/account"));
+        // What the account page needs still works.
+        assert_eq!(browser.call("/api/account", "").status, 200);
+        assert_eq!(browser.call("/api/viewer", "").status, 200);
+        let changed = browser.call(
+            "/api/account/password",
+            &format!(
+                "current={}&new={n}&confirm={n}",
+                crate::common::encode(password),
+                n = crate::common::encode("hoa sữa thơm phố cổ")
+            ),
+        );
+        assert_eq!(changed.status, 200, "{}", changed.body);
+        assert_eq!(browser.call("/api/documents", "").status, 200);
+    }
+
     fn sign_in_is_audited(app) {
         assert_signed_in(&app.login("admin", DEMO_PASSWORD));
         assert_eq!(app.login("admin", "nope nope nope").status, 401);
@@ -295,6 +379,16 @@ on_both_backends! {
             app.count("SELECT COUNT(*) FROM audit_events WHERE detail LIKE '%nope%' OR actor_name LIKE '%nope%'"),
             0,
             "no password in the audit trail"
+        );
+        // A password typed into the username field is not kept either.
+        assert_eq!(app.login("my-secret-passphrase", "x").status, 401);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'login_failed' AND detail = 'unknown user'"),
+            1
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_events WHERE actor_name LIKE '%passphrase%' OR detail LIKE '%passphrase%'"),
+            0
         );
     }
 
@@ -323,6 +417,49 @@ fn sign_in_attempts_per_address_are_limited() {
     assert!(limited.body.contains("Quá nhiều lần thử"));
     // Other pages still answer.
     assert_eq!(app.get("/units").status, 200);
+}
+
+#[test]
+fn a_burst_of_parallel_sign_ins_is_limited_as_it_arrives() {
+    let app = TestApp::spawn(Backend::Sqlite).unwrap();
+    let burst = 60;
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(burst));
+    let statuses: Vec<(u16, Option<String>)> = std::thread::scope(|scope| {
+        let attempts: Vec<_> = (0..burst)
+            .map(|_| {
+                let browser = app.new_browser();
+                let barrier = barrier.clone();
+                scope.spawn(move || {
+                    barrier.wait();
+                    let page = browser.login("admin", "not the password at all");
+                    (page.status, page.header("retry-after").map(str::to_owned))
+                })
+            })
+            .collect();
+        attempts.into_iter().map(|a| a.join().unwrap()).collect()
+    });
+    let checked = statuses.iter().filter(|(status, _)| *status == 401).count();
+    let limited = statuses.iter().filter(|(status, _)| *status == 429).count();
+    let busy = statuses.iter().filter(|(status, _)| *status == 503).count();
+    assert_eq!(
+        checked + limited + busy,
+        burst,
+        "every attempt answered: {statuses:?}"
+    );
+    assert!(
+        checked <= LOGIN_ATTEMPTS_PER_IP as usize,
+        "{checked} passwords checked from one address in a burst"
+    );
+    assert!(limited > 0, "{statuses:?}");
+    for (status, retry) in &statuses {
+        if *status != 401 {
+            assert!(retry.is_some(), "{status} says when to try again");
+        }
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'login_failed'") as usize,
+        checked
+    );
 }
 
 #[test]

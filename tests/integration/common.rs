@@ -250,6 +250,12 @@ impl TestApp {
     }
 }
 
+/// One part of a multipart form: a field, or a file of the `files` input.
+pub enum Part<'a> {
+    Field(&'a str, &'a str),
+    File(&'a str, &'a [u8]),
+}
+
 /// A browser: its own cookie jar, sending what a browser sends.
 pub struct Browser {
     base: String,
@@ -356,23 +362,35 @@ impl Browser {
         files: &[(&str, &[u8])],
         accept: &str,
     ) -> Page {
+        let parts: Vec<Part> = fields
+            .iter()
+            .map(|(name, value)| Part::Field(name, value))
+            .chain(files.iter().map(|(name, bytes)| Part::File(name, bytes)))
+            .collect();
+        self.multipart_parts(path, &parts, accept)
+    }
+
+    /// A multipart form with its parts in the order given.
+    pub fn multipart_parts(&self, path: &str, parts: &[Part], accept: &str) -> Page {
         let boundary = "----tiendo-test-boundary-7MA4YWxkTrZu0gW";
         let mut body: Vec<u8> = Vec::new();
-        for (name, value) in fields {
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                    .as_bytes(),
-            );
-        }
-        for (file_name, bytes) in files {
-            body.extend_from_slice(
-                format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                )
-                .as_bytes(),
-            );
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
+        for part in parts {
+            match part {
+                Part::Field(name, value) => body.extend_from_slice(
+                    format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                        .as_bytes(),
+                ),
+                Part::File(file_name, bytes) => {
+                    body.extend_from_slice(
+                        format!(
+                            "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                        )
+                        .as_bytes(),
+                    );
+                    body.extend_from_slice(bytes);
+                    body.extend_from_slice(b"\r\n");
+                }
+            }
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         let request = self

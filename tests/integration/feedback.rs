@@ -501,4 +501,45 @@ on_both_backends! {
         assert_eq!(published.status, 200);
         assert_no_personal_data(&published, "an Open311 request");
     }
+
+    fn open311_posts_are_unproven_and_carry_no_cross_site_permission(app) {
+        let agent = app.new_browser().agent;
+        let post = |body: &str| {
+            Page::from(
+                agent
+                    .post(app.url("/open311/v2/requests.json"))
+                    .header("Origin", "https://elsewhere.example")
+                    .content_type("application/x-www-form-urlencoded")
+                    .send(body.to_owned())
+                    .unwrap(),
+            )
+        };
+        // Markup that stripping would turn active is refused, however it is nested.
+        for nested in [
+            "%3C%3Cb%3Eimg%20src%3Dx%20onerror%3Dalert(1)%3E",
+            "%3C%3Ci%3E%3C%2Fi%3Escript%3Ealert(1)%3C%2Fscript%3E",
+        ] {
+            let answer = post(&format!("service_code=other&description={nested}"));
+            assert_eq!(answer.status, 400, "{}", answer.body);
+            assert!(answer.body.contains("active markup"), "{}", answer.body);
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM feedback"), 0);
+        // Without a partner key, posts count like forms sent without a proof of work:
+        // six stored in ten minutes from one address, then 429.
+        for n in 0..6 {
+            let answer = post(&format!("service_code=other&description=G%C3%B3p%20%C3%BD%20{n}"));
+            assert_eq!(answer.status, 201, "{}", answer.body);
+            assert!(
+                answer.header("access-control-allow-origin").is_none(),
+                "a script elsewhere may not post"
+            );
+        }
+        let limited = post("service_code=other&description=one%20more");
+        assert_eq!(limited.status, 429, "{}", limited.body);
+        assert!(limited.header("retry-after").is_some());
+        assert_eq!(app.count("SELECT COUNT(*) FROM feedback"), 6);
+        // Reading what is public stays open to any site's script.
+        let read = Page::from(agent.get(app.url("/open311/v2/services.json")).call().unwrap());
+        assert_eq!(read.header("access-control-allow-origin"), Some("*"));
+    }
 }

@@ -1,7 +1,7 @@
 //! The access rule on every endpoint of documents, tasks, reports and files; conflicts;
 //! and every bad input of the issue.
 
-use crate::common::{Browser, Page, TestApp, encode};
+use crate::common::{Browser, Page, Part, TestApp, encode};
 use crate::on_both_backends;
 use crate::work::{create_document, create_task, redirected_id, signed_in, task_json};
 use tiendo::server::seed::DEMO_PASSWORD;
@@ -452,6 +452,53 @@ on_both_backends! {
         let waiting = send("60", "while-pending-01", &[]);
         assert!(waiting.header("location").unwrap_or_default().contains("__err"));
         assert_eq!(app.count("SELECT COUNT(*) FROM reports"), 1);
+    }
+
+    fn codes_files_and_searches_tell_nothing_and_cost_little(app) {
+        // A code held by a document the official may not see is theirs to use.
+        let centre = signed_in(&app, "tw.lanhdao");
+        create_document(&centre, "99-NQ/TW-TM", "secret");
+        let hanoi = signed_in(&app, "hanoi.lanhdao");
+        create_document(&hanoi, "99-NQ/TW-TM", "internal");
+        // One they can see is taken, with the usual message.
+        for (who, level) in [(&hanoi, "internal"), (&centre, "public")] {
+            let again = who.call(
+                "/api/documents/create",
+                &format!("code=99-NQ%2FTW-TM&kind=plan&title=X&issuing_body=X&issued_on=2026-01-01&summary=&classification={level}"),
+            );
+            assert_eq!(again.status, 400, "{}", again.body);
+            assert!(again.body.contains("taken") && again.body.contains("code"), "{}", again.body);
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM documents WHERE code = '99-NQ/TW-TM'"), 2);
+
+        // Evidence is read only after the task it is for: a file before the task's id is
+        // refused, and nothing is kept.
+        let document = create_document(&hanoi, "12-KH/TU-TN", "internal");
+        let task = redirected_id(&create_task(&hanoi, document, None, "Tệp trước", "01", "internal"), "/tasks/");
+        let officer = signed_in(&app, "hanoi.canbo");
+        let task_id = task.to_string();
+        let early = officer.multipart_parts(
+            "/api/reports/submit",
+            &[
+                Part::File("bao-cao.pdf", b"%PDF-1.7 bao cao"),
+                Part::Field("task_id", &task_id),
+                Part::Field("progress", "10"),
+                Part::Field("text", "Tệp gửi trước"),
+                Part::Field("submission_key", "file-first-000001"),
+            ],
+            "application/json",
+        );
+        assert_eq!(early.status, 404, "{}", early.body);
+        assert_eq!(app.count("SELECT COUNT(*) FROM reports"), 0);
+        assert_eq!(std::fs::read_dir(app.evidence.path()).map(|d| d.count()).unwrap_or(0), 0);
+
+        // A search of ten thousand words runs as one of eight.
+        let words = encode(&"nghi quyet ".repeat(5_000));
+        let found = hanoi.call("/api/documents", &format!("filter[q]={words}"));
+        assert_eq!(found.status, 200, "{}", found.body);
+        let admin = signed_in(&app, "admin");
+        assert_eq!(admin.call("/api/admin/users", &format!("filter[q]={words}")).status, 200);
+        assert_eq!(admin.call("/api/feedback/inbox", &format!("filter[q]={words}")).status, 200);
     }
 
     fn cascading_to_every_commune_gives_each_its_task(app) {

@@ -5,7 +5,10 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
+    /// `owner unit/classification/code`: unique, so one unit registers a code once per
+    /// classification, and a code never clashes with a document the official cannot see.
     #[sea_orm(unique)]
+    pub code_key: String,
     pub code: String,
     pub kind: String,
     pub title: String,

@@ -18,6 +18,9 @@ pub struct Model {
     pub evaluator_id: Option<i32>,
     pub evaluated_at: Option<DateTimeUtc>,
     pub reason: Option<String>,
+    /// `progress`, or `completion`: asked by a roll-up, when every subtask of a task
+    /// assigned by another unit is done.
+    pub kind: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

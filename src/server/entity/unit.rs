@@ -14,6 +14,8 @@ pub struct Model {
     pub path: String,
     pub search_key: String,
     pub created_at: DateTimeUtc,
+    /// Sees every unit's work: the centre, and the central bodies an administrator marks.
+    pub national_oversight: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
