@@ -14,7 +14,7 @@ CARGO_TEST := cargo test --no-default-features --features ssr
 
 LISTEN ?= 127.0.0.1:3000
 
-.PHONY: run test build build-release tools test-tools test-rust test-e2e fmt lint clean-data bench-login bench-cascade bench-national bench-feedback
+.PHONY: run test build build-release tools test-tools test-rust test-e2e fmt lint clean-data bench-login bench-cascade bench-national bench-feedback bench-signin-burst
 
 ## run: install what is missing, build the release, migrate, seed demo data on first start, serve
 run: build-release
@@ -82,3 +82,9 @@ bench-national: build-release
 bench-feedback: build-release
 	TIENDO_BENCH_SERVER_FLAGS="--feedback-per-ip 0" benches/with-server.sh sqlite python3 benches/feedback.py --via form
 	TIENDO_BENCH_SERVER_FLAGS="--feedback-per-ip 0" benches/with-server.sh sqlite python3 benches/feedback.py --via open311
+
+## bench-signin-burst: 200 parallel failed sign-ins from one address, three times: how many
+## passwords were checked, that every attempt was answered, and the server's peak memory
+## growth (at most 100 MB)
+bench-signin-burst: build-release
+	benches/with-server.sh sqlite python3 benches/signin_burst.py --attempts 200 --runs 3

@@ -40,4 +40,4 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 echo "== $backend"
-"$@" "http://127.0.0.1:$port"
+TIENDO_BENCH_PID=$pid "$@" "http://127.0.0.1:$port"

@@ -5,6 +5,7 @@ use crate::components::viewer::provide_viewer;
 use crate::i18n::{I18nContextProvider, Locale};
 use crate::pages::{
     account::AccountPage,
+    admin_oversight::AdminOversightPage,
     admin_users::{AdminUserNewPage, AdminUserPage, AdminUsersPage},
     dashboard::DashboardPage,
     documents::{DocumentNewPage, DocumentPage, DocumentsPage},
@@ -103,6 +104,11 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=path!("/admin/users/:id") view=AdminUserPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("/admin/oversight")
+                            view=AdminOversightPage
+                            ssr=SsrMode::Async
+                        />
                         <Route path=path!("/documents") view=DocumentsPage ssr=SsrMode::Async />
                         <Route path=path!("/documents/new") view=DocumentNewPage ssr=SsrMode::Async />
                         <Route path=path!("/documents/:id") view=DocumentPage ssr=SsrMode::Async />

@@ -86,22 +86,28 @@ test("from a resolution at the centre to a ward's report and back up", async ({ 
   await expect(subtasks.getByRole("cell", { name: "Thành phố Huế" })).toBeVisible();
   const centralTask = centre.url().replace(/\?.*$/, "");
 
-  // A Hà Nội officer finds it in their work, breaks it down and cascades it to a ward.
+  // A Hà Nội officer finds it in their work and breaks it down within the city: the lead
+  // unit is their own. Giving work to a ward is for the city's leader.
   const province = await official(browser, "hanoi.canbo");
   await openFromMyWork(province, title);
   const provinceTask = province.url();
+  await expect(province.locator("summary", { hasText: "Giao cho đơn vị cấp dưới" })).toHaveCount(0);
   const breakDown = await openPanel(province, "Phân rã");
+  await expect(breakDown.getByLabel("Đơn vị chủ trì")).toHaveAttribute("readonly", "");
+  await expect(breakDown.getByLabel("Đơn vị phối hợp")).toHaveCount(0);
   await breakDown.getByLabel("Tên nhiệm vụ").fill(`Chuẩn bị hạ tầng cho các phường (${info.project.name})`);
   await breakDown.getByLabel("Ngày bắt đầu").fill("2026-02-15");
   await breakDown.getByLabel("Hạn hoàn thành").fill("2027-03-31");
   await breakDown.getByRole("button", { name: "Giao nhiệm vụ" }).click();
   await expect(province.getByRole("status")).toContainText("Đã giao nhiệm vụ");
-  await province.goto(provinceTask);
-  const toWards = await openPanel(province, "Giao cho đơn vị cấp dưới");
+  const ownSubtask = province.url().replace(/\?.*$/, "");
+  const leader = await official(browser, "hanoi.lanhdao");
+  await leader.goto(provinceTask);
+  const toWards = await openPanel(leader, "Giao cho đơn vị cấp dưới");
   await toWards.getByLabel("Mã đơn vị nhận").fill("00004");
   await toWards.getByRole("button", { name: "Giao", exact: true }).click();
-  await expect(province.getByRole("status")).toContainText("Đã giao cho 1 đơn vị");
-  await expect(province.getByRole("cell", { name: "Phường Ba Đình" })).toBeVisible();
+  await expect(leader.getByRole("status")).toContainText("Đã giao cho 1 đơn vị");
+  await expect(leader.getByRole("cell", { name: "Phường Ba Đình" })).toBeVisible();
 
   // An officer of Huế is not told that Hà Nội's task exists.
   const hue = await official(browser, "hue.canbo");
@@ -119,7 +125,6 @@ test("from a resolution at the centre to a ward's report and back up", async ({ 
   await expect(ward.locator(".report-list .badge").first()).toHaveText("Chờ đánh giá");
 
   // The Hà Nội leader returns it with a reason.
-  const leader = await official(browser, "hanoi.lanhdao");
   await openFromMyWork(leader, title, "evaluate");
   const evidence = await leader.request.get(
     (await leader.getByRole("link", { name: "bien-ban-lap-dat.pdf" }).getAttribute("href")) ?? "",
@@ -155,6 +160,31 @@ test("from a resolution at the centre to a ward's report and back up", async ({ 
   await expect(centre.locator("h1 + p .progress-text")).toHaveText("25 %");
   await centre.getByRole("link", { name: code }).click();
   await expect(centre.locator(".facts .progress-text")).toHaveText("25 %");
+
+  // The officer's own subtask is reported done and accepted. Every subtask of Hà Nội's task
+  // is now done, but the task the centre gave is not done until the centre accepts it.
+  await province.goto(ownSubtask);
+  await report(province, "100", "Hạ tầng đã sẵn sàng ở cả hai điểm cầu.", true);
+  await expect(province.getByRole("status")).toContainText("Đã gửi báo cáo");
+  await leader.goto(ownSubtask);
+  await leader.getByRole("button", { name: "Chấp nhận", exact: true }).click();
+  await expect(leader.getByRole("status")).toContainText("Đã chấp nhận báo cáo");
+  await leader.goto(provinceTask);
+  await expect(leader.locator("h1 + p .progress-text")).toHaveText("100 %");
+  await expect(leader.locator("h1 + p .badge").first()).toHaveText("Đang thực hiện");
+  await expect(leader.getByText("Mọi nhiệm vụ con đã hoàn thành")).toBeVisible();
+  await expect(leader.getByRole("button", { name: "Chấp nhận", exact: true })).toHaveCount(0);
+
+  // The centre finds it awaiting its evaluation, with the subtasks as its evidence, and
+  // accepts: Hà Nội's task is done, and the centre's is half done.
+  await openFromMyWork(centre, title, "evaluate");
+  await expect(centre.getByText("Mọi nhiệm vụ con đã hoàn thành")).toBeVisible();
+  await expect(centre.getByRole("cell", { name: "Phường Ba Đình" })).toBeVisible();
+  await centre.getByRole("button", { name: "Chấp nhận", exact: true }).click();
+  await expect(centre.getByRole("status")).toContainText("Đã chấp nhận báo cáo");
+  await expect(centre.locator("h1 + p .badge").first()).toHaveText("Hoàn thành");
+  await centre.goto(centralTask);
+  await expect(centre.locator("h1 + p .progress-text")).toHaveText("50 %");
 
   for (const page of [centre, province, ward, leader, wardNoJs]) await page.context().close();
 });

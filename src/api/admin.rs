@@ -2,7 +2,7 @@
 
 #[cfg(feature = "ssr")]
 use crate::model::Classification;
-use crate::model::admin::{Grantable, UserDetail, UserFilter, UserPage};
+use crate::model::admin::{Grantable, Oversight, UserDetail, UserFilter, UserPage};
 use crate::model::{AppError, Role};
 use leptos::prelude::*;
 
@@ -210,6 +210,28 @@ pub async fn reset_user_password(id: i32) -> Result<(), AppError> {
         .map_err(ssr::map)?;
     ssr::keep_password(&super::session().await?, id, &password).await?;
     leptos_axum::redirect(&format!("/admin/users/{id}?done=reset"));
+    Ok(())
+}
+
+/// Which units oversee the whole country.
+#[server(endpoint = "admin/oversight")]
+pub async fn get_oversight() -> Result<Oversight, AppError> {
+    let scope = ssr::scope()?;
+    let state = super::state()?;
+    crate::server::admin::oversight(&state.db, &scope)
+        .await
+        .map_err(ssr::map)
+}
+
+/// Grants (`granted = true`) or withdraws national oversight for a central body.
+#[server(endpoint = "admin/oversight/set")]
+pub async fn set_oversight(code: String, granted: bool) -> Result<(), AppError> {
+    let scope = ssr::scope()?;
+    let state = super::state()?;
+    crate::server::admin::set_oversight(&state.db, &scope, &code, granted)
+        .await
+        .map_err(ssr::map)?;
+    leptos_axum::redirect("/admin/oversight?done=saved");
     Ok(())
 }
 

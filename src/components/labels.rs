@@ -82,6 +82,8 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::ConsentMissing => t_string!(i18n, problem.consent_missing).to_owned(),
         Problem::NotNow => t_string!(i18n, problem.not_now).to_owned(),
         Problem::Locked { minutes } => t_string!(i18n, problem.locked, minutes = *minutes),
+        Problem::OwnReport => t_string!(i18n, problem.own_report).to_owned(),
+        Problem::Changed => t_string!(i18n, problem.changed).to_owned(),
     }
 }
 
@@ -128,6 +130,7 @@ pub fn report_status_label(i18n: I18nContext<Locale>, status: ReportStatus) -> &
         ReportStatus::Pending => t_string!(i18n, report_status.pending),
         ReportStatus::Accepted => t_string!(i18n, report_status.accepted),
         ReportStatus::Returned => t_string!(i18n, report_status.returned),
+        ReportStatus::Withdrawn => t_string!(i18n, report_status.withdrawn),
     }
 }
 

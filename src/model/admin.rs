@@ -68,6 +68,23 @@ pub struct Grantable {
     pub unit: UnitRef,
 }
 
+/// A unit that may oversee the whole country: the centre, and each central body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OversightRow {
+    pub unit: UnitRef,
+    pub granted: bool,
+    /// The centre's oversight is not granted: it is the centre's.
+    pub fixed: bool,
+}
+
+/// `/admin/oversight`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Oversight {
+    pub rows: Vec<OversightRow>,
+    /// The administrator may grant and withdraw it (an administrator of the centre).
+    pub may_change: bool,
+}
+
 /// The number of pages for `total` rows.
 pub fn page_count(total: u32, per_page: u32) -> u32 {
     total.div_ceil(per_page.max(1)).max(1)

@@ -65,6 +65,11 @@ pub enum Problem {
     Locked {
         minutes: u32,
     },
+    /// A report evaluated by its own author: nobody evaluates their own report.
+    OwnReport,
+    /// The task changed since the report was sent (finished, broken down, a subtask
+    /// reopened): the report no longer stands.
+    Changed,
 }
 
 /// Every failure a user can meet. Internal details never travel in it: an internal

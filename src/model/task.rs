@@ -48,10 +48,22 @@ text_enum!(
 );
 
 text_enum!(
+    /// Where a report stands. `Withdrawn`: a completion request that lapsed, because a
+    /// subtask was added or reopened before the assigning unit decided.
     ReportStatus {
         Pending => "pending",
         Accepted => "accepted",
         Returned => "returned",
+        Withdrawn => "withdrawn",
+    }
+);
+
+text_enum!(
+    /// What a report is: progress reported by the lead unit, or the completion of every
+    /// subtask, which the assigning unit must accept before the task is done.
+    ReportKind {
+        Progress => "progress",
+        Completion => "completion",
     }
 );
 
@@ -290,8 +302,11 @@ pub struct AttachmentView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportView {
     pub id: i32,
+    pub kind: ReportKind,
     pub unit: UnitRef,
     pub author: String,
+    /// Written by the official looking: they may not evaluate it.
+    pub by_viewer: bool,
     pub progress: i16,
     pub claims_completion: bool,
     pub text: String,
@@ -340,10 +355,14 @@ pub struct EventDetail {
 /// What the viewer may do with a task.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskActions {
-    /// Edit its content (the assigning unit).
+    /// Edit the assignment: content, dates, weight, classification, coordinating units
+    /// (leaders of the assigning unit).
     pub edit: bool,
-    /// Add subtasks and cascade to units below (the lead unit).
+    /// Add subtasks led by the lead unit itself (its officers and leaders).
     pub break_down: bool,
+    /// Give the task to units below: subtasks led by them, and cascades (the lead unit's
+    /// leaders).
+    pub assign_below: bool,
     /// Report progress (the lead unit, on a task without subtasks).
     pub report: bool,
     /// Accept or return reports (leaders of the assigning unit).

@@ -72,6 +72,8 @@ pub fn AdminUsersPage() -> impl IntoView {
                 <p class="lead">{t!(i18n, admin.users_lead, unit = grantable.unit.name.clone())}</p>
                 <p>
                     <A href="/admin/users/new" attr:class="button">{t!(i18n, admin.new_user)}</A>
+                    " "
+                    <A href="/admin/oversight">{t!(i18n, oversight.title)}</A>
                 </p>
                 <FilterForm filter=filter.get_untracked() />
                 {match listed {

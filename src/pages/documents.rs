@@ -456,6 +456,10 @@ pub fn TaskFields(
     error: Signal<Option<AppError>>,
     /// Whether to ask for the lead unit: when creating.
     lead: bool,
+    /// Whether the official assigns work (a leader): otherwise the lead unit is their own
+    /// and no coordinating unit is asked for.
+    #[prop(default = true)]
+    assigns: bool,
     /// The lowest classification the task may have.
     level: Classification,
     #[prop(optional)] current: Option<crate::model::task::TaskDetail>,
@@ -533,18 +537,23 @@ pub fn TaskFields(
                 view! {
                     <div class="field">
                         <label for=field_id("lead")>{t!(i18n, tasks.lead_unit)}</label>
-                        <input id=field_id("lead") name="lead_unit" type="text" required maxlength="32" value=lead_default aria-describedby=format!("{p}-lead-hint {p}-lead-error", p = id_prefix) />
+                        <input id=field_id("lead") name="lead_unit" type="text" required maxlength="32" value=lead_default readonly=!assigns aria-describedby=format!("{p}-lead-hint {p}-lead-error", p = id_prefix) />
                         <p id=field_id("lead-hint") class="hint">{t!(i18n, tasks.lead_hint)}</p>
                         <p id=field_id("lead-error") class="field-error">{message("lead_unit")}</p>
                     </div>
                 }
             })}
-        <div class="field">
-            <label for=field_id("coordinators")>{t!(i18n, tasks.coordinators)}</label>
-            <input id=field_id("coordinators") name="coordinators" type="text" maxlength="400" value=coordinators aria-describedby=format!("{p}-coordinators-hint {p}-coordinators-error", p = id_prefix) />
-            <p id=field_id("coordinators-hint") class="hint">{t!(i18n, tasks.coordinators_hint)}</p>
-            <p id=field_id("coordinators-error") class="field-error">{message("coordinators")}</p>
-        </div>
+        {assigns
+            .then(|| {
+                view! {
+                    <div class="field">
+                        <label for=field_id("coordinators")>{t!(i18n, tasks.coordinators)}</label>
+                        <input id=field_id("coordinators") name="coordinators" type="text" maxlength="400" value=coordinators.clone() aria-describedby=format!("{p}-coordinators-hint {p}-coordinators-error", p = id_prefix) />
+                        <p id=field_id("coordinators-hint") class="hint">{t!(i18n, tasks.coordinators_hint)}</p>
+                        <p id=field_id("coordinators-error") class="field-error">{message("coordinators")}</p>
+                    </div>
+                }
+            })}
         <div class="field-row">
             <div class="field">
                 <label for=field_id("start")>{t!(i18n, tasks.start_on)}</label>

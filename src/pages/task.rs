@@ -11,7 +11,7 @@ use crate::components::tasks::{ProgressBar, StatusBadge, TaskTable};
 use crate::i18n::*;
 use crate::model::AppError;
 use crate::model::task::{
-    CascadePreset, EventDetail, ReportStatus, ReportView, TaskDetail, TaskEventView,
+    CascadePreset, EventDetail, ReportKind, ReportStatus, ReportView, TaskDetail, TaskEventView,
 };
 use crate::model::time::format_datetime;
 use leptos::prelude::*;
@@ -226,7 +226,7 @@ fn TaskView(
         </section>
 
         {actions
-            .break_down
+            .assign_below
             .then(|| {
                 view! {
                     <details class="panel" open=cascade_error.get_untracked().is_some()>
@@ -275,13 +275,21 @@ fn TaskView(
                             <button type="submit">{t!(i18n, tasks.cascade_button)}</button>
                         </ActionForm>
                     </details>
+                }
+            })}
+        {actions
+            .break_down
+            .then(|| {
+                let assigns = actions.assign_below;
+                view! {
                     <details class="panel" open=subtask_error.get_untracked().is_some()>
                         <summary>{t!(i18n, tasks.break_down)}</summary>
                         <ActionForm action=subtask attr:class="form narrow" attr:novalidate=true>
                             {error_banner(i18n, subtask_error)}
                             <input type="hidden" name="document_id" value=document_id />
                             <input type="hidden" name="parent_id" value=row.id />
-                            <crate::pages::documents::TaskFields error=subtask_error lead=true level=level />
+                            {(!assigns).then(|| view! { <p class="hint">{t!(i18n, tasks.break_down_own_unit)}</p> })}
+                            <crate::pages::documents::TaskFields error=subtask_error lead=true assigns level=level />
                             <button type="submit">{t!(i18n, tasks.create_button)}</button>
                         </ActionForm>
                     </details>
@@ -357,6 +365,9 @@ fn ReportItem(
     let status = report.status;
     let pending = status == ReportStatus::Pending;
     let reason_id = format!("reason-{}", report.id);
+    let completion = report.kind == ReportKind::Completion;
+    // Nobody evaluates their own report.
+    let can_evaluate = can_evaluate && !report.by_viewer;
     view! {
         <li class=format!("report report-{}", status.as_str())>
             <p class="report-head">
@@ -368,8 +379,15 @@ fn ReportItem(
                 " · "
                 <span class="muted">{format_datetime(report.created_at)}</span>
             </p>
-            {report.claims_completion.then(|| view! { <p class="muted">{t!(i18n, tasks.report_claims)}</p> })}
-            <p class="prewrap">{report.text.clone()}</p>
+            {if completion {
+                view! { <p>{t!(i18n, tasks.completion_request)}</p> }.into_any()
+            } else {
+                view! {
+                    {report.claims_completion.then(|| view! { <p class="muted">{t!(i18n, tasks.report_claims)}</p> })}
+                    <p class="prewrap">{report.text.clone()}</p>
+                }
+                    .into_any()
+            }}
             {(!report.attachments.is_empty())
                 .then(|| {
                     view! {
@@ -432,6 +450,9 @@ fn HistoryItem(event: TaskEventView) -> impl IntoView {
         "reported" => t_string!(i18n, tasks.event_reported),
         "accepted" => t_string!(i18n, tasks.event_accepted),
         "returned" => t_string!(i18n, tasks.event_returned),
+        "completion_requested" => t_string!(i18n, tasks.event_completion_requested),
+        "completion_withdrawn" => t_string!(i18n, tasks.event_completion_withdrawn),
+        "report_withdrawn" => t_string!(i18n, tasks.event_report_withdrawn),
         _ => "",
     };
     view! {
@@ -485,12 +506,9 @@ fn EventNote(kind: String, detail: EventDetail) -> impl IntoView {
             Some(t_string!(i18n, tasks.event_lead, lead = lead.clone()))
         }
         "broken_down" => Some(t_string!(i18n, tasks.event_subtask, lead = lead.clone())),
-        "cascaded" => Some(t_string!(
-            i18n,
-            tasks.event_units,
-            units = detail.units.unwrap_or(0),
-            skipped = detail.skipped.unwrap_or(0)
-        )),
+        "cascaded" => detail
+            .units
+            .map(|units| t_string!(i18n, tasks.event_units, units = units)),
         "reported" => Some(t_string!(
             i18n,
             tasks.event_report,

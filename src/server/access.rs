@@ -1,8 +1,9 @@
 //! The access rule, in the one place that turns an official into query filters.
 //!
 //! A user sees a record only if (a) it belongs to their unit's subtree, or is assigned to a
-//! unit in it, or (for central leaders) everything; and (b) its classification is at or
-//! below the user's clearance.
+//! unit in it, or (for units with national oversight: the centre, and the central bodies an
+//! administrator marks so) everything; and (b) its classification is at or below the user's
+//! clearance.
 //!
 //! A unit's subtree is a range of materialised paths: every path under `/1/15/` starts
 //! with it and continues with digits and slashes only, all of which sort below `:`.
@@ -10,8 +11,10 @@
 //! one range on an index, on SQLite and PostgreSQL alike.
 
 use super::auth::CurrentUser;
+use super::db::Db;
 use super::entity::{document, task, task_coordinator, unit};
-use crate::model::{Role, UnitLevel};
+use crate::model::Role;
+use sea_orm::EntityTrait;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, IntoColumnRef, Query};
 
 /// Paths in the subtree rooted at `root_path`, the root included, for any path column.
@@ -37,35 +40,58 @@ pub struct Reader {
     pub user_id: i32,
     pub username: String,
     pub unit_id: i32,
+    pub unit_code: String,
     pub unit_path: String,
     pub role: Role,
     /// Classification rank: records at or below it are visible.
     pub clearance: i16,
-    /// Central leaders see every unit's records (still within their clearance).
+    /// Officials of a unit with national oversight see every unit's records (still within
+    /// their clearance). Granted to units, never implied by a role or a level.
     pub sees_all: bool,
 }
 
 impl Reader {
     pub fn of(user: &CurrentUser) -> Reader {
-        let central = matches!(
-            user.viewer.unit.level,
-            UnitLevel::Central | UnitLevel::Agency
-        );
         Reader {
             user_id: user.viewer.id,
             username: user.viewer.username.clone(),
             unit_id: user.unit_id,
+            unit_code: user.viewer.unit.code.clone(),
             unit_path: user.unit_path.clone(),
             role: user.viewer.role,
             clearance: user.viewer.clearance.rank(),
-            sees_all: central && matches!(user.viewer.role, Role::Leader | Role::Admin)
-                || user.viewer.unit.level == UnitLevel::Central,
+            sees_all: user.national_oversight,
         }
+    }
+
+    /// The official with this username, as the access rule sees them (for the command
+    /// line and the demo data, which act without a session).
+    pub async fn load(db: &Db, username: &str) -> anyhow::Result<Reader> {
+        let account = super::users::find_by_username(db, username)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no account {username}"))?;
+        let unit = unit::Entity::find_by_id(account.unit_id)
+            .one(&db.read)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the unit of {username} is missing"))?;
+        Ok(Reader::of(&CurrentUser {
+            viewer: super::auth::viewer_of(&account, &unit),
+            unit_id: unit.id,
+            national_oversight: unit.national_oversight,
+            unit_path: unit.path,
+            session_key: String::new(),
+        }))
     }
 
     /// Whether a unit (by path) is this official's own unit or below it.
     pub fn reaches(&self, path: &str) -> bool {
         path_in_subtree(path, &self.unit_path)
+    }
+
+    /// Whether the official may look at a unit's work as a whole (its dashboard, its
+    /// feedback): their own subtree, or any unit with national oversight.
+    pub fn oversees(&self, path: &str) -> bool {
+        self.sees_all || self.reaches(path)
     }
 
     /// Acts for the unit with this id: its officers and leaders report, break down and
@@ -78,6 +104,44 @@ impl Reader {
     pub fn leads(&self, unit_id: i32) -> bool {
         self.unit_id == unit_id && self.role == Role::Leader
     }
+}
+
+/// A record about to be shown to an official: its kind (`document`, `task`,
+/// `attachment`), id and classification.
+pub type Shown = (&'static str, i32, i16);
+
+/// Writes to the audit log that the reader was shown these records: one event for each
+/// at Mật (confidential) or above, all in one statement. Every place that turns rows into
+/// what a page, an export or the API shows calls it (the task rows, the document
+/// summaries and references, a task's page, evidence downloads), so that a new page built
+/// on them cannot forget it. If the audit cannot be written, the read fails: nobody reads
+/// a state secret without leaving a trace.
+pub async fn audit_reads(
+    db: &Db,
+    reader: &Reader,
+    shown: impl IntoIterator<Item = Shown>,
+) -> Result<(), sea_orm::DbErr> {
+    use super::audit::{Action, Event};
+    use crate::model::Classification;
+    let events: Vec<Event<'_>> = shown
+        .into_iter()
+        .filter_map(|(kind, id, rank)| {
+            let level = Classification::from_rank(rank).unwrap_or(Classification::TopSecret);
+            level.is_state_secret().then_some((kind, id, level))
+        })
+        .map(|(kind, id, level)| {
+            let action = if kind == "attachment" {
+                Action::EvidenceDownloaded
+            } else {
+                Action::ClassifiedRead
+            };
+            Event::new(action)
+                .actor(Some(reader.user_id), &reader.username)
+                .on(kind, id)
+                .detail(level.as_str())
+        })
+        .collect();
+    super::audit::record_all(&db.write, events).await
 }
 
 /// Tasks the reader may see: within clearance, and led by, assigned by or coordinated by

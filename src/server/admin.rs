@@ -7,9 +7,11 @@ use super::db::{Db, contains_pattern};
 use super::entity::{unit, user};
 use super::users::{self, NewUser, UserError};
 use super::{password, sessions};
-use crate::model::admin::{USERS_PER_PAGE, UserDetail, UserFilter, UserPage, UserRow, page_count};
+use crate::model::admin::{
+    Oversight, OversightRow, USERS_PER_PAGE, UserDetail, UserFilter, UserPage, UserRow, page_count,
+};
 use crate::model::text::search_terms;
-use crate::model::{Classification, Problem, Role, UnitRef};
+use crate::model::{Classification, Problem, Role, UnitLevel, UnitRef};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -28,6 +30,9 @@ pub struct Scope {
     pub unit_id: i32,
     pub unit_path: String,
     pub clearance: Classification,
+    /// The administrator's unit oversees the country: it may grant oversight to the
+    /// central bodies below it.
+    pub national_oversight: bool,
     pub ip: Option<String>,
 }
 
@@ -39,6 +44,7 @@ impl Scope {
             unit_id: admin.unit_id,
             unit_path: admin.unit_path.clone(),
             clearance: admin.viewer.clearance,
+            national_oversight: admin.national_oversight,
             ip,
         }
     }
@@ -443,6 +449,83 @@ pub async fn reset_password(db: &Db, scope: &Scope, id: i32) -> Result<String, A
     audit::record(&txn, scope.event(Action::PasswordReset, id)).await?;
     txn.commit().await?;
     Ok(temporary)
+}
+
+/// The central bodies and whether each oversees the whole country (the centre always
+/// does), and whether the administrator may change that.
+pub async fn oversight(db: &Db, scope: &Scope) -> Result<Oversight, AdminError> {
+    let units = unit::Entity::find()
+        .filter(
+            unit::Column::Level.is_in([UnitLevel::Central.as_str(), UnitLevel::Agency.as_str()]),
+        )
+        .order_by_asc(unit::Column::Path)
+        .all(&db.read)
+        .await?;
+    let may_change = units
+        .iter()
+        .any(|u| u.level == UnitLevel::Agency.as_str() && may_grant(scope, u));
+    Ok(Oversight {
+        rows: units
+            .iter()
+            .map(|u| OversightRow {
+                unit: super::work::unit_ref(u),
+                granted: u.national_oversight,
+                fixed: u.level == UnitLevel::Central.as_str(),
+            })
+            .collect(),
+        may_change,
+    })
+}
+
+/// Oversight of the whole country is granted to a central body by an administrator of a
+/// unit above it that has it (the centre's).
+fn may_grant(scope: &Scope, target: &unit::Model) -> bool {
+    scope.national_oversight
+        && target.level == UnitLevel::Agency.as_str()
+        && target.id != scope.unit_id
+        && path_in_subtree(&target.path, &scope.unit_path)
+}
+
+/// Grants or withdraws national oversight for the central body with `code`. Its officials
+/// see every unit's work (within their clearance) from their next request.
+pub async fn set_oversight(
+    db: &Db,
+    scope: &Scope,
+    code: &str,
+    granted: bool,
+) -> Result<(), AdminError> {
+    let target = unit::Entity::find()
+        .filter(unit::Column::Code.eq(code.trim()))
+        .one(&db.read)
+        .await?
+        .ok_or_else(|| invalid("unit", Problem::Unknown))?;
+    if !may_grant(scope, &target) {
+        return Err(invalid("unit", Problem::OutOfReach));
+    }
+    if target.national_oversight == granted {
+        return Ok(());
+    }
+    let txn = db.begin_write().await?;
+    unit::Entity::update_many()
+        .col_expr(unit::Column::NationalOversight, Expr::value(granted))
+        .filter(unit::Column::Id.eq(target.id))
+        .exec(&txn)
+        .await?;
+    let action = if granted {
+        Action::OversightGranted
+    } else {
+        Action::OversightWithdrawn
+    };
+    audit::record(
+        &txn,
+        Event::new(action)
+            .actor(Some(scope.admin_id), &scope.admin_username)
+            .on("unit", &target.code)
+            .from_ip(scope.ip.as_deref()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// The units an administrator manages, as the root of their reach.

@@ -23,6 +23,9 @@ pub enum Action {
     DocumentEdited,
     ClassifiedRead,
     EvidenceDownloaded,
+    OversightGranted,
+    OversightWithdrawn,
+    ClassificationRaised,
 }
 
 impl Action {
@@ -45,6 +48,9 @@ impl Action {
             Action::DocumentEdited => "document_edited",
             Action::ClassifiedRead => "classified_read",
             Action::EvidenceDownloaded => "evidence_downloaded",
+            Action::OversightGranted => "oversight_granted",
+            Action::OversightWithdrawn => "oversight_withdrawn",
+            Action::ClassificationRaised => "classification_raised",
         }
     }
 }
@@ -104,6 +110,52 @@ impl<'a> Event<'a> {
         self.detail = Some(detail.into());
         self
     }
+}
+
+/// Appends several events in one statement (reads of a list's classified rows).
+pub async fn record_all(db: &impl ConnectionTrait, events: Vec<Event<'_>>) -> Result<(), DbErr> {
+    use sea_orm::sea_query::{Alias, Query};
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut insert = Query::insert();
+    insert.into_table(Alias::new("audit_events")).columns(
+        [
+            "at",
+            "actor_id",
+            "actor_name",
+            "action",
+            "object_type",
+            "object_id",
+            "outcome",
+            "ip",
+            "detail",
+        ]
+        .map(Alias::new),
+    );
+    let now = Utc::now();
+    for event in events {
+        let (object_type, object_id) = match event.object {
+            Some((kind, id)) => (Some(kind.to_owned()), Some(id)),
+            None => (None, None),
+        };
+        insert.values_panic([
+            now.into(),
+            event.actor_id.into(),
+            event
+                .actor_name
+                .map(|name| name.chars().take(64).collect::<String>())
+                .into(),
+            event.action.as_str().into(),
+            object_type.into(),
+            object_id.into(),
+            if event.success { "success" } else { "failure" }.into(),
+            event.ip.map(str::to_owned).into(),
+            event.detail.into(),
+        ]);
+    }
+    db.execute(&insert).await?;
+    Ok(())
 }
 
 /// Appends the event, in the caller's transaction when it passes one, so that the event

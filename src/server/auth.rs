@@ -22,6 +22,8 @@ pub struct CurrentUser {
     pub unit_id: i32,
     /// The materialised path of the user's unit: the root of what they may see.
     pub unit_path: String,
+    /// The user's unit oversees the whole country (the centre, or a central body granted it).
+    pub national_oversight: bool,
     /// The key of the session the request came with.
     pub session_key: String,
 }
@@ -257,6 +259,7 @@ pub async fn session_user(db: &Db, session: &Session) -> anyhow::Result<Option<C
     Ok(Some(CurrentUser {
         viewer: viewer_of(&account, &unit),
         unit_id: unit.id,
+        national_oversight: unit.national_oversight,
         unit_path: unit.path,
         session_key,
     }))

@@ -52,7 +52,7 @@ pub async fn dashboard(
                 .await?
         }
     };
-    let Some(scope) = found.filter(|u| reader.sees_all || reader.reaches(&u.path)) else {
+    let Some(scope) = found.filter(|u| reader.oversees(&u.path)) else {
         return Ok(None);
     };
     let clearance = Classification::from_rank(reader.clearance).unwrap_or(Classification::Public);
@@ -91,7 +91,7 @@ pub async fn dashboard(
         document_options,
         feedback,
     ) = tokio::try_join!(
-        document_figures(db, scope.id, &narrowing, today),
+        document_figures(db, reader, scope.id, &narrowing, today),
         child_figures(db, &scope, &narrowing, filter, today),
         tallies::weekly(db, scope.id, &narrowing, last),
         async {
@@ -111,7 +111,7 @@ pub async fn dashboard(
             open.clone().add(task::Column::DueOn.lt(to_naive(today))),
         ),
         trail(db, reader, &scope),
-        document_options(db, counted_documents.clone(), filter.document),
+        document_options(db, reader, counted_documents.clone(), filter.document),
         feedback_summary(db, &scope),
     )?;
     // Within a period the headline counts only the period's tasks; the trend counts every
@@ -162,6 +162,7 @@ async fn feedback_summary(db: &Db, scope: &unit::Model) -> Outcome<FeedbackSumma
 /// The headline figures and the figures per document.
 async fn document_figures(
     db: &Db,
+    reader: &Reader,
     unit: i32,
     narrowing: &Narrowing,
     today: Day,
@@ -173,7 +174,7 @@ async fn document_figures(
         add(per_document.entry(group.id).or_default(), &group);
     }
     let mut documents: Vec<DocumentFigures> =
-        document_refs(db, per_document.keys().copied().collect())
+        document_refs(db, reader, per_document.keys().copied().collect())
             .await?
             .into_iter()
             .map(|document| DocumentFigures {
@@ -352,14 +353,25 @@ async fn deadline_list(db: &Db, reader: &Reader, condition: Condition) -> Outcom
     rows_in_order(db, reader, &ids).await
 }
 
-async fn document_refs(db: &Db, ids: Vec<i32>) -> Outcome<Vec<DocumentRef>> {
+/// The documents with these ids that the reader may see, as the dashboard names them.
+async fn document_refs(db: &Db, reader: &Reader, ids: Vec<i32>) -> Outcome<Vec<DocumentRef>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(document::Entity::find()
+    let documents = document::Entity::find()
         .filter(document::Column::Id.is_in(ids))
+        .filter(visible_documents(reader))
         .all(&db.read)
-        .await?
+        .await?;
+    super::access::audit_reads(
+        db,
+        reader,
+        documents
+            .iter()
+            .map(|d| ("document", d.id, d.classification)),
+    )
+    .await?;
+    Ok(documents
         .into_iter()
         .map(|d| DocumentRef {
             id: d.id,
@@ -373,6 +385,7 @@ async fn document_refs(db: &Db, ids: Vec<i32>) -> Outcome<Vec<DocumentRef>> {
 /// that the reader may see, and the one chosen (already checked).
 async fn document_options(
     db: &Db,
+    reader: &Reader,
     mut counted: Vec<i32>,
     chosen: Option<i32>,
 ) -> Outcome<Vec<DocumentRef>> {
@@ -381,7 +394,7 @@ async fn document_options(
     {
         counted.push(id);
     }
-    let mut options = document_refs(db, counted).await?;
+    let mut options = document_refs(db, reader, counted).await?;
     options.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(options)
 }
@@ -403,7 +416,7 @@ async fn trail(
         .all(&db.read)
         .await?
         .into_iter()
-        .filter(|u| reader.sees_all || reader.reaches(&u.path))
+        .filter(|u| reader.oversees(&u.path))
         .collect();
     above.sort_by_key(|u| u.path.len());
     Ok(above.iter().map(unit_ref).collect())

@@ -248,14 +248,89 @@ pub async fn update(
     if updated.rows_affected == 0 {
         return Err(AppError::Conflict.into());
     }
+    let raised = checked.classification.rank() > current.classification;
     audit::record(
         &txn,
         Event::new(Action::DocumentEdited)
             .actor(Some(reader.user_id), &reader.username)
-            .on("document", id),
+            .on("document", id)
+            .detail(format!(
+                "classification {} -> {}",
+                super::work::classification_of(current.classification),
+                checked.classification
+            )),
     )
     .await?;
+    if raised {
+        raise_tasks(&txn, reader, id, checked.classification).await?;
+    }
     txn.commit().await?;
+    Ok(())
+}
+
+/// A document's classification is a floor for its tasks: raising the document raises
+/// every task of it below the new level (and with each task its reports and evidence,
+/// which are read under the task's classification), in the caller's transaction. Each
+/// raised task's history and the audit log record it.
+async fn raise_tasks(
+    txn: &sea_orm::DatabaseTransaction,
+    reader: &Reader,
+    document_id: i32,
+    level: Classification,
+) -> Outcome<()> {
+    let backend = txn.get_database_backend();
+    let now = Utc::now();
+    for below in Classification::ALL.iter().filter(|c| **c < level) {
+        let change = serde_json::json!({ "classification": [below.as_str(), level.as_str()] });
+        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            "INSERT INTO task_events (task_id, at, actor_id, kind, detail) \
+             SELECT id, $1, $2, 'edited', $3 FROM tasks \
+             WHERE document_id = $4 AND classification = $5",
+            [
+                now.into(),
+                reader.user_id.into(),
+                change.to_string().into(),
+                document_id.into(),
+                below.rank().into(),
+            ],
+        ))
+        .await?;
+        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            "INSERT INTO audit_events (at, actor_id, actor_name, action, object_type, \
+             object_id, outcome, detail) \
+             SELECT $1, $2, $3, $4, 'task', CAST(id AS TEXT), 'success', $5 FROM tasks \
+             WHERE document_id = $6 AND classification = $7",
+            [
+                now.into(),
+                reader.user_id.into(),
+                reader.username.clone().into(),
+                Action::ClassificationRaised.as_str().into(),
+                format!(
+                    "{} -> {} with document {document_id}",
+                    below.as_str(),
+                    level.as_str()
+                )
+                .into(),
+                document_id.into(),
+                below.rank().into(),
+            ],
+        ))
+        .await?;
+    }
+    task::Entity::update_many()
+        .col_expr(task::Column::Classification, Expr::value(level.rank()))
+        .col_expr(task::Column::UpdatedAt, Expr::value(now))
+        // An edit made from a page read before the raise is then a visible conflict.
+        .col_expr(
+            task::Column::Version,
+            Expr::col(task::Column::Version).add(1),
+        )
+        .filter(task::Column::DocumentId.eq(document_id))
+        .filter(task::Column::Classification.lt(level.rank()))
+        .exec(txn)
+        .await?;
     Ok(())
 }
 
@@ -390,6 +465,14 @@ pub async fn list(db: &Db, reader: &Reader, filter: &DocumentFilter) -> Outcome<
         .await?;
     let ids: Vec<i32> = found.iter().map(|(d, _)| d.id).collect();
     let figures = figures(db, reader, &ids).await?;
+    super::access::audit_reads(
+        db,
+        reader,
+        found
+            .iter()
+            .map(|(d, _)| ("document", d.id, d.classification)),
+    )
+    .await?;
     let rows = found
         .iter()
         .filter_map(|(d, owner)| {
@@ -421,6 +504,7 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<Documen
         .ok_or_else(|| Failure::Other(anyhow::anyhow!("document {id} has no owner")))?;
     let figures = figures(db, reader, &[id]).await?;
     let (tasks, more_tasks) = tree(db, reader, id).await?;
+    super::access::audit_reads(db, reader, [("document", model.id, model.classification)]).await?;
     let can_edit = reader.leads(model.owner_unit_id);
     Ok(Some(DocumentDetail {
         summary: summary(&model, &owner, figures.get(&id).copied().unwrap_or((0, 0))),
@@ -525,24 +609,54 @@ pub async fn rows_in_tree_order(
         .map(|u| (u.id, u))
         .collect();
     let present: std::collections::HashSet<i32> = ids.iter().copied().collect();
+    // A row names its parent only when the reader may see it.
+    let outside: Vec<i32> = tasks
+        .iter()
+        .filter_map(|t| t.parent_id)
+        .filter(|p| !present.contains(p))
+        .collect();
+    let seen_parents: std::collections::HashSet<i32> = if outside.is_empty() {
+        std::collections::HashSet::new()
+    } else {
+        task::Entity::find()
+            .select_only()
+            .column(task::Column::Id)
+            .filter(task::Column::Id.is_in(outside))
+            .filter(visible_tasks(reader))
+            .into_tuple::<i32>()
+            .all(&db.read)
+            .await?
+            .into_iter()
+            .collect()
+    };
     let mut children: HashMap<Option<i32>, Vec<&task::Model>> = HashMap::new();
     for task in &tasks {
         // A task whose parent is not listed starts a branch of its own.
         let parent = task.parent_id.filter(|p| present.contains(p));
         children.entry(parent).or_default().push(task);
     }
+    super::access::audit_reads(
+        db,
+        reader,
+        tasks.iter().map(|t| ("task", t.id, t.classification)),
+    )
+    .await?;
     let today = today();
     let mut rows = Vec::with_capacity(tasks.len());
     let mut stack: Vec<&task::Model> = children.get(&None).cloned().unwrap_or_default();
     stack.reverse();
     while let Some(task) = stack.pop() {
         if let Some(lead) = units.get(&task.lead_unit_id) {
-            rows.push(task_row(
+            let mut row = task_row(
                 task,
                 lead,
                 child_counts.get(&task.id).copied().unwrap_or(0),
                 today,
-            ));
+            );
+            row.parent_id = row
+                .parent_id
+                .filter(|p| present.contains(p) || seen_parents.contains(p));
+            rows.push(row);
         }
         if let Some(kids) = children.get(&Some(task.id)) {
             stack.extend(kids.iter().rev());

@@ -766,7 +766,7 @@ pub async fn inbox(db: &Db, reader: &Reader, filter: &InboxFilter) -> Outcome<In
             .filter(unit::Column::Code.eq(filter.unit.trim()))
             .one(&db.read)
             .await?
-            .filter(|u| reader.sees_all || reader.reaches(&u.path))
+            .filter(|u| reader.oversees(&u.path))
             .ok_or_else(|| Failure::App(AppError::invalid("unit", Problem::Unknown)))?;
         query = query.filter(path_in_range(
             (feedback::Entity, feedback::Column::AssignedPath),
@@ -860,11 +860,20 @@ pub async fn detail(db: &Db, reader: &Reader, code: &str) -> Outcome<FeedbackDet
     let Some(item) = visible_item(&db.read, reader, code).await? else {
         return not_found();
     };
+    // The document was public when the opinion came in; it may have been classified
+    // since. Named only to officials who may see it.
     let document = match item.document_id {
-        Some(id) => document::Entity::find_by_id(id)
-            .one(&db.read)
-            .await?
-            .map(|d| format!("{} — {}", d.code, d.title)),
+        Some(id) => {
+            let found = document::Entity::find_by_id(id)
+                .filter(super::access::visible_documents(reader))
+                .one(&db.read)
+                .await?;
+            if let Some(d) = &found {
+                super::access::audit_reads(db, reader, [("document", d.id, d.classification)])
+                    .await?;
+            }
+            found.map(|d| format!("{} — {}", d.code, d.title))
+        }
         None => None,
     };
     let mut location = vec![];
@@ -883,13 +892,23 @@ pub async fn detail(db: &Db, reader: &Reader, code: &str) -> Outcome<FeedbackDet
         .await?
         .into_values()
         .next();
+    // The original of a duplicate is named only to those who may see it.
     let duplicate_of = match item.duplicate_of {
         Some(id) => feedback::Entity::find_by_id(id)
             .one(&db.read)
             .await?
+            .filter(|original| sees_item(reader, original))
             .map(|original| code_of(&original)),
         None => None,
     };
+    let mut history = history(db, &item, true).await?;
+    if duplicate_of.is_none() {
+        for event in &mut history {
+            if event.action == FeedbackAction::MarkedDuplicate {
+                event.detail = None;
+            }
+        }
+    }
     Ok(FeedbackDetail {
         code: code_of(&item),
         kind: item.kind.parse().unwrap_or(SenderKind::Citizen),
@@ -911,7 +930,7 @@ pub async fn detail(db: &Db, reader: &Reader, code: &str) -> Outcome<FeedbackDet
         duplicate_of,
         received_at: item.created_at.timestamp(),
         version: item.version,
-        history: history(db, &item, true).await?,
+        history,
         assignable: if handles(reader) {
             units_below(db, reader).await?
         } else {
@@ -928,13 +947,17 @@ async fn visible_item(
     code: &str,
 ) -> Outcome<Option<feedback::Model>> {
     let item = by_code(db, code).await?;
-    Ok(item.filter(|item| {
-        reader.sees_all
-            || item
-                .assigned_path
-                .as_deref()
-                .is_some_and(|path| reader.reaches(path))
-    }))
+    Ok(item.filter(|item| sees_item(reader, item)))
+}
+
+/// Whether the reader may see an item: everything with national oversight, otherwise the
+/// items assigned to their subtree.
+fn sees_item(reader: &Reader, item: &feedback::Model) -> bool {
+    reader.sees_all
+        || item
+            .assigned_path
+            .as_deref()
+            .is_some_and(|path| reader.reaches(path))
 }
 
 /// Carries out an official's command on the item with `code`, as read at `version`.
@@ -980,7 +1003,7 @@ pub async fn act(
                 .filter(unit::Column::Code.eq(unit_code.trim()))
                 .one(&txn)
                 .await?
-                .filter(|u| reader.sees_all || reader.reaches(&u.path))
+                .filter(|u| reader.oversees(&u.path))
                 .ok_or_else(|| Failure::App(AppError::invalid("unit", Problem::Unknown)))?;
             change.assigned_unit_id = Set(Some(target.id));
             change.assigned_path = Set(Some(target.path.clone()));
@@ -1115,8 +1138,11 @@ pub async fn published(db: &Db, q: &str, category: &str, page: u64) -> Outcome<P
     let (items, total, page, pages) =
         one_page(db, query, feedback::Column::AnsweredAt, page).await?;
     let units = units_of(db, items.iter().filter_map(|i| i.assigned_unit_id)).await?;
+    // Only public documents are named to the public, whatever they were when the opinion
+    // came in.
     let documents: HashMap<i32, String> = document::Entity::find()
         .filter(document::Column::Id.is_in(items.iter().filter_map(|i| i.document_id)))
+        .filter(document::Column::Classification.eq(Classification::Public.rank()))
         .all(&db.read)
         .await?
         .into_iter()

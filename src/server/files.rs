@@ -2,7 +2,6 @@
 
 use super::AppState;
 use super::access::Reader;
-use super::audit::{self, Action, Event};
 use super::auth::Authenticated;
 use axum::Extension;
 use axum::extract::{Path, State};
@@ -76,20 +75,16 @@ pub async fn download(
             return (StatusCode::INTERNAL_SERVER_ERROR, shown.to_string()).into_response();
         }
     };
-    if crate::model::Classification::from_rank(classification).is_some_and(|c| c.is_state_secret())
-    {
-        let recorded = audit::record(
-            &state.db.write,
-            Event::new(Action::EvidenceDownloaded)
-                .actor(Some(reader.user_id), &reader.username)
-                .on("attachment", file.id),
-        )
-        .await;
-        if let Err(error) = recorded {
-            // Reading a state secret without leaving a trace is not allowed.
-            let shown = super::error::internal(error);
-            return (StatusCode::INTERNAL_SERVER_ERROR, shown.to_string()).into_response();
-        }
+    let recorded = super::access::audit_reads(
+        &state.db,
+        &reader,
+        [("attachment", file.id, classification)],
+    )
+    .await;
+    if let Err(error) = recorded {
+        // Reading a state secret without leaving a trace is not allowed.
+        let shown = super::error::internal(error);
+        return (StatusCode::INTERNAL_SERVER_ERROR, shown.to_string()).into_response();
     }
     let mut response = bytes.into_response();
     let headers = response.headers_mut();

@@ -8,14 +8,15 @@ use super::evidence::{EvidenceStore, StoreError, Upload};
 use super::tasks::{roll_up, visible};
 use super::work::{Failure, Outcome, not_found, status_of, to_naive, today, unit_ref};
 use crate::model::task::{
-    AttachmentView, ReportStatus, ReportView, TEXT_MAX, TaskStatus, check_progress, check_text,
-    completion_status,
+    AttachmentView, ReportKind, ReportStatus, ReportView, TEXT_MAX, TaskStatus, check_progress,
+    check_text, completion_status,
 };
 use crate::model::{AppError, Problem};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, SqlErr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, SqlErr,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -76,13 +77,22 @@ pub async fn submit(
         return Err(AppError::invalid("progress", Problem::CompletionBelow100).into());
     }
     let text = check_text("text", &input.text, TEXT_MAX, true)?;
-    let has_subtasks = task::Entity::find()
+    let subtask = task::Entity::find()
         .filter(task::Column::ParentId.eq(task_id))
         .one(&db.read)
-        .await?
-        .is_some();
-    if has_subtasks {
-        return Err(AppError::invalid("task", Problem::HasSubtasks).into());
+        .await?;
+    if subtask.is_some() {
+        // Said only of subtasks the reader sees: the answer about a task broken down
+        // into work above their clearance does not tell that such work exists.
+        let seen = task::Entity::find()
+            .filter(task::Column::ParentId.eq(task_id))
+            .filter(super::access::visible_tasks(reader))
+            .one(&db.read)
+            .await?;
+        return match seen {
+            Some(_) => Err(AppError::invalid("task", Problem::HasSubtasks).into()),
+            None => not_found(),
+        };
     }
     let pending = report::Entity::find()
         .filter(report::Column::TaskId.eq(task_id))
@@ -164,6 +174,7 @@ async fn save(
         evaluator_id: Set(None),
         evaluated_at: Set(None),
         reason: Set(None),
+        kind: Set(ReportKind::Progress.as_str().to_owned()),
         ..Default::default()
     }
     .insert(&txn)
@@ -203,9 +214,10 @@ pub enum Verdict {
     Return,
 }
 
-/// Accepts or returns a pending report. Leaders of the unit that assigned the task only.
-/// Accepting sets the task's progress and status and rolls progress up the tree, in the
-/// same transaction; returning needs a reason. Returns the task's id.
+/// Accepts or returns a pending report. Leaders of the unit that assigned the task only,
+/// and never the report's author. Accepting sets the task's progress and status and rolls
+/// progress up the tree, in the same transaction; returning needs a reason. Returns the
+/// task's id.
 pub async fn evaluate(
     db: &Db,
     reader: &Reader,
@@ -222,12 +234,54 @@ pub async fn evaluate(
     if !reader.leads(task.assigner_unit_id) {
         return not_found();
     }
+    if found.author_id == reader.user_id {
+        return Err(AppError::invalid("report", Problem::OwnReport).into());
+    }
     let reason = match verdict {
         Verdict::Return => Some(check_text("reason", reason, 2000, true)?),
         Verdict::Accept => None,
     };
+    let kind: ReportKind = found.kind.parse().unwrap_or(ReportKind::Progress);
     let now = Utc::now();
     let txn = db.begin_write().await?;
+    // Under the write lock: the task may have been finished, broken down, or had a
+    // subtask reopened since the report was sent.
+    let task = task::Entity::find_by_id(task.id)
+        .one(&txn)
+        .await?
+        .ok_or(Failure::App(AppError::NotFound))?;
+    // Decided or withdrawn meanwhile: the page was outdated.
+    let still_pending = report::Entity::find_by_id(report_id)
+        .filter(report::Column::Status.eq(ReportStatus::Pending.as_str()))
+        .one(&txn)
+        .await?
+        .is_some();
+    if !still_pending {
+        return Err(AppError::Conflict.into());
+    }
+    if status_of(&task).is_closed() {
+        return Err(AppError::invalid("task", Problem::Closed).into());
+    }
+    let subtasks: Vec<String> = task::Entity::find()
+        .select_only()
+        .column(task::Column::Status)
+        .filter(task::Column::ParentId.eq(task.id))
+        .filter(task::Column::Status.ne(TaskStatus::Cancelled.as_str()))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let still_stands = match kind {
+        ReportKind::Progress => subtasks.is_empty(),
+        ReportKind::Completion => {
+            !subtasks.is_empty()
+                && subtasks
+                    .iter()
+                    .all(|s| s.parse().is_ok_and(|s: TaskStatus| s.is_done()))
+        }
+    };
+    if !still_stands {
+        return Err(AppError::invalid("task", Problem::Changed).into());
+    }
     let status = match verdict {
         Verdict::Accept => ReportStatus::Accepted,
         Verdict::Return => ReportStatus::Returned,
@@ -245,7 +299,7 @@ pub async fn evaluate(
     if decided.rows_affected == 0 {
         return Err(AppError::Conflict.into());
     }
-    let (task_status, progress, completed_on, kind) = match verdict {
+    let (task_status, progress, completed_on, event) = match verdict {
         Verdict::Accept if found.claims_completion => {
             let day = today();
             (
@@ -284,7 +338,7 @@ pub async fn evaluate(
         task_id: Set(task.id),
         at: Set(now),
         actor_id: Set(Some(reader.user_id)),
-        kind: Set(kind.to_owned()),
+        kind: Set(event.to_owned()),
         detail: Set(match &reason {
             Some(reason) => json!({ "report": report_id, "reason": reason }),
             None => json!({ "report": report_id, "progress": progress }),
@@ -295,14 +349,83 @@ pub async fn evaluate(
     .insert(&txn)
     .await?;
     if let Some(parent) = task.parent_id {
-        roll_up(&txn, parent).await?;
+        roll_up(&txn, parent, reader.user_id).await?;
     }
     txn.commit().await?;
     Ok(task.id)
 }
 
+/// Keeps a task's completion request in step with its subtasks, in the caller's
+/// transaction: when `wanted` (every subtask of a task assigned by another unit is done)
+/// and none is pending, a completion report asks the assigning unit to accept it; when
+/// no longer wanted, a pending one is withdrawn. The subtasks' reports are its evidence.
+pub async fn ask_completion(
+    txn: &DatabaseTransaction,
+    task: &task::Model,
+    wanted: bool,
+    actor: i32,
+) -> Outcome<()> {
+    let pending = report::Entity::find()
+        .filter(report::Column::TaskId.eq(task.id))
+        .filter(report::Column::Kind.eq(ReportKind::Completion.as_str()))
+        .filter(report::Column::Status.eq(ReportStatus::Pending.as_str()))
+        .one(txn)
+        .await?;
+    let now = Utc::now();
+    let event = match (wanted, pending) {
+        (true, None) => {
+            report::ActiveModel {
+                task_id: Set(task.id),
+                unit_id: Set(task.lead_unit_id),
+                author_id: Set(actor),
+                progress: Set(100),
+                claims_completion: Set(true),
+                text: Set(String::new()),
+                status: Set(ReportStatus::Pending.as_str().to_owned()),
+                submission_key: Set(format!(
+                    "completion-{}-{}",
+                    task.id,
+                    super::error::new_reference()
+                )),
+                created_at: Set(now),
+                evaluator_id: Set(None),
+                evaluated_at: Set(None),
+                reason: Set(None),
+                kind: Set(ReportKind::Completion.as_str().to_owned()),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            "completion_requested"
+        }
+        (false, Some(request)) => {
+            report::Entity::update_many()
+                .col_expr(
+                    report::Column::Status,
+                    Expr::value(ReportStatus::Withdrawn.as_str()),
+                )
+                .filter(report::Column::Id.eq(request.id))
+                .exec(txn)
+                .await?;
+            "completion_withdrawn"
+        }
+        _ => return Ok(()),
+    };
+    super::entity::task_event::ActiveModel {
+        task_id: Set(task.id),
+        at: Set(now),
+        actor_id: Set(Some(actor)),
+        kind: Set(event.to_owned()),
+        detail: Set("{}".to_owned()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
 /// A task's reports, newest first, with their files.
-pub async fn of_task(db: &Db, task_id: i32) -> Outcome<Vec<ReportView>> {
+pub async fn of_task(db: &Db, task_id: i32, viewer: i32) -> Outcome<Vec<ReportView>> {
     let reports = report::Entity::find()
         .filter(report::Column::TaskId.eq(task_id))
         .order_by_desc(report::Column::CreatedAt)
@@ -355,8 +478,10 @@ pub async fn of_task(db: &Db, task_id: i32) -> Outcome<Vec<ReportView>> {
         .filter_map(|r| {
             Some(ReportView {
                 id: r.id,
+                kind: r.kind.parse().unwrap_or(ReportKind::Progress),
                 unit: unit_ref(units.get(&r.unit_id)?),
                 author: names.get(&r.author_id).cloned().unwrap_or_default(),
+                by_viewer: r.author_id == viewer,
                 progress: r.progress,
                 claims_completion: r.claims_completion,
                 text: r.text,

@@ -175,20 +175,7 @@ pub async fn demo_login(db: &Db) -> Result<Option<(String, String)>> {
 
 /// A demo official as the services see them.
 async fn reader(db: &Db, username: &str) -> Result<Reader> {
-    let account = users::find_by_username(db, username)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("demo user {username} is missing"))?;
-    let unit = unit::Entity::find_by_id(account.unit_id)
-        .one(&db.read)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the unit of {username} is missing"))?;
-    let viewer = super::auth::viewer_of(&account, &unit);
-    Ok(Reader::of(&super::auth::CurrentUser {
-        viewer,
-        unit_id: unit.id,
-        unit_path: unit.path,
-        session_key: String::new(),
-    }))
+    Reader::load(db, username).await
 }
 
 fn failure(error: Failure) -> anyhow::Error {
@@ -440,7 +427,7 @@ pub async fn demo_work(db: &Db, evidence: &EvidenceStore) -> Result<usize> {
     .map_err(failure)?;
     tasks::cascade(
         db,
-        &hanoi_officer,
+        &hanoi_leader,
         hanoi_skills,
         &CascadeTargets::Units(vec!["00004".into(), "00008".into(), "00025".into()]),
     )

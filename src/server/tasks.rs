@@ -2,7 +2,6 @@
 //! optimistic concurrency, and progress rolled up the tree.
 
 use super::access::{Reader, own_unit_tasks, path_in_range, visible_documents, visible_tasks};
-use super::audit::{self, Action, Event};
 use super::db::Db;
 use super::documents::{rows_in_order, rows_in_tree_order};
 use super::entity::{document, report, task, task_coordinator, task_event, unit, user};
@@ -11,12 +10,12 @@ use super::work::{
     today, unit_ref,
 };
 use crate::model::task::{
-    CHILDREN_LIMIT, CascadePreset, CascadeResult, DocumentRef, EventDetail, Priority, TEXT_MAX,
-    TITLE_MAX, TaskActions, TaskDetail, TaskEventView, TaskStatus, check_dates, check_line,
-    check_text, check_weight, completion_status, weighted_progress,
+    CHILDREN_LIMIT, CascadePreset, CascadeResult, DocumentRef, EventDetail, Priority, ReportKind,
+    ReportStatus, TEXT_MAX, TITLE_MAX, TaskActions, TaskDetail, TaskEventView, TaskStatus,
+    check_dates, check_line, check_text, check_weight, completion_status, weighted_progress,
 };
 use crate::model::time::Day;
-use crate::model::{AppError, Classification, Problem, UnitLevel, UnitRef};
+use crate::model::{AppError, Classification, Problem, Role, UnitLevel, UnitRef};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -99,6 +98,11 @@ async fn check(
     if codes.len() > 50 {
         return Err(AppError::invalid("coordinators", Problem::TooMany { max: 50 }).into());
     }
+    // A coordinating unit sees the task, its reports and its evidence: sharing work is
+    // an assignment, which only leaders make.
+    if !codes.is_empty() && reader.role != Role::Leader {
+        return Err(AppError::invalid("coordinators", Problem::OutOfReach).into());
+    }
     let coordinators = if codes.is_empty() {
         Vec::new()
     } else {
@@ -108,6 +112,10 @@ async fn check(
             .await?;
         if found.len() != codes.iter().collect::<HashSet<_>>().len() {
             return Err(AppError::invalid("coordinators", Problem::Unknown).into());
+        }
+        // Within the leader's own subtree, or anywhere for a unit that oversees the country.
+        if found.iter().any(|u| !reader.oversees(&u.path)) {
+            return Err(AppError::invalid("coordinators", Problem::OutOfReach).into());
         }
         found
     };
@@ -209,6 +217,11 @@ pub async fn create(
             if status_of(&parent).is_closed() {
                 return Err(AppError::invalid("task", Problem::Closed).into());
             }
+            // Officers break a task down within their own unit; giving part of it to a
+            // unit below is an assignment, which only leaders make.
+            if reader.role != Role::Leader && input.lead_unit.trim() != reader.unit_code {
+                return Err(AppError::invalid("lead_unit", Problem::OutOfReach).into());
+            }
             (
                 parent.lead_unit_id,
                 parent.depth + 1,
@@ -280,7 +293,29 @@ pub async fn create(
             json!({ "subtask": created.id, "lead": lead.code }),
         )
         .await?;
-        roll_up(&txn, parent_id).await?;
+        // Its progress now comes from its subtasks: a report still awaiting evaluation
+        // no longer stands.
+        let withdrawn = report::Entity::update_many()
+            .col_expr(
+                report::Column::Status,
+                Expr::value(ReportStatus::Withdrawn.as_str()),
+            )
+            .filter(report::Column::TaskId.eq(parent_id))
+            .filter(report::Column::Kind.eq(ReportKind::Progress.as_str()))
+            .filter(report::Column::Status.eq(ReportStatus::Pending.as_str()))
+            .exec(&txn)
+            .await?;
+        if withdrawn.rows_affected > 0 {
+            record_event(
+                &txn,
+                parent_id,
+                reader.user_id,
+                "report_withdrawn",
+                json!({}),
+            )
+            .await?;
+        }
+        roll_up(&txn, parent_id, reader.user_id).await?;
     }
     txn.commit().await?;
     Ok(created.id)
@@ -320,7 +355,9 @@ pub async fn update(
     let Some(current) = visible(&db.read, reader, id).await? else {
         return not_found();
     };
-    if !reader.works_for(current.assigner_unit_id) {
+    // Dates, weight, classification and coordinating units are the assignment: the
+    // assigning unit's leaders change them.
+    if !reader.leads(current.assigner_unit_id) {
         return not_found();
     }
     let (floor, floor_is_document) = match current.parent_id {
@@ -440,7 +477,7 @@ pub async fn update(
     if current.weight != checked.weight
         && let Some(parent) = current.parent_id
     {
-        roll_up(&txn, parent).await?;
+        roll_up(&txn, parent, reader.user_id).await?;
     }
     txn.commit().await?;
     Ok(())
@@ -511,7 +548,8 @@ pub async fn cascade(
     let Some(parent) = visible(&db.read, reader, id).await? else {
         return not_found();
     };
-    if !reader.works_for(parent.lead_unit_id) {
+    // A cascade assigns the task to units below: the lead unit's leaders decide it.
+    if !reader.leads(parent.lead_unit_id) {
         return not_found();
     }
     if status_of(&parent).is_closed() {
@@ -573,20 +611,31 @@ pub async fn cascade(
     let txn = db.begin_write().await?;
     // Read inside the transaction (which holds the write lock): a cascade running at the
     // same moment cannot add the same units twice.
-    let existing: HashSet<i32> = task::Entity::find()
+    let existing: HashMap<i32, i16> = task::Entity::find()
         .select_only()
         .column(task::Column::LeadUnitId)
+        .column(task::Column::Classification)
         .filter(task::Column::ParentId.eq(id))
-        .into_tuple::<i32>()
+        .into_tuple::<(i32, i16)>()
         .all(&txn)
         .await?
         .into_iter()
         .collect();
+    // Units that already have a copy the leader may see. A copy raised above their
+    // clearance is not counted: the answer must not tell that it exists.
+    let skipped = units
+        .iter()
+        .filter(|(unit_id, _)| {
+            existing
+                .get(unit_id)
+                .is_some_and(|rank| *rank <= reader.clearance)
+        })
+        .count();
     let now = Utc::now();
     let root = parent.root_id.unwrap_or(parent.id);
     let fresh: Vec<&(i32, String)> = units
         .iter()
-        .filter(|(unit_id, _)| !existing.contains(unit_id))
+        .filter(|(unit_id, _)| !existing.contains_key(unit_id))
         .collect();
     // The new tasks are counted into the dashboards' tallies in one statement a tally
     // rather than by the triggers, one task at a time.
@@ -648,12 +697,24 @@ pub async fn cascade(
             ],
         ))
         .await?;
+        // The range of the new tasks' ids: the history tells each reader how many of
+        // them they may see, not how many there are.
+        let (first, last): (Option<i32>, Option<i32>) = task::Entity::find()
+            .select_only()
+            .column_as(task::Column::Id.min(), "first")
+            .column_as(task::Column::Id.max(), "last")
+            .filter(task::Column::ParentId.eq(parent.id))
+            .filter(task::Column::Id.gt(last_before))
+            .into_tuple()
+            .one(&txn)
+            .await?
+            .unwrap_or_default();
         record_event(
             &txn,
             parent.id,
             reader.user_id,
             "cascaded",
-            json!({ "units": created, "skipped": units.len() - fresh.len() }),
+            json!({ "units": created, "first": first, "last": last }),
         )
         .await?;
     }
@@ -664,19 +725,21 @@ pub async fn cascade(
     .await?;
     super::tallies::pause(&txn, false).await?;
     if created > 0 {
-        roll_up(&txn, parent.id).await?;
+        roll_up(&txn, parent.id, reader.user_id).await?;
     }
     txn.commit().await?;
     Ok(CascadeResult {
         created,
-        skipped: u32::try_from(units.len() - fresh.len()).unwrap_or(u32::MAX),
+        skipped: u32::try_from(skipped).unwrap_or(u32::MAX),
     })
 }
 
 /// Recomputes the progress and status of `task_id` from its children, then of each task
-/// above it, in the caller's transaction. A parent is done when all its (uncancelled)
-/// children are done, late if any was completed after the parent's due date.
-pub async fn roll_up(txn: &DatabaseTransaction, task_id: i32) -> Outcome<()> {
+/// above it, in the caller's transaction (`actor` is the official whose change started
+/// it). A task its own unit assigned is done when all its (uncancelled) children are
+/// done, late if any was completed after its due date. A task assigned by another unit is
+/// not: it asks that unit to accept its completion, and is done only when they do.
+pub async fn roll_up(txn: &DatabaseTransaction, task_id: i32, actor: i32) -> Outcome<()> {
     let mut current = Some(task_id);
     while let Some(id) = current {
         let Some(parent) = task::Entity::find_by_id(id).one(txn).await? else {
@@ -706,7 +769,14 @@ pub async fn roll_up(txn: &DatabaseTransaction, task_id: i32) -> Outcome<()> {
             .iter()
             .map(|(_, _, s, _)| s.parse().unwrap_or(TaskStatus::NotStarted))
             .collect();
-        let (status, completed_on) = if statuses.iter().all(|s| s.is_done()) {
+        let all_done = statuses.iter().all(|s| s.is_done());
+        let assigned_from_outside = parent.assigner_unit_id != parent.lead_unit_id;
+        let current_status = status_of(&parent);
+        let (status, completed_on) = if all_done && current_status.is_done() {
+            // Completed already (accepted by the assigning unit, or by roll-up): a later
+            // change of weights does not reopen it.
+            (current_status, parent.completed_on)
+        } else if all_done && !assigned_from_outside {
             let last = children.iter().filter_map(|(_, _, _, c)| *c).max();
             let finished = last.map_or_else(today, from_naive);
             (
@@ -725,6 +795,8 @@ pub async fn roll_up(txn: &DatabaseTransaction, task_id: i32) -> Outcome<()> {
             .filter(task::Column::Id.eq(id))
             .exec(txn)
             .await?;
+        let awaits_assigner = all_done && assigned_from_outside && !status.is_done();
+        super::reports::ask_completion(txn, &parent, awaits_assigner, actor).await?;
         current = parent.parent_id;
     }
     Ok(())
@@ -769,10 +841,6 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<TaskDet
     let more_children = children_models.len() > CHILDREN_LIMIT as usize;
     let mut children_models = children_models;
     children_models.truncate(CHILDREN_LIMIT as usize);
-    let all_children = task::Entity::find()
-        .filter(task::Column::ParentId.eq(id))
-        .count(&db.read)
-        .await?;
     let children = rows_in_tree_order(db, reader, children_models).await?;
     let child_count = u32::try_from(
         task::Entity::find()
@@ -782,8 +850,8 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<TaskDet
             .await?,
     )
     .unwrap_or(u32::MAX);
-    let reports = super::reports::of_task(db, id).await?;
-    let history = history(db, id).await?;
+    let reports = super::reports::of_task(db, id, reader.user_id).await?;
+    let history = history(db, reader, id).await?;
     let coordinators: Vec<UnitRef> = coordinator_units(&db.read, id)
         .await?
         .iter()
@@ -792,14 +860,18 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<TaskDet
 
     let status = status_of(&model);
     let open = !status.is_closed();
+    // Whether the task may be reported on is judged from the subtasks the reader sees:
+    // the form's absence must not tell of subtasks above their clearance (a report on
+    // such a task is answered "not found").
     let actions = TaskActions {
-        edit: reader.works_for(model.assigner_unit_id),
+        edit: reader.leads(model.assigner_unit_id),
         break_down: open && reader.works_for(model.lead_unit_id),
-        report: open && all_children == 0 && reader.works_for(model.lead_unit_id),
+        assign_below: open && reader.leads(model.lead_unit_id),
+        report: open && child_count == 0 && reader.works_for(model.lead_unit_id),
         evaluate: reader.leads(model.assigner_unit_id),
     };
     let mut cascade_presets = Vec::new();
-    if actions.break_down {
+    if actions.assign_below {
         let direct = unit::Entity::find()
             .filter(unit::Column::ParentId.eq(model.lead_unit_id))
             .count(&db.read)
@@ -827,19 +899,19 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<TaskDet
         }
     }
 
-    let classification = classification_of(model.classification);
-    if classification.is_state_secret() {
-        audit::record(
-            &db.write,
-            Event::new(Action::ClassifiedRead)
-                .actor(Some(reader.user_id), &reader.username)
-                .on("task", id)
-                .detail(classification.as_str()),
-        )
-        .await?;
-    }
+    super::access::audit_reads(
+        db,
+        reader,
+        [
+            ("task", model.id, model.classification),
+            ("document", doc.id, doc.classification),
+        ],
+    )
+    .await?;
+    let mut row = task_row(&model, lead, child_count, today());
+    row.parent_id = parent.as_ref().map(|(id, _)| *id);
     Ok(Some(TaskDetail {
-        row: task_row(&model, lead, child_count, today()),
+        row,
         document: DocumentRef {
             id: doc.id,
             code: doc.code.clone(),
@@ -869,7 +941,11 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<TaskDet
 }
 
 /// The task's history, newest first, with who did what.
-async fn history(db: &Db, task_id: i32) -> Outcome<Vec<TaskEventView>> {
+///
+/// An entry never tells of a task the reader may not see: a breakdown into a subtask
+/// they cannot see is left out, a copy's origin is named only when they see it, and a
+/// cascade counts only the copies they see (none: the entry is left out).
+async fn history(db: &Db, reader: &Reader, task_id: i32) -> Outcome<Vec<TaskEventView>> {
     let events = task_event::Entity::find()
         .filter(task_event::Column::TaskId.eq(task_id))
         .order_by_desc(task_event::Column::At)
@@ -877,6 +953,46 @@ async fn history(db: &Db, task_id: i32) -> Outcome<Vec<TaskEventView>> {
         .limit(100)
         .all(&db.read)
         .await?;
+    let details: Vec<serde_json::Value> = events
+        .iter()
+        .map(|e| serde_json::from_str(&e.detail).unwrap_or_default())
+        .collect();
+    let named: Vec<i32> = details
+        .iter()
+        .flat_map(|d| [d.get("subtask"), d.get("cascaded_from")])
+        .flatten()
+        .filter_map(|id| id.as_i64().and_then(|id| i32::try_from(id).ok()))
+        .collect();
+    let seen: HashSet<i32> = if named.is_empty() {
+        HashSet::new()
+    } else {
+        task::Entity::find()
+            .select_only()
+            .column(task::Column::Id)
+            .filter(task::Column::Id.is_in(named))
+            .filter(visible_tasks(reader))
+            .into_tuple::<i32>()
+            .all(&db.read)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let mut copies_seen: HashMap<i64, u32> = HashMap::new();
+    for (event, detail) in events.iter().zip(&details) {
+        let range = (detail.get("first"), detail.get("last"));
+        if let (Some(first), Some(last)) = (
+            range.0.and_then(serde_json::Value::as_i64),
+            range.1.and_then(serde_json::Value::as_i64),
+        ) {
+            let count = task::Entity::find()
+                .filter(task::Column::ParentId.eq(task_id))
+                .filter(task::Column::Id.between(first, last))
+                .filter(visible_tasks(reader))
+                .count(&db.read)
+                .await?;
+            copies_seen.insert(event.id, u32::try_from(count).unwrap_or(u32::MAX));
+        }
+    }
     let actor_ids: Vec<i32> = events.iter().filter_map(|e| e.actor_id).collect();
     let actors: HashMap<i32, String> = user::Entity::find()
         .filter(user::Column::Id.is_in(actor_ids))
@@ -887,27 +1003,43 @@ async fn history(db: &Db, task_id: i32) -> Outcome<Vec<TaskEventView>> {
         .collect();
     Ok(events
         .into_iter()
-        .map(|event| {
+        .zip(details)
+        .filter_map(|(event, raw)| {
             let mut changes = Vec::new();
             let mut detail = EventDetail::default();
             if event.kind == "edited" {
-                let fields: serde_json::Map<String, serde_json::Value> =
-                    serde_json::from_str(&event.detail).unwrap_or_default();
-                for (field, pair) in fields {
-                    let before = pair.get(0).and_then(|v| v.as_str()).unwrap_or_default();
-                    let after = pair.get(1).and_then(|v| v.as_str()).unwrap_or_default();
-                    changes.push((field, before.to_owned(), after.to_owned()));
+                if let Some(fields) = raw.as_object() {
+                    for (field, pair) in fields {
+                        let before = pair.get(0).and_then(|v| v.as_str()).unwrap_or_default();
+                        let after = pair.get(1).and_then(|v| v.as_str()).unwrap_or_default();
+                        changes.push((field.clone(), before.to_owned(), after.to_owned()));
+                    }
                 }
             } else {
-                detail = serde_json::from_str(&event.detail).unwrap_or_default();
+                detail = serde_json::from_value(raw).unwrap_or_default();
             }
-            TaskEventView {
+            match event.kind.as_str() {
+                "broken_down" if !detail.subtask.is_some_and(|id| seen.contains(&id)) => {
+                    return None;
+                }
+                "cascaded" => {
+                    // Recorded counts are of every copy; older entries carry no range.
+                    detail.units = copies_seen.get(&event.id).copied();
+                    detail.skipped = None;
+                    if detail.units == Some(0) {
+                        return None;
+                    }
+                }
+                _ => {}
+            }
+            detail.cascaded_from = detail.cascaded_from.filter(|id| seen.contains(id));
+            Some(TaskEventView {
                 at: event.at.timestamp(),
                 actor: event.actor_id.and_then(|id| actors.get(&id).cloned()),
                 kind: event.kind,
                 changes,
                 detail,
-            }
+            })
         })
         .collect())
 }

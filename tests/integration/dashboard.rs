@@ -321,7 +321,7 @@ fn work_through_the_app(app: &TestApp) {
         .unwrap()["id"]
         .as_i64()
         .unwrap();
-    let province = signed_in(app, "hanoi.canbo");
+    let province = signed_in(app, "hanoi.lanhdao");
     let to_wards = province.call(
         "/api/tasks/cascade",
         &format!("id={hanoi_task}&target=units&units=00004,00008"),

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access_holes;
+mod access_model;
 mod admin;
 mod auth;
 mod cli;

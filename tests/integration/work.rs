@@ -69,7 +69,7 @@ pub fn task_json(browser: &Browser, id: i32) -> serde_json::Value {
     page.json()
 }
 
-fn child_led_by(task: &serde_json::Value, unit: &str) -> i32 {
+pub fn child_led_by(task: &serde_json::Value, unit: &str) -> i32 {
     task["children"]
         .as_array()
         .unwrap()
@@ -104,7 +104,7 @@ fn report(
     browser.post_multipart("/api/reports/submit", &fields, files)
 }
 
-fn pending_report(task: &serde_json::Value) -> i32 {
+pub fn pending_report(task: &serde_json::Value) -> i32 {
     task["reports"]
         .as_array()
         .unwrap()
@@ -113,6 +113,52 @@ fn pending_report(task: &serde_json::Value) -> i32 {
         .unwrap_or_else(|| panic!("a pending report: {task}"))["id"]
         .as_i64()
         .unwrap() as i32
+}
+
+/// A report sent as a script would: an error comes back as its status and JSON.
+pub fn call_report(browser: &Browser, task: i32, progress: &str, claims: bool, key: &str) -> Page {
+    let task = task.to_string();
+    let mut fields = vec![
+        ("task_id", task.as_str()),
+        ("progress", progress),
+        ("text", "Đã thực hiện; báo cáo kèm theo."),
+        ("submission_key", key),
+    ];
+    if claims {
+        fields.push(("claims_completion", "on"));
+    }
+    browser.call_multipart("/api/reports/submit", &fields, &[])
+}
+
+/// Adds an official with the demo password.
+pub fn add_account(
+    app: &TestApp,
+    username: &str,
+    unit: &str,
+    role: tiendo::model::Role,
+    clearance: &str,
+) {
+    app.block_on(async {
+        let db = tiendo::server::db::Db::connect(&app.database.url)
+            .await
+            .unwrap();
+        tiendo::server::users::create(
+            &db,
+            tiendo::server::users::NewUser {
+                username: username.into(),
+                full_name: format!("Cán bộ {username}"),
+                email: None,
+                unit_code: unit.into(),
+                role,
+                clearance: clearance.parse().unwrap(),
+                password: DEMO_PASSWORD.into(),
+                must_change_password: false,
+            },
+        )
+        .await
+        .unwrap();
+        db.close().await;
+    });
 }
 
 on_both_backends! {
@@ -134,12 +180,16 @@ on_both_backends! {
         assert_eq!(central_task["children"].as_array().unwrap().len(), 2);
         let hanoi_task = child_led_by(&central_task, "01");
 
-        // A province officer breaks it down and cascades it to two wards.
+        // A province officer breaks it down within the province; the province's leader
+        // cascades it to two wards (an officer may not assign work below).
         let province = signed_in(&app, "hanoi.canbo");
         assert_eq!(province.call("/api/task", &format!("id={task}")).status, 404, "not the centre's task");
         let sub = create_task(&province, document, Some(hanoi_task), "Rà soát hạ tầng số của thành phố", "01", "internal");
         redirected_id(&sub, "/tasks/");
-        let to_wards = province.call("/api/tasks/cascade", &format!("id={hanoi_task}&target=units&units=00004,00008"));
+        let by_officer = province.call("/api/tasks/cascade", &format!("id={hanoi_task}&target=units&units=00004,00008"));
+        assert_eq!(by_officer.status, 404, "{}", by_officer.body);
+        let province_leader = signed_in(&app, "hanoi.lanhdao");
+        let to_wards = province_leader.call("/api/tasks/cascade", &format!("id={hanoi_task}&target=units&units=00004,00008"));
         assert!(to_wards.status < 400, "{}", to_wards.body);
         let hanoi = task_json(&province, hanoi_task);
         assert_eq!(hanoi["children"].as_array().unwrap().len(), 3);

@@ -3,8 +3,10 @@
 
 use crate::common::{Browser, Page, Part, TestApp, encode};
 use crate::on_both_backends;
-use crate::work::{create_document, create_task, redirected_id, signed_in, task_json};
-use tiendo::server::seed::DEMO_PASSWORD;
+use crate::work::{
+    add_account, call_report, child_led_by, create_document, create_task, pending_report,
+    redirected_id, signed_in, task_json,
+};
 
 /// Records that only Hà Nội's leaders may see: a confidential plan, its task, a report
 /// with a file.
@@ -50,27 +52,13 @@ fn secret_records(app: &TestApp) -> Secret {
 
 /// Adds a viewer to Hà Nội, cleared for the secret: the lower role.
 fn hanoi_viewer(app: &TestApp) -> Browser {
-    app.block_on(async {
-        let db = tiendo::server::db::Db::connect(&app.database.url)
-            .await
-            .unwrap();
-        tiendo::server::users::create(
-            &db,
-            tiendo::server::users::NewUser {
-                username: "hanoi.xem".into(),
-                full_name: "Người xem Hà Nội".into(),
-                email: None,
-                unit_code: "01".into(),
-                role: tiendo::model::Role::Viewer,
-                clearance: tiendo::model::Classification::Secret,
-                password: DEMO_PASSWORD.into(),
-                must_change_password: false,
-            },
-        )
-        .await
-        .unwrap();
-        db.close().await;
-    });
+    add_account(
+        app,
+        "hanoi.xem",
+        "01",
+        tiendo::model::Role::Viewer,
+        "secret",
+    );
     signed_in(app, "hanoi.xem")
 }
 
@@ -93,6 +81,9 @@ const OTHER_AREAS: &[&str] = &[
     "/api/admin/users/update",
     "/api/admin/users/active",
     "/api/admin/users/reset",
+    // Which units oversee the country: administrators only, no record.
+    "/api/admin/oversight",
+    "/api/admin/oversight/set",
     // Registers a new document for the caller's own unit: it reads no record.
     "/api/documents/create",
     // Feedback has its own access checks, in `feedback`.
@@ -499,6 +490,136 @@ on_both_backends! {
         let admin = signed_in(&app, "admin");
         assert_eq!(admin.call("/api/admin/users", &format!("filter[q]={words}")).status, 200);
         assert_eq!(admin.call("/api/feedback/inbox", &format!("filter[q]={words}")).status, 200);
+    }
+
+    fn officers_report_and_break_down_only_leaders_assign(app) {
+        let centre = signed_in(&app, "tw.lanhdao");
+        let document = create_document(&centre, "80-NQ/TW-TN", "internal");
+        let task = redirected_id(&create_task(&centre, document, None, "Giao xuống tỉnh", "TW", "internal"), "/tasks/");
+        centre.call("/api/tasks/cascade", &format!("id={task}&target=units&units=01"));
+        let hanoi_task = child_led_by(&task_json(&centre, task), "01");
+        let officer = signed_in(&app, "hanoi.canbo");
+        let before = app.count("SELECT COUNT(*) FROM tasks");
+        // The officer may not cascade (to one ward, nor to every commune of the city),
+        // give a subtask to a unit below, or share it with a coordinating unit.
+        for target in ["target=units&units=00004", "target=communes", "target=children"] {
+            let page = officer.call("/api/tasks/cascade", &format!("id={hanoi_task}&{target}"));
+            assert_eq!(page.status, 404, "{target}: {}", page.body);
+        }
+        let to_ward = create_task(&officer, document, Some(hanoi_task), "Cho phường", "00004", "internal");
+        assert_eq!(to_ward.status, 400);
+        assert!(to_ward.body.contains("lead_unit") && to_ward.body.contains("out_of_reach"), "{}", to_ward.body);
+        let shared = officer.call(
+            "/api/tasks/create",
+            &format!("document_id={document}&parent_id={hanoi_task}&title=X&lead_unit=01&coordinators=79&start_on=2026-01-01&due_on=2026-02-01&priority=low&weight=1&classification=internal"),
+        );
+        assert_eq!(shared.status, 400);
+        assert!(shared.body.contains("coordinators"), "{}", shared.body);
+        assert_eq!(app.count("SELECT COUNT(*) FROM tasks"), before, "nothing was created");
+        // Breaking down within the unit is theirs; editing the assignment is not.
+        let own = redirected_id(&create_task(&officer, document, Some(hanoi_task), "Trong đơn vị", "01", "internal"), "/tasks/");
+        let own_detail = task_json(&officer, own);
+        assert_eq!(own_detail["actions"]["edit"], false);
+        assert_eq!(own_detail["actions"]["assign_below"], false);
+        assert_eq!(own_detail["actions"]["break_down"], true);
+        let version = own_detail["version"].as_i64().unwrap();
+        let edit = officer.call(
+            "/api/tasks/update",
+            &format!("id={own}&version={version}&title=X&description=&expected_result=&coordinators=&start_on=2026-01-01&due_on=2027-12-31&priority=low&weight=9&classification=internal"),
+        );
+        assert_eq!(edit.status, 404, "{}", edit.body);
+        assert_eq!(task_json(&officer, own)["weight"], 1);
+        // The leader assigns below, and shares within the province, not beyond it.
+        let leader = signed_in(&app, "hanoi.lanhdao");
+        let beyond = leader.call(
+            "/api/tasks/create",
+            &format!("document_id={document}&parent_id={hanoi_task}&title=X&lead_unit=00004&coordinators=79&start_on=2026-01-01&due_on=2026-02-01&priority=low&weight=1&classification=internal"),
+        );
+        assert_eq!(beyond.status, 400);
+        assert!(beyond.body.contains("coordinators") && beyond.body.contains("out_of_reach"), "{}", beyond.body);
+        let within = leader.call(
+            "/api/tasks/create",
+            &format!("document_id={document}&parent_id={hanoi_task}&title=X&lead_unit=00004&coordinators=00008&start_on=2026-01-01&due_on=2026-02-01&priority=low&weight=1&classification=internal"),
+        );
+        redirected_id(&within, "/tasks/");
+        let cascaded = leader.call("/api/tasks/cascade", &format!("id={hanoi_task}&target=communes"));
+        assert!(cascaded.status < 400, "{}", cascaded.body);
+        assert!(task_json(&leader, hanoi_task)["actions"]["assign_below"] == true);
+    }
+
+    fn completion_needs_the_assigning_unit(app) {
+        add_account(&app, "hanoi.phobithu", "01", tiendo::model::Role::Leader, "secret");
+        let centre = signed_in(&app, "tw.lanhdao");
+        let document = create_document(&centre, "81-NQ/TW-TN", "internal");
+        let task = redirected_id(&create_task(&centre, document, None, "Nhiệm vụ của Trung ương", "TW", "internal"), "/tasks/");
+        centre.call("/api/tasks/cascade", &format!("id={task}&target=units&units=01"));
+        let hanoi_task = child_led_by(&task_json(&centre, task), "01");
+        // The province's leader adds a subtask of their own unit, reports 100 % on it and
+        // tries to accept their own report.
+        let leader = signed_in(&app, "hanoi.lanhdao");
+        let own = redirected_id(&create_task(&leader, document, Some(hanoi_task), "Tự giao", "01", "internal"), "/tasks/");
+        let sent = call_report(&leader, own, "100", true, "self-report-00001");
+        assert!(sent.status < 400, "{}", sent.body);
+        let report = pending_report(&task_json(&leader, own));
+        assert_eq!(task_json(&leader, own)["reports"][0]["by_viewer"], true);
+        let self_accept = leader.call("/api/reports/evaluate", &format!("report_id={report}&verdict=accept"));
+        assert_eq!(self_accept.status, 400, "{}", self_accept.body);
+        assert!(self_accept.body.contains("own_report"), "{}", self_accept.body);
+        // Another leader of the province accepts the subtask: the centre's task is not done
+        // by it. It waits for the centre, with the subtasks as its evidence.
+        let deputy = signed_in(&app, "hanoi.phobithu");
+        assert!(deputy.call("/api/reports/evaluate", &format!("report_id={report}&verdict=accept")).status < 400);
+        let waiting = task_json(&leader, hanoi_task);
+        assert_eq!(waiting["row"]["status"], "in_progress");
+        assert_eq!(waiting["row"]["progress"], 100);
+        assert_eq!(waiting["reports"][0]["kind"], "completion");
+        assert_eq!(waiting["reports"][0]["status"], "pending");
+        assert_eq!(waiting["actions"]["evaluate"], false, "the province does not accept its own completion");
+        assert_eq!(waiting["history"][0]["kind"], "completion_requested");
+        let completion = pending_report(&waiting);
+        assert_eq!(
+            leader.call("/api/reports/evaluate", &format!("report_id={completion}&verdict=accept")).status,
+            404
+        );
+        assert_ne!(task_json(&centre, task)["row"]["status"], "done");
+        // The centre finds it awaiting its evaluation.
+        let queue = centre.call("/api/my-work", "filter[view]=evaluate").json();
+        assert_eq!(queue["rows"][0]["id"], hanoi_task);
+        // A subtask added meanwhile withdraws the request; the old request no longer stands.
+        let late = redirected_id(&create_task(&leader, document, Some(hanoi_task), "Bổ sung", "01", "internal"), "/tasks/");
+        let withdrawn = task_json(&centre, hanoi_task);
+        assert_eq!(withdrawn["reports"][0]["status"], "withdrawn");
+        assert_eq!(
+            centre.call("/api/reports/evaluate", &format!("report_id={completion}&verdict=accept")).status,
+            409
+        );
+        // A progress report on a task broken down since is withdrawn with it.
+        let officer = signed_in(&app, "hanoi.canbo");
+        assert!(call_report(&officer, late, "50", false, "before-breakdown-1").status < 400);
+        let stale = pending_report(&task_json(&leader, late));
+        redirected_id(&create_task(&officer, document, Some(late), "Chia nhỏ", "01", "internal"), "/tasks/");
+        let broken_down = task_json(&leader, late);
+        assert_eq!(broken_down["reports"][0]["status"], "withdrawn");
+        assert_eq!(
+            leader.call("/api/reports/evaluate", &format!("report_id={stale}&verdict=accept")).status,
+            409
+        );
+        // Once every subtask is done again, the centre accepts and the task is done.
+        let leaf = child_led_by(&task_json(&leader, late), "01");
+        assert!(call_report(&officer, leaf, "100", true, "leaf-done-000001").status < 400);
+        let leaf_report = pending_report(&task_json(&leader, leaf));
+        assert!(leader.call("/api/reports/evaluate", &format!("report_id={leaf_report}&verdict=accept")).status < 400);
+        let again = task_json(&centre, hanoi_task);
+        assert_eq!(again["row"]["status"], "in_progress");
+        let request = pending_report(&again);
+        assert!(centre.call("/api/reports/evaluate", &format!("report_id={request}&verdict=accept")).status < 400);
+        assert_eq!(task_json(&centre, hanoi_task)["row"]["status"], "done");
+        // The centre's own task, which it assigned itself, completes with its only child.
+        assert_eq!(task_json(&centre, task)["row"]["status"], "done");
+        assert_eq!(
+            app.count(&format!("SELECT COUNT(*) FROM reports WHERE task_id = {hanoi_task} AND kind = 'completion' AND status = 'accepted'")),
+            1
+        );
     }
 
     fn cascading_to_every_commune_gives_each_its_task(app) {
