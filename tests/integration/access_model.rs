@@ -357,56 +357,118 @@ fn build(app: &TestApp, seed: u64, units: &Units) -> Vec<Official> {
         ))
         .unwrap();
     }
-    app.block_on(db.close());
 
-    // Feedback, assigned to units by the centre.
+    // Feedback, assigned to units by the centre: one about a public document that is
+    // classified afterwards, and a duplicate of an item another unit handles.
+    let hanoi = reader("b.01".to_owned());
+    let named = app
+        .block_on(documents::create(
+            &db,
+            &hanoi,
+            &DocumentInput {
+                code: format!("P{seed}/TN"),
+                kind: "plan".into(),
+                title: format!("Kế hoạch công khai P{seed}"),
+                issuing_body: "Thành ủy".into(),
+                issued_on: "2026-01-15".into(),
+                summary: String::new(),
+                classification: "public".into(),
+            },
+        ))
+        .unwrap();
     let centre = signed_in(app, "tw.lanhdao");
+    let mut codes = Vec::new();
     for n in 0..4 {
+        let about = if n == 1 {
+            format!("&attribute[document]={named}")
+        } else {
+            String::new()
+        };
         let page = Page::from(
             app.new_browser()
                 .agent
                 .post(app.url("/open311/v2/requests.json"))
                 .content_type("application/x-www-form-urlencoded")
                 .send(format!(
-                    "service_code=other&description=Y%20kien%20F{seed}-{n}"
+                    "service_code=other&description=Y%20kien%20F{seed}-{n}{about}"
                 ))
                 .unwrap(),
         );
+        assert_eq!(page.status, 201, "{}", page.body);
         let code = page.json()[0]["service_request_id"]
             .as_str()
             .unwrap()
             .to_owned();
-        if n > 0 {
-            let unit = rng.pick(&units.codes).clone();
-            let assigned = centre.call(
-                "/api/feedback/act",
-                &format!("code={code}&version=0&action=assign&unit={unit}"),
-            );
-            assert_eq!(assigned.status, 200, "{}", assigned.body);
-        }
+        let unit = match n {
+            0 => continue,
+            1 => "01".to_owned(),
+            3 => "46".to_owned(),
+            _ => rng.pick(&units.codes).clone(),
+        };
+        let assigned = centre.call(
+            "/api/feedback/act",
+            &format!("code={code}&version=0&action=assign&unit={unit}"),
+        );
+        assert_eq!(assigned.status, 200, "{}", assigned.body);
+        codes.push(code);
     }
+    let duplicate = centre.call(
+        "/api/feedback/act",
+        &format!(
+            "code={}&version=1&action=duplicate&of={}",
+            codes[2], codes[0]
+        ),
+    );
+    assert_eq!(duplicate.status, 200, "{}", duplicate.body);
+    let current = app
+        .block_on(document::Entity::find_by_id(named).one(&db.read))
+        .unwrap()
+        .unwrap();
+    app.block_on(documents::update(
+        &db,
+        &hanoi,
+        named,
+        current.version,
+        &DocumentInput {
+            code: current.code.clone(),
+            kind: "plan".into(),
+            title: current.title.clone(),
+            issuing_body: current.issuing_body.clone(),
+            issued_on: "2026-01-15".into(),
+            summary: String::new(),
+            classification: "confidential".into(),
+        },
+    ))
+    .unwrap();
+    app.block_on(db.close());
 
     // The officials under test: every role and every clearance, across the levels.
+    // The first few are placed where the rule is easiest to get wrong: the leaders and
+    // administrators of a central body without national oversight, and one with it.
     let roles = [Role::Viewer, Role::Officer, Role::Leader, Role::Admin];
+    let placed = [
+        ("BTCTW", Role::Leader, 4),
+        ("BTCTW", Role::Admin, 3),
+        ("VPTW", Role::Officer, 2),
+        ("TW", Role::Viewer, 1),
+        ("01", Role::Leader, 2),
+    ];
     let mut officials = Vec::new();
     for n in 0..14 {
-        let unit = if n < 4 {
-            ["TW", "BTCTW", "VPTW", "01"][n].to_owned()
-        } else {
-            rng.pick(&units.codes).clone()
+        let (unit, role, clearance) = match placed.get(n) {
+            Some((unit, role, clearance)) => ((*unit).to_owned(), *role, *clearance),
+            None => (
+                rng.pick(&units.codes).clone(),
+                roles[n % roles.len()],
+                n % LEVELS.len(),
+            ),
         };
         let official = Official {
             username: format!("m{seed}.{n}"),
             unit,
-            clearance: n % LEVELS.len(),
+            clearance,
         };
-        create_account(
-            app,
-            &official.username,
-            &official.unit,
-            roles[n % roles.len()],
-            official.clearance,
-        );
+        create_account(app, &official.username, &official.unit, role, clearance);
         officials.push(official);
     }
     officials
@@ -734,6 +796,120 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
         }
     }
 
+    // My work, every page of every view that lists records.
+    for (view, expected) in [
+        (
+            "all",
+            rows.tasks
+                .iter()
+                .filter(|t| {
+                    t.lead_unit_id == oracle.unit_id
+                        && t.classification <= oracle.clearance
+                        && t.status != "cancelled"
+                })
+                .map(|t| t.id)
+                .collect::<BTreeSet<i32>>(),
+        ),
+        (
+            "evaluate",
+            rows.tasks
+                .iter()
+                .filter(|t| {
+                    t.assigner_unit_id == oracle.unit_id
+                        && oracle.tasks.contains(&t.id)
+                        && rows
+                            .reports
+                            .iter()
+                            .any(|r| r.task_id == t.id && r.status == "pending")
+                })
+                .map(|t| t.id)
+                .collect(),
+        ),
+    ] {
+        let mut listed = BTreeSet::new();
+        for page in 1.. {
+            let answer = browser.call(
+                "/api/my-work",
+                &format!("filter[view]={view}&filter[page]={page}"),
+            );
+            assert_eq!(answer.status, 200, "{who}");
+            let json = answer.json();
+            listed.extend(ids(&json["rows"]));
+            assert_eq!(json["total"], expected.len(), "{who}: my work, {view}");
+            for row in json["rows"].as_array().unwrap() {
+                if let Some(parent) = row["parent_id"].as_i64() {
+                    assert!(
+                        oracle.tasks.contains(&(parent as i32)),
+                        "{who}: a parent in my work"
+                    );
+                }
+            }
+            note_rows(&mut seen, &json["rows"]);
+            seen.keep(format!("my work {view} {page}"), &answer);
+            if page >= json["pages"].as_u64().unwrap() as usize {
+                break;
+            }
+        }
+        assert_eq!(listed, expected, "{who}: my work, {view}");
+    }
+
+    // Dashboards of every unit.
+    for code in &units.codes {
+        let scope = units.unit(code);
+        let answer = browser.call("/api/dashboard", &format!("code={code}"));
+        let visible = oracle.oversees(scope);
+        assert_eq!(
+            answer.status,
+            if visible { 200 } else { 404 },
+            "{who}: dashboard {code}"
+        );
+        if visible {
+            let json = answer.json();
+            assert_eq!(
+                json["figures"]["tasks"],
+                oracle.dashboard_tasks(scope),
+                "{who}: {code}"
+            );
+            for document in json["documents"].as_array().unwrap() {
+                let id = document["document"]["id"].as_i64().unwrap() as i32;
+                assert!(
+                    oracle.documents.contains(&id),
+                    "{who}: dashboard {code} names document {id}"
+                );
+                if rows
+                    .documents
+                    .iter()
+                    .any(|d| d.id == id && d.classification >= confidential)
+                {
+                    seen.classified.insert(("document", id));
+                }
+            }
+            for option in json["document_options"].as_array().unwrap() {
+                let id = option["id"].as_i64().unwrap() as i32;
+                assert!(oracle.documents.contains(&id), "{who}: an option of {code}");
+            }
+            for list in ["nearest", "most_overdue"] {
+                for id in ids(&json[list]) {
+                    assert!(
+                        oracle.tasks.contains(&id),
+                        "{who}: {list} of {code} shows {id}"
+                    );
+                }
+                note_rows(&mut seen, &json[list]);
+            }
+        }
+        seen.keep(format!("dashboard {code}"), &answer);
+        if pages && visible {
+            let page = browser.get(&format!("/dashboard/{code}"));
+            assert_eq!(page.status, 200, "{who}: /dashboard/{code}");
+            seen.keep(format!("/dashboard/{code}"), &page);
+        }
+    }
+
+    // Every list above left a trace of the classified rows it showed, before any of them
+    // was opened on its own.
+    assert_audited(app, who, &seen.classified);
+
     // Every task: the page's data, children, parent, reports and history.
     for t in &rows.tasks {
         let answer = browser.call("/api/task", &format!("id={}", t.id));
@@ -847,116 +1023,6 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
         }
     }
 
-    // My work, every page of every view that lists records.
-    for (view, expected) in [
-        (
-            "all",
-            rows.tasks
-                .iter()
-                .filter(|t| {
-                    t.lead_unit_id == oracle.unit_id
-                        && t.classification <= oracle.clearance
-                        && t.status != "cancelled"
-                })
-                .map(|t| t.id)
-                .collect::<BTreeSet<i32>>(),
-        ),
-        (
-            "evaluate",
-            rows.tasks
-                .iter()
-                .filter(|t| {
-                    t.assigner_unit_id == oracle.unit_id
-                        && oracle.tasks.contains(&t.id)
-                        && rows
-                            .reports
-                            .iter()
-                            .any(|r| r.task_id == t.id && r.status == "pending")
-                })
-                .map(|t| t.id)
-                .collect(),
-        ),
-    ] {
-        let mut listed = BTreeSet::new();
-        for page in 1.. {
-            let answer = browser.call(
-                "/api/my-work",
-                &format!("filter[view]={view}&filter[page]={page}"),
-            );
-            assert_eq!(answer.status, 200, "{who}");
-            let json = answer.json();
-            listed.extend(ids(&json["rows"]));
-            assert_eq!(json["total"], expected.len(), "{who}: my work, {view}");
-            for row in json["rows"].as_array().unwrap() {
-                if let Some(parent) = row["parent_id"].as_i64() {
-                    assert!(
-                        oracle.tasks.contains(&(parent as i32)),
-                        "{who}: a parent in my work"
-                    );
-                }
-            }
-            note_rows(&mut seen, &json["rows"]);
-            seen.keep(format!("my work {view} {page}"), &answer);
-            if page >= json["pages"].as_u64().unwrap() as usize {
-                break;
-            }
-        }
-        assert_eq!(listed, expected, "{who}: my work, {view}");
-    }
-
-    // Dashboards of every unit.
-    for code in &units.codes {
-        let scope = units.unit(code);
-        let answer = browser.call("/api/dashboard", &format!("code={code}"));
-        let visible = oracle.oversees(scope);
-        assert_eq!(
-            answer.status,
-            if visible { 200 } else { 404 },
-            "{who}: dashboard {code}"
-        );
-        if visible {
-            let json = answer.json();
-            assert_eq!(
-                json["figures"]["tasks"],
-                oracle.dashboard_tasks(scope),
-                "{who}: {code}"
-            );
-            for document in json["documents"].as_array().unwrap() {
-                let id = document["document"]["id"].as_i64().unwrap() as i32;
-                assert!(
-                    oracle.documents.contains(&id),
-                    "{who}: dashboard {code} names document {id}"
-                );
-                if rows
-                    .documents
-                    .iter()
-                    .any(|d| d.id == id && d.classification >= confidential)
-                {
-                    seen.classified.insert(("document", id));
-                }
-            }
-            for option in json["document_options"].as_array().unwrap() {
-                let id = option["id"].as_i64().unwrap() as i32;
-                assert!(oracle.documents.contains(&id), "{who}: an option of {code}");
-            }
-            for list in ["nearest", "most_overdue"] {
-                for id in ids(&json[list]) {
-                    assert!(
-                        oracle.tasks.contains(&id),
-                        "{who}: {list} of {code} shows {id}"
-                    );
-                }
-                note_rows(&mut seen, &json[list]);
-            }
-        }
-        seen.keep(format!("dashboard {code}"), &answer);
-        if pages && visible {
-            let page = browser.get(&format!("/dashboard/{code}"));
-            assert_eq!(page.status, 200, "{who}: /dashboard/{code}");
-            seen.keep(format!("/dashboard/{code}"), &page);
-        }
-    }
-
     // Feedback: the inbox, and every item.
     let inbox = browser.call("/api/feedback/inbox", "");
     assert_eq!(inbox.status, 200, "{who}");
@@ -1000,6 +1066,18 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
             .flat_map(|d| [d.code.clone(), d.title.clone()]),
     );
     secrets.extend(
+        rows.feedback
+            .iter()
+            .filter(|item| !oracle.sees_item(item))
+            .map(|item| {
+                format!(
+                    "PA-{}-{:06}",
+                    chrono::Datelike::year(&item.created_at),
+                    item.id
+                )
+            }),
+    );
+    secrets.extend(
         rows.attachments
             .iter()
             .filter(|f| {
@@ -1018,13 +1096,18 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
     }
 
     // And every classified record they were shown left a trace under their name.
+    assert_audited(app, who, &seen.classified);
+}
+
+/// Every classified record in `shown` left a `classified_read` under the official's name.
+fn assert_audited(app: &TestApp, who: &str, shown: &BTreeSet<(&'static str, i32)>) {
     let db = app.db();
     let audited: HashSet<(String, String)> = app
         .block_on(db.read.query_all_raw(Statement::from_sql_and_values(
             db.backend(),
             "SELECT object_type, object_id FROM audit_events \
              WHERE action = 'classified_read' AND actor_name = $1",
-            [who.clone().into()],
+            [who.to_owned().into()],
         )))
         .unwrap()
         .iter()
@@ -1036,7 +1119,7 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
         })
         .collect();
     app.block_on(db.close());
-    for (kind, id) in &seen.classified {
+    for (kind, id) in shown {
         assert!(
             audited.contains(&((*kind).to_owned(), id.to_string())),
             "{who}: reading {kind} {id} (Mật or above) left no trace"
