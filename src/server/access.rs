@@ -178,6 +178,29 @@ pub fn visible_tasks(reader: &Reader) -> Condition {
     condition
 }
 
+/// Which of these tasks the reader may see: for the ids a record names (a parent, a
+/// subtask, the origin of a copy), which are shown only to those who may see them.
+pub async fn visible_task_ids(
+    db: &Db,
+    reader: &Reader,
+    ids: Vec<i32>,
+) -> Result<std::collections::HashSet<i32>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    if ids.is_empty() {
+        return Ok(std::collections::HashSet::new());
+    }
+    Ok(task::Entity::find()
+        .select_only()
+        .column(task::Column::Id)
+        .filter(task::Column::Id.is_in(ids))
+        .filter(visible_tasks(reader))
+        .into_tuple::<i32>()
+        .all(&db.read)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// The tasks led by the reader's own unit that they may see: `visible_tasks` where the
 /// subtree part always holds (their unit is in their subtree), so only the clearance
 /// is left to check, and an index on the lead unit serves the whole condition.

@@ -165,15 +165,17 @@ pub async fn list(db: &Db, scope: &Scope, filter: &UserFilter) -> Result<UserPag
 }
 
 /// An account in reach (or the administrator's own), with its unit. Anything else is
-/// "not found": an administrator learns nothing of the accounts above them.
+/// "not found": an administrator learns nothing of the accounts above them. Changes read
+/// it again in their transaction, so that an account moved out of reach meanwhile is not
+/// changed.
 async fn in_reach(
-    db: &Db,
+    db: &impl sea_orm::ConnectionTrait,
     scope: &Scope,
     id: i32,
 ) -> Result<(user::Model, unit::Model), AdminError> {
     match user::Entity::find_by_id(id)
         .find_also_related(unit::Entity)
-        .one(&db.read)
+        .one(db)
         .await?
     {
         Some((account, Some(unit)))
@@ -187,7 +189,7 @@ async fn in_reach(
 }
 
 pub async fn detail(db: &Db, scope: &Scope, id: i32) -> Result<UserDetail, AdminError> {
-    let (account, unit) = in_reach(db, scope, id).await?;
+    let (account, unit) = in_reach(&db.read, scope, id).await?;
     Ok(UserDetail {
         row: row_of(&account, &unit),
         email: account.email.clone(),
@@ -294,7 +296,7 @@ pub async fn update(
     version: i32,
     fields: AccountFields,
 ) -> Result<(), AdminError> {
-    let (account, current_unit) = in_reach(db, scope, id).await?;
+    let (account, current_unit) = in_reach(&db.read, scope, id).await?;
     let full_name = fields.full_name.trim().to_owned();
     if full_name.is_empty() {
         return Err(invalid("full_name", Problem::Required));
@@ -391,11 +393,11 @@ pub async fn update(
 
 /// Disables or enables an account. Disabling ends all its sessions at once.
 pub async fn set_active(db: &Db, scope: &Scope, id: i32, active: bool) -> Result<(), AdminError> {
-    let (account, _) = in_reach(db, scope, id).await?;
+    let txn = db.begin_write().await?;
+    let (account, _) = in_reach(&txn, scope, id).await?;
     if account.id == scope.admin_id {
         return Err(invalid("active", Problem::OutOfReach));
     }
-    let txn = db.begin_write().await?;
     user::Entity::update_many()
         .col_expr(user::Column::Active, Expr::value(active))
         .col_expr(
@@ -422,13 +424,14 @@ pub async fn set_active(db: &Db, scope: &Scope, id: i32, active: bool) -> Result
 /// ends the account's sessions. Returns the password, to show once. Administrators change
 /// their own password at `/account`, with the current one: a reset would lock them out.
 pub async fn reset_password(db: &Db, scope: &Scope, id: i32) -> Result<String, AdminError> {
-    let (account, _) = in_reach(db, scope, id).await?;
+    let (account, _) = in_reach(&db.read, scope, id).await?;
     if account.id == scope.admin_id {
         return Err(invalid("password", Problem::OutOfReach));
     }
     let temporary = password::generate();
     let hash = password::hash_blocking(temporary.clone()).await?;
     let txn = db.begin_write().await?;
+    in_reach(&txn, scope, id).await?;
     user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(hash))
         .col_expr(user::Column::MustChangePassword, Expr::value(true))

@@ -1,7 +1,7 @@
 //! The audit trail: who did what to what, when, from where, and how it went. Append-only.
 
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DbErr};
 
 /// What happened. The names are stable: reports and searches use them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,7 +112,8 @@ impl<'a> Event<'a> {
     }
 }
 
-/// Appends several events in one statement (reads of a list's classified rows).
+/// Appends events in one statement (a list's classified rows are read at once). Typed
+/// names are cut to the column's width: an attacker's 10 KB username is not stored.
 pub async fn record_all(db: &impl ConnectionTrait, events: Vec<Event<'_>>) -> Result<(), DbErr> {
     use sea_orm::sea_query::{Alias, Query};
     if events.is_empty() {
@@ -161,30 +162,5 @@ pub async fn record_all(db: &impl ConnectionTrait, events: Vec<Event<'_>>) -> Re
 /// Appends the event, in the caller's transaction when it passes one, so that the event
 /// and the change it describes are written together or not at all.
 pub async fn record(db: &impl ConnectionTrait, event: Event<'_>) -> Result<(), DbErr> {
-    let (object_type, object_id) = match event.object {
-        Some((kind, id)) => (Some(kind.to_owned()), Some(id)),
-        None => (None, None),
-    };
-    // Typed names are cut to the column's width: an attacker's 10 KB username is not stored.
-    let actor_name = event
-        .actor_name
-        .map(|name| name.chars().take(64).collect::<String>());
-    db.execute_raw(Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "INSERT INTO audit_events (at, actor_id, actor_name, action, object_type, object_id, \
-         outcome, ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        [
-            Utc::now().into(),
-            event.actor_id.into(),
-            actor_name.into(),
-            event.action.as_str().into(),
-            object_type.into(),
-            object_id.into(),
-            if event.success { "success" } else { "failure" }.into(),
-            event.ip.map(str::to_owned).into(),
-            event.detail.into(),
-        ],
-    ))
-    .await?;
-    Ok(())
+    record_all(db, vec![event]).await
 }

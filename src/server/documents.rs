@@ -615,20 +615,7 @@ pub async fn rows_in_tree_order(
         .filter_map(|t| t.parent_id)
         .filter(|p| !present.contains(p))
         .collect();
-    let seen_parents: std::collections::HashSet<i32> = if outside.is_empty() {
-        std::collections::HashSet::new()
-    } else {
-        task::Entity::find()
-            .select_only()
-            .column(task::Column::Id)
-            .filter(task::Column::Id.is_in(outside))
-            .filter(visible_tasks(reader))
-            .into_tuple::<i32>()
-            .all(&db.read)
-            .await?
-            .into_iter()
-            .collect()
-    };
+    let seen_parents = super::access::visible_task_ids(db, reader, outside).await?;
     let mut children: HashMap<Option<i32>, Vec<&task::Model>> = HashMap::new();
     for task in &tasks {
         // A task whose parent is not listed starts a branch of its own.

@@ -509,7 +509,11 @@ async fn seed_document(
     let now = Utc::now();
     let txn = db.begin_write().await?;
     let existing = document::Entity::find()
-        .filter(document::Column::Code.eq(&resolution.code))
+        .filter(document::Column::CodeKey.eq(super::documents::code_key(
+            root.id,
+            Classification::Public.rank(),
+            &resolution.code,
+        )))
         .one(&txn)
         .await?;
     let document_id = match existing {

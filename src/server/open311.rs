@@ -402,6 +402,20 @@ fn too_many(retry_after: u64) -> Response {
 }
 
 async fn create(State(state): State<AppState>, request: Request) -> Response {
+    // Posting is for partner systems, which are servers. A browser says where it comes
+    // from (`Origin`, `Sec-Fetch-Site`); a page elsewhere must not make its visitors send
+    // opinions in their name. People use the form at `/feedback`.
+    let headers = request.headers();
+    let from_a_browser = headers.contains_key(header::ORIGIN)
+        || headers
+            .get("sec-fetch-site")
+            .is_some_and(|site| site.as_bytes() != b"none");
+    if from_a_browser {
+        return error(
+            StatusCode::FORBIDDEN,
+            "posting is for partner systems; people send opinions with the form at /feedback",
+        );
+    }
     let ip = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()

@@ -50,9 +50,9 @@ pub async fn verify_blocking(typed: &str, stored: Option<String>) -> Result<bool
 /// sign-ins asking for 9.5 GB.
 #[derive(Debug)]
 pub struct Gate {
-    running: tokio::sync::Semaphore,
+    running: std::sync::Arc<tokio::sync::Semaphore>,
     /// Computations in the gate: running and waiting.
-    admitted: std::sync::atomic::AtomicUsize,
+    admitted: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     capacity: usize,
 }
 
@@ -65,8 +65,8 @@ impl Gate {
     /// `running` at once, and up to `waiting` more in line.
     pub fn new(running: usize, waiting: usize) -> Gate {
         Gate {
-            running: tokio::sync::Semaphore::new(running.max(1)),
-            admitted: std::sync::atomic::AtomicUsize::new(0),
+            running: std::sync::Arc::new(tokio::sync::Semaphore::new(running.max(1))),
+            admitted: std::sync::Arc::default(),
             capacity: running.max(1) + waiting,
         }
     }
@@ -91,16 +91,28 @@ impl Gate {
             self.admitted.fetch_sub(1, Ordering::AcqRel);
             return Err(Busy);
         }
-        // Leaves the gate however this ends, a dropped request included.
-        struct Leave<'a>(&'a std::sync::atomic::AtomicUsize);
-        impl Drop for Leave<'_> {
+        // Leaves the gate however this ends: a request dropped while it waits leaves at
+        // once; one dropped while its computation runs leaves when the computation ends,
+        // so that dropped requests cannot pile computations up beyond the bound.
+        struct Leave(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+        impl Drop for Leave {
             fn drop(&mut self) {
                 self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
             }
         }
-        let _leave = Leave(&self.admitted);
-        let _permit = self.running.acquire().await.map_err(|_| Busy)?;
-        tokio::task::spawn_blocking(work).await.map_err(|_| Busy)
+        let leave = Leave(self.admitted.clone());
+        let permit = self
+            .running
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Busy)?;
+        tokio::task::spawn_blocking(move || {
+            let _held = (permit, leave);
+            work()
+        })
+        .await
+        .map_err(|_| Busy)
     }
 }
 

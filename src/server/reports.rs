@@ -15,8 +15,8 @@ use crate::model::{AppError, Problem};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, SqlErr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -77,23 +77,7 @@ pub async fn submit(
         return Err(AppError::invalid("progress", Problem::CompletionBelow100).into());
     }
     let text = check_text("text", &input.text, TEXT_MAX, true)?;
-    let subtask = task::Entity::find()
-        .filter(task::Column::ParentId.eq(task_id))
-        .one(&db.read)
-        .await?;
-    if subtask.is_some() {
-        // Said only of subtasks the reader sees: the answer about a task broken down
-        // into work above their clearance does not tell that such work exists.
-        let seen = task::Entity::find()
-            .filter(task::Column::ParentId.eq(task_id))
-            .filter(super::access::visible_tasks(reader))
-            .one(&db.read)
-            .await?;
-        return match seen {
-            Some(_) => Err(AppError::invalid("task", Problem::HasSubtasks).into()),
-            None => not_found(),
-        };
-    }
+    still_a_leaf(&db.read, reader, task_id).await?;
     let pending = report::Entity::find()
         .filter(report::Column::TaskId.eq(task_id))
         .filter(report::Column::Status.eq(ReportStatus::Pending.as_str()))
@@ -140,6 +124,28 @@ pub async fn submit(
     }
 }
 
+/// Refuses a report on a task with subtasks: its progress comes from them. Said only of
+/// subtasks the reader sees: the answer about a task broken down into work above their
+/// clearance does not tell that such work exists ("not found").
+async fn still_a_leaf(db: &impl ConnectionTrait, reader: &Reader, task_id: i32) -> Outcome<()> {
+    let subtask = task::Entity::find()
+        .filter(task::Column::ParentId.eq(task_id))
+        .one(db)
+        .await?;
+    if subtask.is_none() {
+        return Ok(());
+    }
+    let seen = task::Entity::find()
+        .filter(task::Column::ParentId.eq(task_id))
+        .filter(super::access::visible_tasks(reader))
+        .one(db)
+        .await?;
+    match seen {
+        Some(_) => Err(AppError::invalid("task", Problem::HasSubtasks).into()),
+        None => not_found(),
+    }
+}
+
 async fn save(
     db: &Db,
     reader: &Reader,
@@ -161,6 +167,15 @@ async fn save(
     if pending.is_some() {
         return Err(AppError::invalid("task", Problem::AwaitingEvaluation).into());
     }
+    // And the task may have been finished or broken down since it was read.
+    let current = task::Entity::find_by_id(task.id)
+        .one(&txn)
+        .await?
+        .ok_or(Failure::App(AppError::NotFound))?;
+    if status_of(&current).is_closed() {
+        return Err(AppError::invalid("task", Problem::Closed).into());
+    }
+    still_a_leaf(&txn, reader, task.id).await?;
     let saved = report::ActiveModel {
         task_id: Set(task.id),
         unit_id: Set(task.lead_unit_id),
@@ -280,6 +295,16 @@ pub async fn evaluate(
         }
     };
     if !still_stands {
+        // It can never be decided now: it leaves the evaluation queue.
+        report::Entity::update_many()
+            .col_expr(
+                report::Column::Status,
+                Expr::value(ReportStatus::Withdrawn.as_str()),
+            )
+            .filter(report::Column::Id.eq(report_id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
         return Err(AppError::invalid("task", Problem::Changed).into());
     }
     let status = match verdict {

@@ -93,8 +93,9 @@ fn is_static_asset(path: &str) -> bool {
 
 /// The server functions an official with a temporary password may call: the account page
 /// and its password change, signing out, and what every page's frame reads.
-const WHILE_PASSWORD_IS_TEMPORARY: [&str; 5] = [
+const WHILE_PASSWORD_IS_TEMPORARY: [&str; 6] = [
     <crate::api::account::GetAccount as leptos::server_fn::ServerFn>::PATH,
+    <crate::api::account::RevokeSession as leptos::server_fn::ServerFn>::PATH,
     <crate::api::account::ChangePassword as leptos::server_fn::ServerFn>::PATH,
     <crate::api::auth::Logout as leptos::server_fn::ServerFn>::PATH,
     <crate::api::auth::GetViewer as leptos::server_fn::ServerFn>::PATH,

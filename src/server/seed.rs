@@ -178,6 +178,21 @@ async fn reader(db: &Db, username: &str) -> Result<Reader> {
     Reader::load(db, username).await
 }
 
+/// The key of the centre's public document with this code: codes are unique per owner
+/// unit and classification, not across the country.
+async fn centre_code_key(db: &Db, code: &str) -> Result<String> {
+    let centre = unit::Entity::find()
+        .filter(unit::Column::Code.eq(hierarchy::ROOT_CODE))
+        .one(&db.read)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the centre is missing"))?;
+    Ok(documents::code_key(
+        centre.id,
+        crate::model::Classification::Public.rank(),
+        code,
+    ))
+}
+
 fn failure(error: Failure) -> anyhow::Error {
     anyhow::anyhow!("demo data: {error}")
 }
@@ -269,7 +284,7 @@ async fn report(
 /// wards, and reports in every state, dated around today so the demo stays current.
 pub async fn demo_work(db: &Db, evidence: &EvidenceStore) -> Result<usize> {
     let exists = document::Entity::find()
-        .filter(document::Column::Code.eq("57-NQ/TW"))
+        .filter(document::Column::CodeKey.eq(centre_code_key(db, "57-NQ/TW").await?))
         .one(&db.read)
         .await?
         .is_some();
@@ -777,7 +792,7 @@ pub async fn demo_feedback(db: &Db) -> Result<usize> {
     }
     let intake = feedback::Intake::load(db, 0).await?;
     let nq57 = document::Entity::find()
-        .filter(document::Column::Code.eq("57-NQ/TW"))
+        .filter(document::Column::CodeKey.eq(centre_code_key(db, "57-NQ/TW").await?))
         .one(&db.read)
         .await?
         .map(|d| d.id);

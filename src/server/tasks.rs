@@ -240,6 +240,7 @@ pub async fn create(
 
     let now = Utc::now();
     let txn = db.begin_write().await?;
+    below_floor(&txn, document_id, parent_id, checked.classification).await?;
     let created = task::ActiveModel {
         document_id: Set(document_id),
         parent_id: Set(parent_id),
@@ -319,6 +320,35 @@ pub async fn create(
     }
     txn.commit().await?;
     Ok(created.id)
+}
+
+/// Refuses a classification below the floor as it is now, in the caller's transaction:
+/// the document's and the parent's classification, their rows locked (on PostgreSQL; a
+/// SQLite write transaction holds the whole database), so that a document raised
+/// meanwhile cannot leave a task of it below its level.
+async fn below_floor(
+    txn: &DatabaseTransaction,
+    document_id: i32,
+    parent_id: Option<i32>,
+    classification: Classification,
+) -> Outcome<()> {
+    let document = document::Entity::find_by_id(document_id)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .map_or(0, |d| d.classification);
+    let parent = match parent_id {
+        Some(id) => task::Entity::find_by_id(id)
+            .lock_exclusive()
+            .one(txn)
+            .await?
+            .map_or(0, |t| t.classification),
+        None => 0,
+    };
+    if classification.rank() < Ord::max(document, parent) {
+        return Err(AppError::invalid("classification", Problem::BelowDocument).into());
+    }
+    Ok(())
 }
 
 async fn set_coordinators(
@@ -437,6 +467,13 @@ pub async fn update(
     );
 
     let txn = db.begin_write().await?;
+    below_floor(
+        &txn,
+        current.document_id,
+        current.parent_id,
+        checked.classification,
+    )
+    .await?;
     let updated = task::Entity::update_many()
         .col_expr(task::Column::Title, Expr::value(checked.title))
         .col_expr(task::Column::Description, Expr::value(checked.description))
@@ -609,6 +646,16 @@ pub async fn cascade(
     }
 
     let txn = db.begin_write().await?;
+    // The copies take the parent's classification as it is now: a document raised since
+    // the parent was read has raised it.
+    let parent = task::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or(Failure::App(AppError::NotFound))?;
+    if status_of(&parent).is_closed() {
+        return Err(AppError::invalid("task", Problem::Closed).into());
+    }
     // Read inside the transaction (which holds the write lock): a cascade running at the
     // same moment cannot add the same units twice.
     let existing: HashMap<i32, i16> = task::Entity::find()
@@ -621,16 +668,17 @@ pub async fn cascade(
         .await?
         .into_iter()
         .collect();
-    // Units that already have a copy the leader may see. A copy raised above their
-    // clearance is not counted: the answer must not tell that it exists.
-    let skipped = units
-        .iter()
-        .filter(|(unit_id, _)| {
-            existing
-                .get(unit_id)
-                .is_some_and(|rank| *rank <= reader.clearance)
-        })
-        .count();
+    // Units that already have a copy: skipped when the leader may see it. A copy raised
+    // above their clearance counts among the units reached, as if it had been made now:
+    // neither figure of the answer may tell that it exists.
+    let (skipped, hidden) =
+        units.iter().fold((0, 0), |(seen, hidden), (unit_id, _)| {
+            match existing.get(unit_id) {
+                Some(rank) if *rank <= reader.clearance => (seen + 1, hidden),
+                Some(_) => (seen, hidden + 1),
+                None => (seen, hidden),
+            }
+        });
     let now = Utc::now();
     let root = parent.root_id.unwrap_or(parent.id);
     let fresh: Vec<&(i32, String)> = units
@@ -729,7 +777,7 @@ pub async fn cascade(
     }
     txn.commit().await?;
     Ok(CascadeResult {
-        created,
+        created: created.saturating_add(u32::try_from(hidden).unwrap_or(u32::MAX)),
         skipped: u32::try_from(skipped).unwrap_or(u32::MAX),
     })
 }
@@ -825,12 +873,11 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<TaskDet
         .one(&db.read)
         .await?
         .ok_or_else(|| Failure::Other(anyhow::anyhow!("task {id} lost its document")))?;
-    let parent = match model.parent_id {
-        Some(parent_id) => visible(&db.read, reader, parent_id)
-            .await?
-            .map(|p| (p.id, p.title)),
+    let parent_model = match model.parent_id {
+        Some(parent_id) => visible(&db.read, reader, parent_id).await?,
         None => None,
     };
+    let parent = parent_model.as_ref().map(|p| (p.id, p.title.clone()));
     let children_models = task::Entity::find()
         .filter(task::Column::ParentId.eq(id))
         .filter(visible_tasks(reader))
@@ -899,15 +946,16 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<TaskDet
         }
     }
 
-    super::access::audit_reads(
-        db,
-        reader,
-        [
-            ("task", model.id, model.classification),
-            ("document", doc.id, doc.classification),
-        ],
-    )
-    .await?;
+    let mut shown = vec![
+        ("task", model.id, model.classification),
+        ("document", doc.id, doc.classification),
+    ];
+    shown.extend(
+        parent_model
+            .as_ref()
+            .map(|p| ("task", p.id, p.classification)),
+    );
+    super::access::audit_reads(db, reader, shown).await?;
     let mut row = task_row(&model, lead, child_count, today());
     row.parent_id = parent.as_ref().map(|(id, _)| *id);
     Ok(Some(TaskDetail {
@@ -963,20 +1011,7 @@ async fn history(db: &Db, reader: &Reader, task_id: i32) -> Outcome<Vec<TaskEven
         .flatten()
         .filter_map(|id| id.as_i64().and_then(|id| i32::try_from(id).ok()))
         .collect();
-    let seen: HashSet<i32> = if named.is_empty() {
-        HashSet::new()
-    } else {
-        task::Entity::find()
-            .select_only()
-            .column(task::Column::Id)
-            .filter(task::Column::Id.is_in(named))
-            .filter(visible_tasks(reader))
-            .into_tuple::<i32>()
-            .all(&db.read)
-            .await?
-            .into_iter()
-            .collect()
-    };
+    let seen = super::access::visible_task_ids(db, reader, named).await?;
     let mut copies_seen: HashMap<i64, u32> = HashMap::new();
     for (event, detail) in events.iter().zip(&details) {
         let range = (detail.get("first"), detail.get("last"));

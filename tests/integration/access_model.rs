@@ -7,7 +7,7 @@
 //! alone. A new endpoint that returns records belongs here.
 
 use crate::common::{Backend, Page, TestApp};
-use crate::work::signed_in;
+use crate::work::{add_account, signed_in};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Statement};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use tiendo::model::Role;
@@ -18,7 +18,6 @@ use tiendo::server::entity::{
 };
 use tiendo::server::evidence::{EvidenceStore, Upload};
 use tiendo::server::reports::{self, ReportInput, Verdict};
-use tiendo::server::seed::DEMO_PASSWORD;
 use tiendo::server::tasks::{self, CascadeTargets, TaskInput};
 
 /// A small, seeded random number generator: the same seed builds the same country.
@@ -104,30 +103,6 @@ struct Official {
     clearance: usize,
 }
 
-fn create_account(app: &TestApp, username: &str, unit: &str, role: Role, clearance: usize) {
-    app.block_on(async {
-        let db = tiendo::server::db::Db::connect(&app.database.url)
-            .await
-            .unwrap();
-        tiendo::server::users::create(
-            &db,
-            tiendo::server::users::NewUser {
-                username: username.into(),
-                full_name: format!("Cán bộ {username}"),
-                email: None,
-                unit_code: unit.into(),
-                role,
-                clearance: LEVELS[clearance].parse().unwrap(),
-                password: DEMO_PASSWORD.into(),
-                must_change_password: false,
-            },
-        )
-        .await
-        .unwrap();
-        db.close().await;
-    });
-}
-
 /// Builds the country's work through the services, as its officials would. Returns the
 /// officials to test.
 fn build(app: &TestApp, seed: u64, units: &Units) -> Vec<Official> {
@@ -136,9 +111,9 @@ fn build(app: &TestApp, seed: u64, units: &Units) -> Vec<Official> {
     // the records; and a second leader to accept what the first reports.
     for code in &units.codes {
         let c = code.to_lowercase();
-        create_account(app, &format!("b.{c}"), code, Role::Leader, 4);
-        create_account(app, &format!("b2.{c}"), code, Role::Leader, 4);
-        create_account(app, &format!("o.{c}"), code, Role::Officer, 4);
+        add_account(app, &format!("b.{c}"), code, Role::Leader, LEVELS[4]);
+        add_account(app, &format!("b2.{c}"), code, Role::Leader, LEVELS[4]);
+        add_account(app, &format!("o.{c}"), code, Role::Officer, LEVELS[4]);
     }
     // National oversight for one central body, granted as an administrator would.
     let admin = signed_in(app, "admin");
@@ -384,16 +359,9 @@ fn build(app: &TestApp, seed: u64, units: &Units) -> Vec<Official> {
         } else {
             String::new()
         };
-        let page = Page::from(
-            app.new_browser()
-                .agent
-                .post(app.url("/open311/v2/requests.json"))
-                .content_type("application/x-www-form-urlencoded")
-                .send(format!(
-                    "service_code=other&description=Y%20kien%20F{seed}-{n}{about}"
-                ))
-                .unwrap(),
-        );
+        let page = app.open311_post(&format!(
+            "service_code=other&description=Y%20kien%20F{seed}-{n}{about}"
+        ));
         assert_eq!(page.status, 201, "{}", page.body);
         let code = page.json()[0]["service_request_id"]
             .as_str()
@@ -468,7 +436,13 @@ fn build(app: &TestApp, seed: u64, units: &Units) -> Vec<Official> {
             unit,
             clearance,
         };
-        create_account(app, &official.username, &official.unit, role, clearance);
+        add_account(
+            app,
+            &official.username,
+            &official.unit,
+            role,
+            LEVELS[clearance],
+        );
         officials.push(official);
     }
     officials
@@ -686,6 +660,16 @@ impl Seen {
     }
 }
 
+/// A record's answer: itself when the official may see it, "not found" when not.
+fn answered(page: &Page, visible: bool, what: String) {
+    let body: String = page.body.chars().take(300).collect();
+    assert_eq!(
+        page.status,
+        if visible { 200 } else { 404 },
+        "{what}: {body}"
+    );
+}
+
 fn ids(value: &serde_json::Value) -> BTreeSet<i32> {
     value
         .as_array()
@@ -751,12 +735,7 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
     for doc in &rows.documents {
         let answer = browser.call("/api/document", &format!("id={}", doc.id));
         let visible = oracle.documents.contains(&doc.id);
-        assert_eq!(
-            answer.status,
-            if visible { 200 } else { 404 },
-            "{who}: document {}",
-            doc.id
-        );
+        answered(&answer, visible, format!("{who}: document {}", doc.id));
         if visible {
             let json = answer.json();
             if doc.classification >= confidential {
@@ -786,12 +765,7 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
         seen.keep(format!("document {}", doc.id), &answer);
         if pages {
             let page = browser.get(&format!("/documents/{}", doc.id));
-            assert_eq!(
-                page.status,
-                if visible { 200 } else { 404 },
-                "{who}: /documents/{}",
-                doc.id
-            );
+            answered(&page, visible, format!("{who}: /documents/{}", doc.id));
             seen.keep(format!("/documents/{}", doc.id), &page);
         }
     }
@@ -858,11 +832,7 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
         let scope = units.unit(code);
         let answer = browser.call("/api/dashboard", &format!("code={code}"));
         let visible = oracle.oversees(scope);
-        assert_eq!(
-            answer.status,
-            if visible { 200 } else { 404 },
-            "{who}: dashboard {code}"
-        );
+        answered(&answer, visible, format!("{who}: dashboard {code}"));
         if visible {
             let json = answer.json();
             assert_eq!(
@@ -914,12 +884,7 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
     for t in &rows.tasks {
         let answer = browser.call("/api/task", &format!("id={}", t.id));
         let visible = oracle.tasks.contains(&t.id);
-        assert_eq!(
-            answer.status,
-            if visible { 200 } else { 404 },
-            "{who}: task {}",
-            t.id
-        );
+        answered(&answer, visible, format!("{who}: task {}", t.id));
         if visible {
             let json = answer.json();
             if t.classification >= confidential {
@@ -993,12 +958,7 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
         seen.keep(format!("task {}", t.id), &answer);
         if pages {
             let page = browser.get(&format!("/tasks/{}", t.id));
-            assert_eq!(
-                page.status,
-                if visible { 200 } else { 404 },
-                "{who}: /tasks/{}",
-                t.id
-            );
+            answered(&page, visible, format!("{who}: /tasks/{}", t.id));
             seen.keep(format!("/tasks/{}", t.id), &page);
         }
     }
@@ -1012,12 +972,7 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
             .unwrap();
         let visible = oracle.tasks.contains(&report.task_id);
         let answer = browser.get(&format!("/files/{}", file.id));
-        assert_eq!(
-            answer.status,
-            if visible { 200 } else { 404 },
-            "{who}: file {}",
-            file.id
-        );
+        answered(&answer, visible, format!("{who}: file {}", file.id));
         if !visible {
             seen.keep(format!("file {}", file.id), &answer);
         }
@@ -1037,11 +992,7 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
         );
         let answer = browser.call("/api/feedback/item", &format!("code={code}"));
         let visible = oracle.sees_item(item);
-        assert_eq!(
-            answer.status,
-            if visible { 200 } else { 404 },
-            "{who}: {code}"
-        );
+        answered(&answer, visible, format!("{who}: {code}"));
         seen.keep(code, &answer);
     }
 

@@ -48,6 +48,16 @@ fn create(
     (id, password)
 }
 
+/// The usernames of a page of the list.
+fn usernames(listed: &serde_json::Value) -> Vec<&str> {
+    listed["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["username"].as_str().unwrap())
+        .collect()
+}
+
 fn user_id(app: &TestApp, username: &str) -> i64 {
     app.count(&format!(
         "SELECT id FROM users WHERE username = '{username}'"
@@ -87,12 +97,7 @@ on_both_backends! {
         );
 
         let listed = hanoi_admin.call("/api/admin/users", "").json();
-        let names: Vec<&str> = listed["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["username"].as_str().unwrap())
-            .collect();
+        let names = usernames(&listed);
         assert_eq!(
             names,
             ["badinh.canbo", "giangvo.canbo", "hanoi.admin", "hanoi.canbo", "hanoi.lanhdao", "ngocha.canbo"]
@@ -254,12 +259,7 @@ on_both_backends! {
             assert_eq!(before(id), 1, "nothing changed");
         }
         let listed = attacker.call("/api/admin/users", "").json();
-        let names: Vec<&str> = listed["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["username"].as_str().unwrap())
-            .collect();
+        let names = usernames(&listed);
         assert!(names.contains(&"hanoi.qtv") && names.contains(&"hanoi.canbo"), "{names:?}");
         for hidden in ["hanoi.bithu", "hanoi.qtv2", "hanoi.lanhdao"] {
             assert!(!names.contains(&hidden), "{hidden} is above or beside them: {names:?}");

@@ -335,7 +335,7 @@ on_both_backends! {
         });
         let browser = app.new_browser();
         browser.login("hanoi.moi", password);
-        for path in ["/api/documents", "/api/my-work", "/api/dashboard", "/api/account/revoke"] {
+        for path in ["/api/documents", "/api/my-work", "/api/dashboard", "/api/feedback/inbox"] {
             let page = browser.call(path, "");
             assert_eq!(page.status, 403, "{path}: {}", page.body);
             assert_eq!(page.json()["error"], "password_change_required", "{path}");
@@ -352,6 +352,7 @@ on_both_backends! {
         // What the account page needs still works.
         assert_eq!(browser.call("/api/account", "").status, 200);
         assert_eq!(browser.call("/api/viewer", "").status, 200);
+        assert_eq!(browser.call("/api/account/revoke", "handle=none").status, 404, "ending a session is allowed");
         let changed = browser.call(
             "/api/account/password",
             &format!(

@@ -209,6 +209,19 @@ impl TestApp {
         self.browser.login(username, password)
     }
 
+    /// An opinion posted through Open311, as a partner system sends it: no cookie, no
+    /// `Origin`, a form-encoded body.
+    pub fn open311_post(&self, body: &str) -> Page {
+        Page::from(
+            self.new_browser()
+                .agent
+                .post(self.url("/open311/v2/requests.json"))
+                .content_type("application/x-www-form-urlencoded")
+                .send(body.to_owned())
+                .expect("the server answers"),
+        )
+    }
+
     /// Runs async code (database checks) on the server's runtime.
     pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
         self.runtime.as_ref().expect("running").block_on(future)

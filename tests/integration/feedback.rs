@@ -504,16 +504,22 @@ on_both_backends! {
 
     fn open311_posts_are_unproven_and_carry_no_cross_site_permission(app) {
         let agent = app.new_browser().agent;
-        let post = |body: &str| {
-            Page::from(
+        // A page elsewhere cannot make its visitors' browsers post: a browser says where
+        // it comes from.
+        for (name, value) in [("Origin", "https://elsewhere.example"), ("Sec-Fetch-Site", "cross-site")] {
+            let from_a_page = Page::from(
                 agent
                     .post(app.url("/open311/v2/requests.json"))
-                    .header("Origin", "https://elsewhere.example")
+                    .header(name, value)
                     .content_type("application/x-www-form-urlencoded")
-                    .send(body.to_owned())
+                    .send("service_code=other&description=x")
                     .unwrap(),
-            )
-        };
+            );
+            assert_eq!(from_a_page.status, 403, "{name}: {}", from_a_page.body);
+            assert_eq!(from_a_page.json()[0]["code"], 403);
+            assert!(from_a_page.header("access-control-allow-origin").is_none());
+        }
+        let post = |body: &str| app.open311_post(body);
         // Markup that stripping would turn active is refused, however it is nested.
         for nested in [
             "%3C%3Cb%3Eimg%20src%3Dx%20onerror%3Dalert(1)%3E",
