@@ -44,3 +44,28 @@ test("an administrator adds an official, who signs in with the password shown on
   await expect(her.getByRole("alert")).toContainText("do người khác đặt");
   await context.close();
 });
+
+test("the centre's administrator grants a central body national oversight and withdraws it", async ({
+  browser,
+}, info) => {
+  // The phone walks it without JavaScript: plain form posts.
+  const context = await browser.newContext({ javaScriptEnabled: info.project.name !== "phone" });
+  const page = await context.newPage();
+  await page.goto("/login?next=/admin/oversight");
+  await page.getByLabel("Tên đăng nhập").fill("admin");
+  await page.getByLabel("Mật khẩu", { exact: true }).fill("tiendo-demo-2026");
+  await page.getByRole("button", { name: "Đăng nhập", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Giám sát toàn quốc" })).toBeVisible();
+
+  const row = page.getByRole("row", { name: /BTCTW/ });
+  await expect(row.getByRole("cell").nth(2)).toHaveText("Không");
+  await row.getByRole("button", { name: "Cấp quyền" }).click();
+  await expect(page.getByRole("status")).toContainText("Đã lưu");
+  await expect(page.getByRole("row", { name: /BTCTW/ }).getByRole("cell").nth(2)).toHaveText("Có");
+  // The centre's own cannot be withdrawn.
+  await expect(page.getByRole("row", { name: /^TW / }).getByRole("button")).toHaveCount(0);
+
+  await page.getByRole("row", { name: /BTCTW/ }).getByRole("button", { name: "Thu hồi" }).click();
+  await expect(page.getByRole("row", { name: /BTCTW/ }).getByRole("cell").nth(2)).toHaveText("Không");
+  await context.close();
+});
