@@ -311,26 +311,7 @@ fn build(app: &TestApp, seed: u64, units: &Units) -> Vec<Official> {
         if *level >= 3 {
             continue;
         }
-        let current = app
-            .block_on(document::Entity::find_by_id(*id).one(&db.read))
-            .unwrap()
-            .unwrap();
-        app.block_on(documents::update(
-            &db,
-            &builder(owner),
-            *id,
-            current.version,
-            &DocumentInput {
-                code: current.code.clone(),
-                kind: "plan".into(),
-                title: current.title.clone(),
-                issuing_body: current.issuing_body.clone(),
-                issued_on: "2026-01-15".into(),
-                summary: String::new(),
-                classification: LEVELS[level + 1].into(),
-            },
-        ))
-        .unwrap();
+        raise(app, &db, &builder(owner), *id, LEVELS[level + 1]);
     }
 
     // Feedback, assigned to units by the centre: one about a public document that is
@@ -388,26 +369,7 @@ fn build(app: &TestApp, seed: u64, units: &Units) -> Vec<Official> {
         ),
     );
     assert_eq!(duplicate.status, 200, "{}", duplicate.body);
-    let current = app
-        .block_on(document::Entity::find_by_id(named).one(&db.read))
-        .unwrap()
-        .unwrap();
-    app.block_on(documents::update(
-        &db,
-        &hanoi,
-        named,
-        current.version,
-        &DocumentInput {
-            code: current.code.clone(),
-            kind: "plan".into(),
-            title: current.title.clone(),
-            issuing_body: current.issuing_body.clone(),
-            issued_on: "2026-01-15".into(),
-            summary: String::new(),
-            classification: "confidential".into(),
-        },
-    ))
-    .unwrap();
+    raise(app, &db, &hanoi, named, "confidential");
     app.block_on(db.close());
 
     // The officials under test: every role and every clearance, across the levels.
@@ -446,6 +408,30 @@ fn build(app: &TestApp, seed: u64, units: &Units) -> Vec<Official> {
         officials.push(official);
     }
     officials
+}
+
+/// Raises a document to `level` through the service, as its owner's leader would.
+fn raise(app: &TestApp, db: &tiendo::server::db::Db, owner: &Reader, id: i32, level: &str) {
+    let current = app
+        .block_on(document::Entity::find_by_id(id).one(&db.read))
+        .unwrap()
+        .unwrap();
+    app.block_on(documents::update(
+        db,
+        owner,
+        id,
+        current.version,
+        &DocumentInput {
+            code: current.code.clone(),
+            kind: current.kind.clone(),
+            title: current.title.clone(),
+            issuing_body: current.issuing_body.clone(),
+            issued_on: current.issued_on.to_string(),
+            summary: current.summary.clone(),
+            classification: level.into(),
+        },
+    ))
+    .unwrap();
 }
 
 fn task_input(seed: u64, n: usize, lead: &str, coordinators: &str, level: usize) -> TaskInput {
