@@ -81,17 +81,16 @@ pub async fn dashboard(
     // The parts are independent: read them at once (on SQLite each takes a reader of
     // its own from the pool).
     let (
-        (figures, documents),
+        (figures, per_document),
         children,
         weekly,
         overdue_in_any_period,
         nearest,
         most_overdue,
         trail,
-        document_options,
         feedback,
     ) = tokio::try_join!(
-        document_figures(db, reader, scope.id, &narrowing, today),
+        document_figures(db, scope.id, &narrowing, today),
         child_figures(db, &scope, &narrowing, filter, today),
         tallies::weekly(db, scope.id, &narrowing, last),
         async {
@@ -111,9 +110,10 @@ pub async fn dashboard(
             open.clone().add(task::Column::DueOn.lt(to_naive(today))),
         ),
         trail(db, reader, &scope),
-        document_options(db, reader, counted_documents.clone(), filter.document),
         feedback_summary(db, &scope),
     )?;
+    let (documents, document_options) =
+        named_documents(db, reader, per_document, counted_documents, filter.document).await?;
     // Within a period the headline counts only the period's tasks; the trend counts every
     // task of the scope, so its figure for today comes from all of them.
     let overdue_today = overdue_in_any_period.unwrap_or(figures.overdue);
@@ -159,31 +159,48 @@ async fn feedback_summary(db: &Db, scope: &unit::Model) -> Outcome<FeedbackSumma
     })
 }
 
-/// The headline figures and the figures per document.
+/// The headline figures and the figures per document (by id).
 async fn document_figures(
     db: &Db,
-    reader: &Reader,
     unit: i32,
     narrowing: &Narrowing,
     today: Day,
-) -> Outcome<(Figures, Vec<DocumentFigures>)> {
+) -> Outcome<(Figures, HashMap<i32, Figures>)> {
     let mut figures = Figures::default();
     let mut per_document: HashMap<i32, Figures> = HashMap::new();
     for group in tallies::groups(db, &[unit], GroupBy::Document, narrowing, today).await? {
         add(&mut figures, &group);
         add(per_document.entry(group.id).or_default(), &group);
     }
-    let mut documents: Vec<DocumentFigures> =
-        document_refs(db, reader, per_document.keys().copied().collect())
-            .await?
-            .into_iter()
-            .map(|document| DocumentFigures {
-                figures: per_document.get(&document.id).copied().unwrap_or_default(),
-                document,
+    Ok((figures, per_document))
+}
+
+/// The documents a dashboard names, read (and audited) once, by code: those with figures,
+/// each with its figures; and the ones it may be narrowed to, those with tasks in the
+/// unit's subtree that the reader may see and the one chosen (already checked).
+async fn named_documents(
+    db: &Db,
+    reader: &Reader,
+    per_document: HashMap<i32, Figures>,
+    counted: Vec<i32>,
+    chosen: Option<i32>,
+) -> Outcome<(Vec<DocumentFigures>, Vec<DocumentRef>)> {
+    let offered = |id: i32| counted.contains(&id) || chosen == Some(id);
+    let mut ids: Vec<i32> = counted.iter().copied().chain(chosen).collect();
+    ids.extend(per_document.keys().filter(|id| !offered(**id)));
+    let mut refs = document_refs(db, reader, ids).await?;
+    refs.sort_by(|a, b| a.code.cmp(&b.code));
+    let documents = refs
+        .iter()
+        .filter_map(|document| {
+            Some(DocumentFigures {
+                figures: *per_document.get(&document.id)?,
+                document: document.clone(),
             })
-            .collect();
-    documents.sort_by(|a, b| a.document.code.cmp(&b.document.code));
-    Ok((figures, documents))
+        })
+        .collect();
+    let options = refs.into_iter().filter(|d| offered(d.id)).collect();
+    Ok((documents, options))
 }
 
 /// The units directly below, each with its figures, sorted as the filter asks.
@@ -383,24 +400,6 @@ async fn document_refs(db: &Db, reader: &Reader, ids: Vec<i32>) -> Outcome<Vec<D
             title: d.title,
         })
         .collect())
-}
-
-/// The documents a dashboard may be narrowed to: those with tasks in the unit's subtree
-/// that the reader may see, and the one chosen (already checked).
-async fn document_options(
-    db: &Db,
-    reader: &Reader,
-    mut counted: Vec<i32>,
-    chosen: Option<i32>,
-) -> Outcome<Vec<DocumentRef>> {
-    if let Some(id) = chosen
-        && !counted.contains(&id)
-    {
-        counted.push(id);
-    }
-    let mut options = document_refs(db, reader, counted).await?;
-    options.sort_by(|a, b| a.code.cmp(&b.code));
-    Ok(options)
 }
 
 /// The units above `scope` whose dashboards the viewer may open, the highest first.
