@@ -14,7 +14,7 @@ CARGO_TEST := cargo test --no-default-features --features ssr
 
 LISTEN ?= 127.0.0.1:3000
 
-.PHONY: run test build build-release tools test-tools test-rust test-e2e fmt lint clean-data bench-login bench-cascade bench-national bench-feedback bench-signin-burst
+.PHONY: run test build build-release tools test-tools test-rust test-faults test-e2e fmt lint clean-data bench-login bench-cascade bench-national bench-feedback bench-signin-burst
 
 ## run: install what is missing, build the release, migrate, seed demo data on first start, serve
 run: build-release
@@ -22,8 +22,8 @@ run: build-release
 		target/release/tiendo serve --demo
 
 ## test: unit and integration tests (SQLite, and PostgreSQL when TIENDO_TEST_DATABASE_URL
-## is set), then the Playwright journeys in Chromium, all on one debug build
-test: test-tools build test-rust test-e2e
+## is set), the fault suite, then the Playwright journeys in Chromium, all on one debug build
+test: test-tools build test-rust test-faults test-e2e
 
 tools:
 	@scripts/ensure-tools.sh build
@@ -42,6 +42,13 @@ build-release: tools
 # a wake-up and stall a page (never seen with one server per process, as in production).
 test-rust:
 	$(TEST_ENV) $(CARGO_TEST) --lib --test integration -- --test-threads=1
+
+## test-faults: the debug server under kill -9, a full disk, a locked database, SIGTERM with
+## slow clients, slow headers and oversized bodies, backup and restore (and a PostgreSQL
+## restart and pg_dump/pg_restore when TIENDO_TEST_DATABASE_URL is set); each scenario ends
+## with every acknowledged write in the database
+test-faults:
+	python3 tests/faults/faults.py --bin target/debug/tiendo
 
 test-e2e:
 	cd end2end && CI=$${CI:-} npx playwright test

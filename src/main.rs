@@ -78,6 +78,12 @@ enum Command {
         /// The file to create.
         file: PathBuf,
     },
+    /// Put a copy made by `backup` in place of the SQLite database (stop the server
+    /// first). The database it replaces is kept beside it, renamed.
+    Restore {
+        /// The copy to bring back.
+        file: PathBuf,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -169,7 +175,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    let result = runtime.block_on(run(cli));
+    // Work still running on blocking threads (a password check) must not hold the process
+    // past a stop.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             // One line, the whole chain of causes, no backtrace.
@@ -290,6 +300,18 @@ async fn run(cli: Cli) -> Result<()> {
             db.close().await;
             result?;
             println!("backup written to {}", file.display());
+            Ok(())
+        }
+        Some(Command::Restore { file }) => {
+            let restored = db::restore(&cli.database_url, &file).await?;
+            println!(
+                "{} restored from {}",
+                restored.database.display(),
+                file.display()
+            );
+            if let Some(replaced) = restored.replaced {
+                println!("the database it replaced is kept as {}", replaced.display());
+            }
             Ok(())
         }
     }

@@ -22,7 +22,7 @@ mod ssr {
             AdminError::NotFound => AppError::NotFound,
             AdminError::Invalid { field, problem } => AppError::invalid(field, problem),
             AdminError::Conflict => AppError::Conflict,
-            AdminError::Database(e) => return super::super::internal(e),
+            AdminError::Database(e) => crate::server::error::database(&e),
             AdminError::Other(e) => return super::super::internal(e),
         })
     }

@@ -91,7 +91,10 @@ mod guard {
         {
             response.set_status(status);
             if let AppError::RateLimited { retry_after_secs }
-            | AppError::Busy { retry_after_secs } = &error
+            | AppError::Busy { retry_after_secs }
+            | AppError::Unavailable {
+                retry_after_secs, ..
+            } = &error
             {
                 response.insert_header(
                     http::header::RETRY_AFTER,
@@ -121,12 +124,7 @@ mod guard {
     /// A service's outcome as a server function's answer: the user's errors with their
     /// status, internal ones as a reference.
     pub(crate) fn outcome<T>(result: crate::server::work::Outcome<T>) -> Result<T, AppError> {
-        use crate::server::work::Failure;
-        result.map_err(|failure| match failure {
-            Failure::App(error) => fail(error),
-            Failure::Database(error) => internal(error),
-            Failure::Other(error) => internal(error),
-        })
+        result.map_err(|failure| fail(failure.shown()))
     }
 
     /// Logs an internal failure under a reference and answers with the reference only.

@@ -3,7 +3,7 @@
 use crate::components::labels::problem_text;
 use crate::components::status::set_http_status;
 use crate::i18n::*;
-use crate::model::AppError;
+use crate::model::{AppError, Outage};
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -24,6 +24,20 @@ pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
         AppError::Busy { retry_after_secs } => {
             t_string!(i18n, error.busy, seconds = *retry_after_secs)
         }
+        AppError::Unavailable {
+            retry_after_secs,
+            cause,
+        } => match cause {
+            Outage::StorageFull => t_string!(i18n, error.storage_full, seconds = *retry_after_secs),
+            Outage::Busy => t_string!(i18n, error.database_busy, seconds = *retry_after_secs),
+            Outage::Unreachable => {
+                t_string!(
+                    i18n,
+                    error.database_unreachable,
+                    seconds = *retry_after_secs
+                )
+            }
+        },
         AppError::PasswordChangeRequired => {
             t_string!(i18n, error.password_change_required).to_owned()
         }

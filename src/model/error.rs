@@ -72,6 +72,18 @@ pub enum Problem {
     Changed,
 }
 
+/// Why the database cannot take a request for now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outage {
+    /// Its disk is full: writes fail until space is freed; reads go on.
+    StorageFull,
+    /// Another writer (or another program) holds the lock past the wait.
+    Busy,
+    /// The database server does not answer.
+    Unreachable,
+}
+
 /// Every failure a user can meet. Internal details never travel in it: an internal
 /// error carries only a reference id, and the detail goes to the server log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -101,6 +113,13 @@ pub enum AppError {
     /// A temporary password must be replaced before anything else.
     #[error("password change required")]
     PasswordChangeRequired,
+    /// The database cannot take the request now: nothing was changed, and trying again
+    /// later will do. Not a bug, so no reference.
+    #[error("unavailable")]
+    Unavailable {
+        retry_after_secs: u64,
+        cause: Outage,
+    },
     #[error("internal error, reference {reference}")]
     Internal { reference: String },
     /// The request never reached the function: network failure, bad encoding.
@@ -122,10 +141,15 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Unauthorized | AppError::BadCredentials => 401,
             AppError::Forbidden | AppError::PasswordChangeRequired => 403,
+            // A file past its size is a body past its limit, whichever rule saw it first.
+            AppError::Invalid {
+                problem: Problem::TooLarge { .. },
+                ..
+            } => 413,
             AppError::Invalid { .. } | AppError::Request => 400,
             AppError::Conflict => 409,
             AppError::RateLimited { .. } => 429,
-            AppError::Busy { .. } => 503,
+            AppError::Busy { .. } | AppError::Unavailable { .. } => 503,
             AppError::Internal { .. } => 500,
         }
     }

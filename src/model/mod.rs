@@ -48,6 +48,6 @@ pub mod unit;
 pub mod user;
 
 pub use account::{Account, SessionInfo, Viewer};
-pub use error::{AppError, Problem};
+pub use error::{AppError, Outage, Problem};
 pub use unit::{UnitDetail, UnitHit, UnitLevel, UnitRef, UnitSearch, UnitSummary, UnitsOverview};
 pub use user::{Classification, Role};

@@ -2,13 +2,18 @@
 
 use anyhow::{Context, Result, bail};
 use migration::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::pool::PoolConnectionMetadata;
+use sea_orm::sqlx::sqlite::{SqliteConnection, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
     DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::time::Duration;
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 pub const DEFAULT_URL: &str = "sqlite://data/tiendo.db";
 
@@ -134,6 +139,7 @@ async fn connect_sqlite(url: &str, file: Option<&Path>) -> Result<Db> {
         .min_connections(1)
         .acquire_timeout(WAIT)
         .sqlx_logging(false)
+        .map_sqlx_sqlite_pool_opts(|pool| pool.after_release(writer_is_clean))
         .map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
@@ -164,6 +170,40 @@ async fn connect_sqlite(url: &str, file: Option<&Path>) -> Result<Db> {
         .await
         .map_err(|e| connect_error(url, e))?;
     Ok(Db { read, write })
+}
+
+/// Whether the writer may go back to the pool after use. SQLite ends a transaction on its
+/// own after some failures (a full disk, an I/O error): sqlx still counts it as open, its
+/// ROLLBACK fails, and the connection's next "transaction" becomes a savepoint inside a
+/// transaction that never commits, so every later write is answered "saved" and lost.
+/// A writer that holds a transaction, by sqlx's count or by SQLite's own word, is closed
+/// instead, and the pool opens a clean one.
+fn writer_is_clean(
+    conn: &mut SqliteConnection,
+    _: PoolConnectionMetadata,
+) -> BoxFuture<'_, Result<bool, sea_orm::sqlx::Error>> {
+    Box::pin(async move {
+        // Locking the handle waits for the worker to run what was queued before, such as
+        // the rollback of a dropped transaction.
+        let autocommit = {
+            let mut handle = conn.lock_handle().await?;
+            // SAFETY: the handle is locked for us: no other thread uses it meanwhile, and
+            // sqlite3_get_autocommit only reads the connection's state.
+            unsafe { libsqlite3_sys::sqlite3_get_autocommit(handle.as_raw_handle().as_ptr()) != 0 }
+        };
+        // sqlx's own count of open transactions on the connection.
+        let counted_open = sea_orm::sqlx::Connection::is_in_transaction(conn);
+        if autocommit && !counted_open {
+            Ok(true)
+        } else {
+            tracing::warn!(
+                autocommit,
+                counted_open,
+                "closing a database writer left inside a transaction"
+            );
+            Ok(false)
+        }
+    })
 }
 
 fn connect_error(url: &str, error: DbErr) -> anyhow::Error {
@@ -236,6 +276,112 @@ pub async fn backup(db: &Db, target: &Path) -> Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot write {}: {}", target.display(), root_cause(&e)))?;
     Ok(())
+}
+
+/// What [`restore`] did.
+pub struct Restored {
+    pub database: PathBuf,
+    /// Where the database that was replaced now is, if there was one.
+    pub replaced: Option<PathBuf>,
+}
+
+/// Puts a copy made by [`backup`] in place of the SQLite database at `url`, then brings
+/// its schema up to date. The copy must pass SQLite's integrity check; the database must
+/// not be open anywhere else (stop the server first); the database it replaces is kept
+/// beside it under a new name, never deleted.
+pub async fn restore(url: &str, source: &Path) -> Result<Restored> {
+    use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteLockingMode};
+    use sea_orm::sqlx::{ConnectOptions as _, Connection as _};
+
+    let Backend::Sqlite(Some(file)) = Backend::of(url)? else {
+        bail!("restore brings back SQLite copies; for PostgreSQL use pg_restore (see the README)");
+    };
+    let source_text = source
+        .to_str()
+        .context("the backup file name is not valid UTF-8")?;
+    let mut copy = SqliteConnectOptions::new()
+        .filename(source)
+        .read_only(true)
+        .connect()
+        .await
+        .with_context(|| format!("cannot open the backup {source_text}"))?;
+    let check: String = sea_orm::sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&mut copy)
+        .await
+        .with_context(|| format!("{source_text} is not a SQLite database"))?;
+    if check != "ok" {
+        bail!("{source_text} fails SQLite's integrity check: {check}");
+    }
+    let migrations: Result<i64, _> =
+        sea_orm::sqlx::query_scalar("SELECT COUNT(*) FROM seaql_migrations")
+            .fetch_one(&mut copy)
+            .await;
+    if migrations.is_err() {
+        bail!("{source_text} is not a Tiến Độ database");
+    }
+    copy.close().await.ok();
+
+    // Holding the database in exclusive mode proves nobody else has it open, and keeps
+    // it so until it has been moved aside.
+    let mut live = None;
+    if file.exists() {
+        let mut connection = SqliteConnectOptions::new()
+            .filename(&file)
+            .locking_mode(SqliteLockingMode::Exclusive)
+            .busy_timeout(Duration::ZERO)
+            .connect()
+            .await
+            .with_context(|| format!("cannot open {}", file.display()))?;
+        let locked =
+            sea_orm::sqlx::raw_sql("BEGIN EXCLUSIVE; COMMIT; PRAGMA wal_checkpoint(TRUNCATE);")
+                .execute(&mut connection)
+                .await;
+        if locked.is_err() {
+            bail!(
+                "{} is in use: stop the server (and anything else that has it open) first",
+                file.display()
+            );
+        }
+        live = Some(connection);
+    }
+
+    let staged = with_suffix(&file, ".restoring");
+    std::fs::copy(source, &staged)
+        .and_then(|_| std::fs::File::open(&staged)?.sync_all())
+        .with_context(|| format!("cannot copy {source_text} to {}", staged.display()))?;
+    let replaced = if live.is_some() {
+        let aside = with_suffix(
+            &file,
+            &format!(".replaced-{}", chrono::Utc::now().format("%Y%m%dT%H%M%SZ")),
+        );
+        std::fs::rename(&file, &aside)
+            .with_context(|| format!("cannot move {} aside", file.display()))?;
+        for journal in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(with_suffix(&file, journal));
+        }
+        Some(aside)
+    } else {
+        None
+    };
+    std::fs::rename(&staged, &file)
+        .with_context(|| format!("cannot put the copy in place of {}", file.display()))?;
+    if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::File::open(folder).and_then(|f| f.sync_all()).ok();
+    }
+    if let Some(connection) = live {
+        connection.close().await.ok();
+    }
+    Db::open(url).await?.close().await;
+    Ok(Restored {
+        database: file,
+        replaced,
+    })
+}
+
+fn with_suffix(file: &Path, suffix: &str) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use super::feedback::{
     Open311Filter, Open311Request, check_open311, new_submission_key, open311_request,
     open311_requests, store,
 };
-use super::security::{FEEDBACK_BODY_MAX, declared_length, size_text};
+use super::security::{FEEDBACK_BODY_MAX, size_text};
 use super::work::Failure;
 use crate::i18n::Locale;
 use crate::model::feedback::{Category, FeedbackStatus, parse_reference_code};
@@ -239,14 +239,34 @@ fn comma_list(value: Option<&String>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn internal(error: impl std::fmt::Display) -> Response {
-    let AppError::Internal { reference } = super::error::internal(error) else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    self::error(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        format!("internal error, reference {reference}"),
-    )
+/// A failure that is not the client's: a database that cannot take the request now
+/// (503 with `Retry-After`), or a bug under a reference (500).
+fn failed(failure: Failure) -> Response {
+    match failure.shown() {
+        AppError::Unavailable {
+            retry_after_secs,
+            cause,
+        } => {
+            let mut response = self::error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "the service cannot take requests now ({cause:?}); try again in {retry_after_secs} seconds"
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            response
+        }
+        AppError::Internal { reference } => self::error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("internal error, reference {reference}"),
+        ),
+        other => self::error(
+            StatusCode::from_u16(other.status_code()).unwrap_or(StatusCode::BAD_REQUEST),
+            other.to_string(),
+        ),
+    }
 }
 
 async fn list(
@@ -319,7 +339,7 @@ async fn list(
             StatusCode::OK,
             Value::Array(requests.iter().map(|r| request_json(locale, r)).collect()),
         ),
-        Err(failure) => internal(failure),
+        Err(failure) => failed(failure),
     }
 }
 
@@ -341,7 +361,7 @@ async fn one(
             StatusCode::NOT_FOUND,
             format!("service request {code} not found"),
         ),
-        Err(failure) => internal(failure),
+        Err(failure) => failed(failure),
     }
 }
 
@@ -423,21 +443,16 @@ async fn create(State(state): State<AppState>, request: Request) -> Response {
     if let Err(retry_after) = state.intake.admit(ip) {
         return too_many(retry_after);
     }
-    let too_large = || {
-        error(
+    // The body cap (413 past it, declared or not) is `security::limit_request_body`'s.
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, FEEDBACK_BODY_MAX).await else {
+        return error(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!(
                 "the request is too large: at most {}",
                 size_text(FEEDBACK_BODY_MAX)
             ),
-        )
-    };
-    let (parts, body) = request.into_parts();
-    if declared_length(&parts.headers).is_some_and(|length| length > FEEDBACK_BODY_MAX) {
-        return too_large();
-    }
-    let Ok(body) = axum::body::to_bytes(body, FEEDBACK_BODY_MAX).await else {
-        return too_large();
+        );
     };
     let Some(fields) = fields(&parts.headers, &body) else {
         return error(
@@ -479,6 +494,6 @@ async fn create(State(state): State<AppState>, request: Request) -> Response {
             StatusCode::from_u16(other.status_code()).unwrap_or(StatusCode::BAD_REQUEST),
             other.to_string(),
         ),
-        Err(failure) => internal(failure),
+        Err(failure) => failed(failure),
     }
 }

@@ -161,27 +161,63 @@ pub const FEEDBACK_BODY_MAX: usize = 64 * 1024;
 
 /// Caps request bodies: most requests are small forms; a progress report may carry its
 /// evidence files; a feedback submission (public, anonymous) gets the smallest cap.
-/// Beyond the cap the answer is 413 before the body is read.
+/// Beyond the cap the answer is 413: before the body is read when it declares its length,
+/// as soon as it passes the cap when it does not (chunked), whoever was reading it.
+/// A body left unread (a request refused before its body mattered) closes the connection
+/// after the answer, and the answer says so: the client must not send its next request
+/// on a connection that still carries the rest of this one.
 pub async fn limit_request_body(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
     use crate::model::task::{EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES};
-    let path = request.uri().path();
+    use http_body::Body as _;
+    let path = request.uri().path().to_owned();
     let limit = if path == crate::api::tasks::SUBMIT_REPORT_PATH {
         EVIDENCE_MAX_FILES * EVIDENCE_MAX_BYTES + 1024 * 1024
-    } else if path == crate::api::feedback::SUBMIT_FEEDBACK_PATH {
+    } else if path == crate::api::feedback::SUBMIT_FEEDBACK_PATH || path.starts_with("/open311/") {
         FEEDBACK_BODY_MAX
     } else {
         state.config.body_limit_bytes
     };
     if declared_length(request.headers()).is_some_and(|length| length > limit) {
-        return payload_too_large(limit);
+        super::http::body::drain(request.into_body()).await;
+        return close_connection(payload_too_large(&path, limit));
     }
-    let request =
-        request.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)));
-    next.run(request).await
+    let has_body = !request.body().is_end_stream();
+    let (parts, body) = request.into_parts();
+    let (body, watch) = super::http::body::Watched::new(body, limit);
+    let mut response = next
+        .run(Request::from_parts(parts, axum::body::Body::new(body)))
+        .await;
+    if watch.too_large() && response.status() != StatusCode::PAYLOAD_TOO_LARGE {
+        response = payload_too_large(&path, limit);
+    }
+    if has_body && !watch.finished() && !watch.too_large() {
+        // Refused before its body mattered: a small rest is read so the connection can go
+        // on; a rest that does not end soon closes it.
+        let ended = match watch.take_rest() {
+            Some(rest) => super::http::body::drain(rest).await,
+            None => false,
+        };
+        if !ended {
+            response = close_connection(response);
+        }
+    } else if watch.too_large() {
+        if let Some(rest) = watch.take_rest() {
+            super::http::body::drain(rest).await;
+        }
+        response = close_connection(response);
+    }
+    response
+}
+
+fn close_connection(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// The body length a request declares, if it declares one.
@@ -201,8 +237,15 @@ pub fn size_text(bytes: usize) -> String {
     }
 }
 
-fn payload_too_large(limit: usize) -> Response {
+/// 413 in the caller's format: JSON for the Open311 API, a page for everyone else.
+fn payload_too_large(path: &str, limit: usize) -> Response {
     let size = size_text(limit);
+    if path.starts_with("/open311/") {
+        return super::open311::error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request is too large: at most {size}"),
+        );
+    }
     let body = format!(
         "<!DOCTYPE html><html lang=\"vi\"><meta charset=\"utf-8\"><title>413</title>\
          <p>Dữ liệu gửi lên quá lớn: tối đa {size}.</p>\

@@ -111,7 +111,7 @@ impl SessionStore for DbSessionStore {
     /// while a request was in flight must not come back when that request finishes.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let auth = auth_of(record);
-        session::Entity::update_many()
+        let saved = session::Entity::update_many()
             .col_expr(session::Column::Data, Expr::value(encode(record)?))
             .col_expr(session::Column::ExpiresAt, Expr::value(expiry(record)))
             .col_expr(session::Column::UpdatedAt, Expr::value(Utc::now()))
@@ -121,9 +121,17 @@ impl SessionStore for DbSessionStore {
             )
             .filter(session::Column::Id.eq(key(&record.id)))
             .exec(&self.db.write)
-            .await
-            .map_err(backend)?;
-        Ok(())
+            .await;
+        match saved {
+            Ok(_) => Ok(()),
+            // Mostly the mark of recent activity: when the database cannot take it now,
+            // the request it rode on has its own answer, which must not become a 500.
+            Err(error) if super::error::outage(&error).is_some() => {
+                tracing::warn!(%error, "session activity not saved");
+                Ok(())
+            }
+            Err(error) => Err(backend(error)),
+        }
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

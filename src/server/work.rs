@@ -26,6 +26,18 @@ impl From<AppError> for Failure {
     }
 }
 
+impl Failure {
+    /// What the caller is told: their own errors as they are, a database that cannot take
+    /// the request now as a 503 to retry, anything else as a bug under a reference.
+    pub fn shown(self) -> AppError {
+        match self {
+            Failure::App(error) => error,
+            Failure::Database(error) => super::error::database(&error),
+            Failure::Other(error) => super::error::unexpected(&error),
+        }
+    }
+}
+
 pub type Outcome<T> = Result<T, Failure>;
 
 /// Not found: also the answer for records the caller may not see.

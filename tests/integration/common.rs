@@ -47,6 +47,15 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
+    /// A fresh SQLite database in `folder`, which outlives it.
+    pub fn sqlite_in(folder: &std::path::Path) -> TestDatabase {
+        TestDatabase {
+            url: format!("sqlite://{}/tiendo.db", folder.display()),
+            _folder: None,
+            postgres: None,
+        }
+    }
+
     /// A fresh, empty database, or `None` when the backend is not configured here.
     pub fn create(backend: Backend) -> Option<TestDatabase> {
         match backend {
@@ -144,6 +153,14 @@ impl TestApp {
     }
 
     pub fn spawn_with(backend: Backend, secure_cookies: bool) -> Option<TestApp> {
+        let database = TestDatabase::create(backend)?;
+        Some(Self::start(database, |config| {
+            config.secure_cookies = secure_cookies
+        }))
+    }
+
+    /// Starts the server on `database`, configured by `configure`.
+    pub fn start(database: TestDatabase, configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
         if let Ok(filter) = std::env::var("TIENDO_TEST_LOG") {
             // Server logs while debugging a test; only the first test's call takes effect.
             let _ = tracing_subscriber::fmt()
@@ -151,7 +168,6 @@ impl TestApp {
                 .with_test_writer()
                 .try_init();
         }
-        let database = TestDatabase::create(backend)?;
         let evidence = TempDir::new();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -165,9 +181,9 @@ impl TestApp {
             tiendo::server::seed::demo_users(&db)
                 .await
                 .expect("demo accounts");
-            let mut config =
-                ServeConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), secure_cookies);
+            let mut config = ServeConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), false);
             config.evidence_dir = evidence.path().to_owned();
+            configure(&mut config);
             (Server::bind(config).await.expect("binds a port"), db)
         });
         let addr = server.local_addr().expect("a local address");
@@ -175,13 +191,13 @@ impl TestApp {
         runtime.spawn(server.run(db, async {
             let _ = stopped.await;
         }));
-        Some(TestApp {
+        TestApp {
             browser: Browser::new(format!("http://{addr}")),
             stop: Some(stop),
             runtime: Some(runtime),
             database,
             evidence,
-        })
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -233,8 +249,8 @@ impl TestApp {
             .expect("connects to the test database")
     }
 
-    /// One value from the database: `SELECT <expression> ...` returning an integer.
-    pub fn count(&self, sql: &str) -> i64 {
+    /// The first row of a query on a connection of the test's own, read by `get`.
+    fn first_row<T>(&self, sql: &str, get: impl FnOnce(&sea_orm::QueryResult) -> T) -> T {
         use sea_orm::ConnectionTrait;
         let db = self.db();
         let row = self
@@ -244,13 +260,24 @@ impl TestApp {
             )))
             .expect("the query runs")
             .expect("a row");
-        // PostgreSQL tells INTEGER from BIGINT; SQLite does not.
-        let value: i64 = row
-            .try_get_by_index::<i64>(0)
-            .or_else(|_| row.try_get_by_index::<i32>(0).map(i64::from))
-            .expect("an integer");
+        let value = get(&row);
         self.block_on(db.close());
         value
+    }
+
+    /// One value from the database: `SELECT <expression> ...` returning an integer.
+    pub fn count(&self, sql: &str) -> i64 {
+        self.first_row(sql, |row| {
+            // PostgreSQL tells INTEGER from BIGINT; SQLite does not.
+            row.try_get_by_index::<i64>(0)
+                .or_else(|_| row.try_get_by_index::<i32>(0).map(i64::from))
+                .expect("an integer")
+        })
+    }
+
+    /// One text value from the database, such as SQLite's `PRAGMA integrity_check`.
+    pub fn text(&self, sql: &str) -> String {
+        self.first_row(sql, |row| row.try_get_by_index(0).expect("a text"))
     }
 
     /// Runs a statement on the server's database.

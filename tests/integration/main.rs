@@ -10,6 +10,8 @@ mod auth;
 mod cli;
 mod common;
 mod dashboard;
+mod edges;
+mod faults;
 mod feedback;
 mod hierarchy;
 mod web;

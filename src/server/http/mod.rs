@@ -1,5 +1,7 @@
 //! The web server: routes, middleware, start and graceful stop.
 
+pub mod body;
+
 use super::limits::RateLimiter;
 use super::sessions::DbSessionStore;
 use super::{AppState, ServeConfig, db::Db, security};
@@ -80,13 +82,13 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(sessions)
         .layer(from_fn(security::require_same_origin))
+        .layer(from_fn(security::content_security_policy))
+        // Open311 is for other systems: no session, no cookie, no `Origin` rule.
+        .merge(super::open311::router(state.clone()))
         .layer(from_fn_with_state(
             state.clone(),
             security::limit_request_body,
         ))
-        .layer(from_fn(security::content_security_policy))
-        // Open311 is for other systems: no session, no cookie, no `Origin` rule.
-        .merge(super::open311::router(state.clone()))
         .with_state(state);
     // Outermost first: every response, errors and static files included, gets the headers.
     app.layer(
@@ -230,16 +232,76 @@ impl Server {
             config: Arc::new(self.config),
         };
         let cleanup = tokio::spawn(delete_expired_sessions(DbSessionStore::new(db.clone())));
-        let served = axum::serve(
-            self.listener,
-            router(state).into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(stop)
-        .await
-        .context("the server stopped on an error");
+        serve(self.listener, router(state), stop).await;
         cleanup.abort();
         db.close().await;
-        served
+        Ok(())
+    }
+}
+
+/// How long a client may take to send a request's headers. A client that trickles them
+/// would otherwise hold its connection (and a slot of the machine) for ever.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a stop waits for the requests in flight: whatever the clients do, the process
+/// is gone within ten seconds of SIGTERM.
+const STOP_GRACE: Duration = Duration::from_secs(7);
+
+/// Accepts connections until `stop`, then lets the requests in flight finish, for at most
+/// [`STOP_GRACE`].
+async fn serve(listener: TcpListener, app: Router, stop: impl Future<Output = ()> + Send) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors, most likely: wait for some to close.
+                    tracing::warn!(%error, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |request: Request<hyper::body::Incoming>| {
+            let mut request = request.map(axum::body::Body::new);
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(remote));
+            app.clone().oneshot(request)
+        });
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "connection ended on an error");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(STOP_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "requests still unfinished {} s after the stop: closing their connections",
+            STOP_GRACE.as_secs()
+        );
     }
 }
 
