@@ -14,7 +14,7 @@ CARGO_TEST := cargo test --no-default-features --features ssr
 
 LISTEN ?= 127.0.0.1:3000
 
-.PHONY: run test build build-release tools test-tools test-rust test-faults test-e2e fmt lint clean-data bench-login bench-cascade bench-national bench-feedback bench-signin-burst
+.PHONY: bench run test build build-release tools test-tools test-rust test-faults test-e2e fmt lint clean-data bench-login bench-cascade bench-national bench-feedback bench-signin-burst
 
 ## run: install what is missing, build the release, migrate, seed demo data on first start, serve
 run: build-release
@@ -76,6 +76,14 @@ bench-cascade: build-release
 	benches/with-server.sh sqlite python3 benches/cascade.py --runs 7
 	@if [ -n "$${TIENDO_BENCH_POSTGRES:-}" ]; then \
 		benches/with-server.sh postgres python3 benches/cascade.py --runs 7; fi
+
+## bench: every page under load (wrk at 16 and 64 connections) on the national data set,
+## seeded once into target/bench; on SQLite, then on PostgreSQL (TIENDO_BENCH_POSTGRES,
+## default the local server). Prints a table; writes target/bench/results.json
+bench: build-release
+	@scripts/ensure-tools.sh bench
+	TIENDO_BENCH_SCRIPT=benches/load.py TIENDO_BENCH_POSTGRES=$${TIENDO_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432} \
+		benches/national.sh sqlite postgres
 
 ## bench-national: dashboards (national, province, commune), my-work and a cascade against
 ## the national data set (`tiendo seed national`, kept in target/bench between runs) on

@@ -4,6 +4,8 @@
 # PostgreSQL. The seeded databases are kept for the next run (target/bench/national.db and
 # the PostgreSQL database tiendo_bench_national); TIENDO_BENCH_FRESH=1 seeds them again.
 #   benches/national.sh [sqlite] [postgres]
+# TIENDO_BENCH_SCRIPT names the Python script to run against the server (default
+# benches/national.py; `make bench` runs benches/load.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backends=${*:-sqlite postgres}
@@ -37,7 +39,7 @@ run() {
     sleep 0.1
   done
   echo "== $label"
-  python3 benches/national.py "http://127.0.0.1:$port" --pid "$pid" --label "$label"
+  python3 "${TIENDO_BENCH_SCRIPT:-benches/national.py}" "http://127.0.0.1:$port" --pid "$pid" --label "$label"
   kill "$pid"
   wait "$pid" 2>/dev/null || true
 }

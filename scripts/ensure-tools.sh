@@ -2,6 +2,7 @@
 # Installs what building and testing Tiến Độ needs, skipping whatever is already there.
 #   scripts/ensure-tools.sh build   wasm target, cargo-leptos, wasm-bindgen CLI, wasm-opt
 #   scripts/ensure-tools.sh test    the above, plus Chromium and the end2end npm packages
+#   scripts/ensure-tools.sh bench   the build tools, plus the load generator wrk
 # cargo-leptos would download wasm-bindgen and wasm-opt from GitHub, which these machines
 # cannot reach; it uses the ones it finds on PATH instead.
 set -euo pipefail
@@ -51,4 +52,8 @@ if [ "$what" = test ]; then
     say "installing the end2end npm packages"
     (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
   fi
+fi
+
+if [ "$what" = bench ]; then
+  command -v wrk >/dev/null || apt_install wrk
 fi
