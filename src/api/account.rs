@@ -9,7 +9,7 @@ pub async fn get_account() -> Result<Account, AppError> {
     let state = super::state()?;
     crate::server::users::account(&state.db, user.viewer, &user.session_key)
         .await
-        .map_err(super::internal)
+        .map_err(super::database)
 }
 
 /// Changes the password; every other session of the official ends. On success the
@@ -82,10 +82,10 @@ pub async fn revoke_session(handle: String) -> Result<(), AppError> {
 
     let user = super::require_user()?;
     let state = super::state()?;
-    let txn = state.db.begin_write().await.map_err(super::internal)?;
+    let txn = state.db.begin_write().await.map_err(super::database)?;
     let ended = crate::server::sessions::end_one_of_user(&txn, user.viewer.id, &handle)
         .await
-        .map_err(super::internal)?;
+        .map_err(super::database)?;
     if !ended {
         return Err(super::fail(AppError::NotFound));
     }
@@ -98,8 +98,8 @@ pub async fn revoke_session(handle: String) -> Result<(), AppError> {
             .from_ip(client.ip.as_deref()),
     )
     .await
-    .map_err(super::internal)?;
-    txn.commit().await.map_err(super::internal)?;
+    .map_err(super::database)?;
+    txn.commit().await.map_err(super::database)?;
     if handle == user.session_key {
         super::session()
             .await?

@@ -48,7 +48,7 @@ pub async fn login(username: String, password: String, next: String) -> Result<(
     };
     match sign_in(&state.db, &username, &password, &client)
         .await
-        .map_err(super::internal)?
+        .map_err(super::database)?
     {
         SignIn::Refused => Err(super::fail(AppError::BadCredentials)),
         SignIn::Busy => {
@@ -92,7 +92,7 @@ pub async fn logout() -> Result<(), AppError> {
                 .from_ip(client.ip.as_deref()),
         )
         .await
-        .map_err(super::internal)?;
+        .map_err(super::database)?;
     }
     session.flush().await.map_err(super::internal)?;
     leptos_axum::redirect("/");

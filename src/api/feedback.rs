@@ -26,7 +26,7 @@ pub async fn get_feedback_form(#[server(default)] draft: String) -> Result<Feedb
         .order_by_desc(document::Column::IssuedOn)
         .all(&state.db.read)
         .await
-        .map_err(super::internal)?
+        .map_err(super::database)?
         .into_iter()
         .map(|d| (d.id, format!("{} — {}", d.code, d.title)))
         .collect();
@@ -35,7 +35,7 @@ pub async fn get_feedback_form(#[server(default)] draft: String) -> Result<Feedb
         .order_by_asc(unit::Column::Name)
         .all(&state.db.read)
         .await
-        .map_err(super::internal)?
+        .map_err(super::database)?
         .iter()
         .map(crate::server::work::unit_ref)
         .collect();

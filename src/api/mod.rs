@@ -127,6 +127,12 @@ mod guard {
         result.map_err(|failure| fail(failure.shown()))
     }
 
+    /// A database failure: 503 for an outage, 400 for text the database cannot hold, else
+    /// a bug under a reference (`server::error::database`).
+    pub(crate) fn database(error: sea_orm::DbErr) -> AppError {
+        fail(crate::server::error::database(&error))
+    }
+
     /// Logs an internal failure under a reference and answers with the reference only.
     pub(crate) fn internal(detail: impl std::fmt::Display) -> AppError {
         fail(crate::server::error::internal(detail))

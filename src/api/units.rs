@@ -9,7 +9,7 @@ pub async fn get_units_overview() -> Result<UnitsOverview, AppError> {
     let state = super::state()?;
     crate::server::units::overview(&state.db.read)
         .await
-        .map_err(super::internal)
+        .map_err(super::database)
 }
 
 #[server(endpoint = "units/detail")]
@@ -20,7 +20,7 @@ pub async fn get_unit_detail(code: String) -> Result<UnitDetail, AppError> {
     let state = super::state()?;
     crate::server::units::detail(&state.db.read, &code)
         .await
-        .map_err(super::internal)?
+        .map_err(super::database)?
         .ok_or_else(|| super::fail(AppError::NotFound))
 }
 
@@ -30,7 +30,7 @@ pub async fn search_units(query: String) -> Result<UnitSearch, AppError> {
     let state = super::state()?;
     crate::server::units::search(&state.db.read, &query)
         .await
-        .map_err(super::internal)
+        .map_err(super::database)
 }
 
 /// A search query is refused, not cut, when it is too long: a cut query finds the wrong things.

@@ -158,7 +158,12 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// A request the framework could not read (arguments missing, repeated, malformed):
+    /// the client's fault, answered 400 (the function never ran to set a status).
     fn from_server_fn_error(_: ServerFnErrorErr) -> Self {
+        #[cfg(feature = "ssr")]
+        return crate::api::fail(AppError::Request);
+        #[cfg(not(feature = "ssr"))]
         AppError::Request
     }
 }

@@ -40,7 +40,11 @@ pub mod admin;
 pub mod dashboard;
 pub mod error;
 pub mod feedback;
+#[cfg(test)]
+pub mod hostile;
 pub mod nav;
+#[cfg(test)]
+mod properties;
 pub mod task;
 pub mod text;
 pub mod time;

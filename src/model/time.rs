@@ -27,7 +27,10 @@ impl Day {
         let text = text.trim();
         let mut parts = text.splitn(3, '-');
         let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        let digits =
+            |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+        // Digits only: `+999` and `+1` would parse as numbers and print differently.
+        if !digits(y, 4) || !digits(m, 2) || !digits(d, 2) {
             return None;
         }
         let year: i64 = y.parse().ok()?;

@@ -17,6 +17,9 @@ pub fn internal(detail: impl Display) -> AppError {
 /// database that does not answer are conditions of the moment, answered 503 with a time
 /// to come back; anything else is a bug, logged under a reference.
 pub fn database(error: &DbErr) -> AppError {
+    if is_unstorable_text(error) {
+        return AppError::Request;
+    }
     match outage(error) {
         Some(cause) => {
             tracing::warn!(%error, ?cause, "the database cannot take the request");
@@ -47,19 +50,37 @@ fn retry_after(cause: Outage) -> u64 {
     }
 }
 
+fn sqlx_error(error: &DbErr) -> Option<&sea_orm::sqlx::Error> {
+    match error {
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => Some(e),
+        _ => None,
+    }
+}
+
+/// Text PostgreSQL cannot hold (a NUL character, in a lookup or a search): the request's
+/// fault, not a bug. SQLite takes it and finds nothing; what is kept is checked before.
+fn is_unstorable_text(error: &DbErr) -> bool {
+    let Some(sea_orm::sqlx::Error::Database(e)) = sqlx_error(error) else {
+        return false;
+    };
+    e.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+        .is_none()
+        // character_not_in_repertoire, untranslatable_character
+        && e.code().is_some_and(|code| matches!(&*code, "22021" | "22P05"))
+}
+
 /// Which passing condition, if any, the error is.
 pub fn outage(error: &DbErr) -> Option<Outage> {
-    let sqlx_error = match error {
+    match error {
         DbErr::ConnectionAcquire(ConnAcquireErr::Timeout) => return Some(Outage::Busy),
         DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed) => {
             return Some(Outage::Unreachable);
         }
-        DbErr::Conn(RuntimeErr::SqlxError(e))
-        | DbErr::Exec(RuntimeErr::SqlxError(e))
-        | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
-        _ => return None,
-    };
-    match &**sqlx_error {
+        _ => {}
+    }
+    match sqlx_error(error)? {
         sea_orm::sqlx::Error::PoolTimedOut => Some(Outage::Busy),
         sea_orm::sqlx::Error::PoolClosed
         | sea_orm::sqlx::Error::Io(_)

@@ -120,10 +120,23 @@ fn needs_sign_in(path: &str) -> bool {
         .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
 }
 
-/// `/login?next=<path and query>`, the way back after signing in.
+/// The longest way back a sign-in redirect carries: no page of ours needs more, and a
+/// huge query encoded again would make a `Location` header clients refuse.
+const NEXT_MAX_BYTES: usize = 2048;
+
+/// `/login?next=<path and query>`, the way back after signing in (the path alone when the
+/// whole would be too long).
 pub fn login_redirect(path_and_query: &str) -> String {
     // Slashes stay readable; everything else that is not plain is encoded.
-    let next = crate::model::nav::encode_query_value(path_and_query).replace("%2F", "/");
+    let encode = |target: &str| crate::model::nav::encode_query_value(target).replace("%2F", "/");
+    let mut next = encode(path_and_query);
+    if next.len() > NEXT_MAX_BYTES {
+        let path = path_and_query.split('?').next().unwrap_or("/");
+        next = encode(path);
+        if next.len() > NEXT_MAX_BYTES {
+            next = "/".to_owned();
+        }
+    }
     format!("/login?next={next}")
 }
 
@@ -211,6 +224,27 @@ pub async fn limit_request_body(
         response = close_connection(response);
     }
     response
+}
+
+/// Refuses an upload that is not `multipart/form-data` with a boundary: server_fn 0.8
+/// panics on one (runs after authentication, so anonymous callers still get 401; the
+/// unread body is dealt with by [`limit_request_body`]).
+pub async fn require_multipart_upload(request: Request, next: Next) -> Response {
+    if request.uri().path() == crate::api::tasks::SUBMIT_REPORT_PATH
+        && request.method() == Method::POST
+        && !is_multipart(request.headers())
+    {
+        return json_error(StatusCode::BAD_REQUEST, &crate::model::AppError::Request);
+    }
+    next.run(request).await
+}
+
+/// Whether the body is `multipart/form-data` with a boundary, as the upload reads it.
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|content_type| multer::parse_boundary(content_type).is_ok())
 }
 
 fn close_connection(mut response: Response) -> Response {
@@ -458,6 +492,12 @@ mod tests {
         assert_eq!(
             login_redirect("/admin/users?q=a b&role=leader"),
             "/login?next=/admin/users%3Fq%3Da%20b%26role%3Dleader"
+        );
+        let long = format!("/admin/users?q={}", "ă".repeat(2000));
+        assert_eq!(login_redirect(&long), "/login?next=/admin/users");
+        assert_eq!(
+            login_redirect(&format!("/{}", "ă".repeat(2000))),
+            "/login?next=/"
         );
     }
 

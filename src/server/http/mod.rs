@@ -59,7 +59,7 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
             SESSION_IDLE_MINUTES,
         )));
-    // Layers run outside in: origin check, session, sign-in limit, authentication.
+    // Layers run outside in: origin check, session, sign-in limit, authentication, upload format.
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route("/files/{id}", get(super::files::download))
@@ -71,6 +71,7 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(security::provide_csp_nonce, shell))
+        .layer(from_fn(security::require_multipart_upload))
         .layer(from_fn_with_state(state.clone(), security::authenticate))
         .layer(from_fn_with_state(
             state.clone(),
