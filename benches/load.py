@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every page under load: wrk against a release server on the national data set.
 
-Usage: benches/load.py BASE_URL [--pid PID] [--label NAME] [--seconds 8]
+Usage: [TIENDO_BENCH_DATABASE_URL=URL] benches/load.py BASE_URL [--pid PID] [--label NAME] [--seconds 8]
        [--connections 16 64] [--only PAGE ...]
 
 Signs in officials of each level of the national data set (`nat.<unit>.<n>`): the centre's
@@ -9,7 +9,9 @@ leader, Hà Nội's leader, a ward's leader and officer. Each page is first fetc
 checked (status 200 and what the page must show), then driven by `wrk` at each number of
 connections for a few seconds, with the official's session. Prints requests per second,
 p50 and p99 latency and errors (non-2xx answers and socket errors) per page and load, and
-the server's peak resident memory (VmHWM) when --pid is given. Appends the results to
+the server's peak resident memory (VmHWM) when --pid is given. With the database's URL
+(national.sh passes it), progress reports are posted too, each on a task of its own, by
+the officers of 200 communes. Appends the results to
 target/bench/results.json under the label.
 """
 
@@ -17,15 +19,17 @@ import argparse
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from client import Client  # noqa: E402
 
 # Lists and task pages: at least this many requests per second; other official pages
 # 1,000; public pages 10,000 (issue 13). p99 at most 100 ms for the official pages.
-TARGETS = {"list": 3000, "page": 1000, "public": 10000}
+TARGETS = {"list": 3000, "page": 1000, "public": 10000, "submit": 500}
 
 
 def wrk(url, cookie, connections, seconds):
@@ -63,6 +67,99 @@ def peak_rss_mb(pid):
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+# The tasks a commune officer can report on: open, without subtasks, without a report
+# awaiting evaluation, within an officer's clearance (internal). Each gets one report: a
+# second one would wait for the first to be evaluated.
+REPORTABLE = """
+SELECT u.code, t.id FROM tasks t JOIN units u ON u.id = t.lead_unit_id
+WHERE u.level = 'commune' AND t.classification <= 1
+  AND t.status IN ('not_started', 'in_progress', 'returned')
+  AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id)
+  AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.task_id = t.id AND r.status = 'pending')
+  AND u.code IN (SELECT code FROM units WHERE level = 'commune' ORDER BY code LIMIT {communes})
+ORDER BY t.id
+"""
+
+
+def reportable_tasks(database_url, communes):
+    sql = REPORTABLE.format(communes=communes)
+    if database_url.startswith("sqlite://"):
+        path = database_url.removeprefix("sqlite://").split("?")[0]
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            return db.execute(sql).fetchall()
+    out = subprocess.run(["psql", database_url, "-tAF", "\t", "-c", sql],
+                         capture_output=True, text=True, check=True).stdout
+    return [(code, int(task)) for code, task in (line.split("\t") for line in out.splitlines() if line)]
+
+
+SUBMIT_LUA = """
+-- Each request reports progress on a task of its own, as that commune's officer.
+local boundary = "----tiendo-bench-7MA4YWxkTrZu0gW"
+local jobs = dofile("{jobs}")
+local counter = 0
+function setup(thread)
+  thread:set("offset", counter)
+  counter = counter + 1
+end
+function init(args)
+  step = {threads}
+  next_job = offset + 1
+end
+function request()
+  local job = jobs[next_job]
+  if job == nil then job = jobs[#jobs] end
+  next_job = next_job + step
+  local function field(name, value)
+    return "--" .. boundary .. "\\r\\nContent-Disposition: form-data; name=\\"" .. name ..
+      "\\"\\r\\n\\r\\n" .. value .. "\\r\\n"
+  end
+  local body = field("task_id", job[2]) .. field("progress", "40") ..
+    field("text", "Đã triển khai tới các thôn, tổ dân phố; đang tổng hợp số liệu.") ..
+    field("submission_key", "bench-" .. job[3]) .. "--" .. boundary .. "--\\r\\n"
+  return wrk.format("POST", "/api/reports/submit", {
+    ["Cookie"] = job[1],
+    ["Origin"] = origin,
+    ["Accept"] = "application/json",
+    ["Content-Type"] = "multipart/form-data; boundary=" .. boundary,
+  }, body)
+end
+"""
+
+
+def submit_load(base, database_url, connections, seconds, needed):
+    """wrk posting progress reports, each on a task of its own, from many communes'
+    officers at once. Returns wrk's figures."""
+    rows = reportable_tasks(database_url, communes=200)
+    if len(rows) < needed:
+        raise SystemExit(f"only {len(rows)} reportable tasks left, {needed} needed: "
+                         "TIENDO_BENCH_FRESH=1 seeds the data set again")
+    cookies = {}
+    jobs = []
+    for n, (code, task) in enumerate(rows[:needed]):
+        if code not in cookies:
+            cookies[code] = Client(base).login(f"nat.{code.lower()}.2").cookie
+        jobs.append((cookies[code], task, f"{os.getpid()}-{connections}-{n}"))
+    threads = min(2, connections)
+    with tempfile.TemporaryDirectory() as folder:
+        data = os.path.join(folder, "jobs.lua")
+        with open(data, "w") as f:
+            f.write("return {\n")
+            for cookie, task, key in jobs:
+                f.write(f'{{"{cookie}", "{task}", "{key}"}},\n')
+            f.write("}\n")
+        script = os.path.join(folder, "submit.lua")
+        with open(script, "w") as f:
+            f.write(f'origin = "{base}"\n')
+            f.write(SUBMIT_LUA.replace("{jobs}", data).replace("{threads}", str(threads)))
+        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
+                   "-s", script, base + "/api/reports/submit"]
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    figures = parse(out)
+    if figures["requests"] > needed:
+        raise SystemExit(f"wrk sent {figures['requests']} reports for {needed} tasks: raise needed")
+    return figures
 
 
 def first_task(client):
@@ -136,6 +233,21 @@ def main():
             )
             results.append(dict(page=name, path=path, connections=connections, target_rps=target,
                                 met=met, **figures))
+    database_url = os.environ.get("TIENDO_BENCH_DATABASE_URL")
+    name = "report submission (ward officers)"
+    if database_url and (not args.only or any(o in name for o in args.only)):
+        for connections in args.connections:
+            figures = submit_load(base, database_url, connections, args.seconds,
+                                  needed=4000 * args.seconds)
+            target = TARGETS["submit"]
+            met = figures["rps"] >= target and figures["errors"] == 0 and figures["p99_ms"] <= 100
+            print(
+                f"{name:<36} {connections:>4} {figures['rps']:>9.0f} {figures['p50_ms']:>8.1f} "
+                f"{figures['p99_ms']:>8.1f} {figures['errors']:>7}  {target:,}/s {'met' if met else 'MISSED'}",
+                flush=True,
+            )
+            results.append(dict(page=name, path="/api/reports/submit", connections=connections,
+                                target_rps=target, met=met, **figures))
     peak = peak_rss_mb(args.pid) if args.pid else None
     if peak is not None:
         print(f"server peak RSS (VmHWM): {peak:.0f} MB")

@@ -39,7 +39,8 @@ run() {
     sleep 0.1
   done
   echo "== $label"
-  python3 "${TIENDO_BENCH_SCRIPT:-benches/national.py}" "http://127.0.0.1:$port" --pid "$pid" --label "$label"
+  TIENDO_BENCH_DATABASE_URL=$url \
+    python3 "${TIENDO_BENCH_SCRIPT:-benches/national.py}" "http://127.0.0.1:$port" --pid "$pid" --label "$label"
   kill "$pid"
   wait "$pid" 2>/dev/null || true
 }

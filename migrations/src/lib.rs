@@ -9,7 +9,7 @@ mod m20261125_000004_documents_and_tasks;
 mod m20261201_000005_tallies;
 mod m20261202_000006_feedback;
 mod m20261203_000007_access_rules;
-mod m20261204_000008_cancelled_tasks;
+mod m20261204_000008_document_figures;
 pub mod tallies;
 
 /// An index named `name` on `columns` of `table`.
@@ -35,7 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_tallies::Migration),
             Box::new(m20261202_000006_feedback::Migration),
             Box::new(m20261203_000007_access_rules::Migration),
-            Box::new(m20261204_000008_cancelled_tasks::Migration),
+            Box::new(m20261204_000008_document_figures::Migration),
         ]
     }
 }

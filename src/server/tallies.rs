@@ -138,50 +138,6 @@ pub async fn documents_of(db: &Db, unit: i32, clearance: i16) -> Outcome<Vec<i32
     .collect())
 }
 
-/// How many tasks each of these documents has within `clearance`, cancelled ones too: the
-/// count a reader who sees the whole country is shown. The tallies hold every other task
-/// once at each root unit; the few cancelled ones are read through their partial index
-/// (the literal status in the SQL is what lets SQLite use it).
-pub async fn country_tasks_per_document(
-    db: &Db,
-    clearance: i16,
-    documents: &[i32],
-) -> Outcome<Vec<(i32, i64)>> {
-    #[derive(FromQueryResult)]
-    struct Row {
-        document_id: i32,
-        tasks: i64,
-    }
-    if documents.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids = documents
-        .iter()
-        .map(i32::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "SELECT document_id, CAST(SUM(n) AS BIGINT) AS tasks FROM (\
-         SELECT document_id, tasks AS n FROM tally_status \
-         WHERE unit_id IN (SELECT id FROM units WHERE parent_id IS NULL) \
-         AND classification <= $1 AND document_id IN ({ids}) \
-         UNION ALL \
-         SELECT document_id, 1 AS n FROM tasks \
-         WHERE status = 'cancelled' AND classification <= $1 AND document_id IN ({ids})\
-         ) AS counted GROUP BY document_id"
-    );
-    Ok(Row::find_by_statement(Statement::from_sql_and_values(
-        db.backend(),
-        sql,
-        [clearance.into()],
-    ))
-    .all(&db.read)
-    .await?
-    .into_iter()
-    .map(|row| (row.document_id, row.tasks))
-    .collect())
-}
-
 /// Weekly sums `(week, kind, tasks)` for `unit`, every week up to `last`.
 pub async fn weekly(
     db: &Db,

@@ -319,6 +319,13 @@ fn build(app: &TestApp, seed: u64, units: &Units) -> Vec<Official> {
         "UPDATE tasks SET status = 'cancelled' WHERE id % 7 = {}",
         seed % 7
     ));
+    // And some are assigned by a central body whatever their lead (as imported data may
+    // be): led outside their assigner's subtree, seen from both sides.
+    app.execute(&format!(
+        "UPDATE tasks SET assigner_unit_id = (SELECT id FROM units WHERE code = 'BTCTW'), \
+         assigner_path = (SELECT path FROM units WHERE code = 'BTCTW') WHERE id % 5 = {}",
+        seed % 5
+    ));
 
     // Feedback, assigned to units by the centre: one about a public document that is
     // classified afterwards, and a duplicate of an item another unit handles.
@@ -713,6 +720,29 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
             assert_eq!(
                 row["task_count"], count,
                 "{who}: the task count of document {id}"
+            );
+            // Progress over the topmost visible tasks: the top-level ones, and below the
+            // centre those assigned from outside the official's subtree.
+            let (weighted, weights) = rows
+                .tasks
+                .iter()
+                .filter(|t| t.document_id == id && oracle.tasks.contains(&t.id))
+                .filter(|t| {
+                    t.parent_id.is_none()
+                        || (!oracle.oversight && !t.assigner_path.starts_with(&oracle.path))
+                })
+                .fold((0i64, 0i64), |(sum, total), t| {
+                    let weight = i64::from(t.weight);
+                    (sum + i64::from(t.progress) * weight, total + weight)
+                });
+            let progress = if weights > 0 {
+                (weighted + weights / 2) / weights
+            } else {
+                0
+            };
+            assert_eq!(
+                row["progress"], progress,
+                "{who}: the progress of document {id}"
             );
         }
         seen.keep(format!("documents page {page}"), &answer);

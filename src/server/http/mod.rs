@@ -23,7 +23,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -131,7 +131,9 @@ pub fn router(state: AppState) -> Router {
                 header::STRICT_TRANSPORT_SECURITY,
                 hsts,
             ))
-            .layer(CompressionLayer::new())
+            // Brotli's default (quality 11) is meant for files compressed once; pages are
+            // compressed on every request, where quality 5 keeps most of the gain.
+            .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
             .layer(TimeoutLayer::with_status_code(
                 StatusCode::REQUEST_TIMEOUT,
                 config.request_timeout,

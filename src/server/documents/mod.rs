@@ -1,5 +1,7 @@
 //! Documents: resolutions, directives, conclusions, regulations and plans.
 
+mod figures;
+
 use super::access::{Reader, path_in_range, visible_documents, visible_tasks};
 use super::audit::{self, Action, Event};
 use super::db::{Db, contains_pattern};
@@ -15,10 +17,11 @@ use crate::model::text::{fold, search_terms};
 use crate::model::time::Day;
 use crate::model::{AppError, Classification, Problem, Role};
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use figures::figures;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
 };
 use std::collections::HashMap;
 
@@ -352,74 +355,6 @@ pub fn topmost_tasks(reader: &Reader) -> Condition {
             ),
         )
     }
-}
-
-#[derive(Debug, FromQueryResult)]
-struct DocumentFigures {
-    document_id: i32,
-    weighted: Option<i64>,
-    weights: Option<i64>,
-}
-
-/// Progress (weighted over the topmost visible tasks) and the number of visible tasks,
-/// per document.
-async fn figures(db: &Db, reader: &Reader, ids: &[i32]) -> Outcome<HashMap<i32, (i16, u32)>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let progress: Vec<DocumentFigures> = task::Entity::find()
-        .select_only()
-        .column(task::Column::DocumentId)
-        .column_as(
-            Expr::from(Func::cast_as(
-                Func::sum(Expr::col(task::Column::Progress).mul(Expr::col(task::Column::Weight))),
-                "BIGINT",
-            )),
-            "weighted",
-        )
-        .column_as(
-            Expr::from(Func::cast_as(
-                Func::sum(Expr::col(task::Column::Weight)),
-                "BIGINT",
-            )),
-            "weights",
-        )
-        .filter(task::Column::DocumentId.is_in(ids.to_vec()))
-        .filter(topmost_tasks(reader))
-        .group_by(task::Column::DocumentId)
-        .into_model()
-        .all(&db.read)
-        .await?;
-    // Counting a whole country's tasks row by row reads 180,000 of them per resolution:
-    // a reader who sees them all gets the tallies' count instead.
-    let counts: Vec<(i32, i64)> = if reader.sees_all {
-        super::tallies::country_tasks_per_document(db, reader.clearance, ids).await?
-    } else {
-        task::Entity::find()
-            .select_only()
-            .column(task::Column::DocumentId)
-            .column_as(task::Column::Id.count(), "tasks")
-            .filter(task::Column::DocumentId.is_in(ids.to_vec()))
-            .filter(visible_tasks(reader))
-            .group_by(task::Column::DocumentId)
-            .into_tuple()
-            .all(&db.read)
-            .await?
-    };
-    let mut figures: HashMap<i32, (i16, u32)> = HashMap::new();
-    for row in progress {
-        let (weighted, weights) = (row.weighted.unwrap_or(0), row.weights.unwrap_or(0));
-        let percent = if weights > 0 {
-            (weighted + weights / 2) / weights
-        } else {
-            0
-        };
-        figures.insert(row.document_id, (i16::try_from(percent).unwrap_or(0), 0));
-    }
-    for (document_id, tasks) in counts {
-        figures.entry(document_id).or_insert((0, 0)).1 = u32::try_from(tasks).unwrap_or(u32::MAX);
-    }
-    Ok(figures)
 }
 
 fn summary(model: &document::Model, owner: &unit::Model, figures: (i16, u32)) -> DocumentSummary {
