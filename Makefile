@@ -14,7 +14,7 @@ CARGO_TEST := cargo test --no-default-features --features ssr
 
 LISTEN ?= 127.0.0.1:3000
 
-.PHONY: bench run test build build-release tools test-tools test-rust test-faults test-e2e fmt lint clean-data bench-login bench-cascade bench-national bench-feedback bench-signin-burst
+.PHONY: bench profile run test build build-release tools test-tools test-rust test-faults test-e2e fmt lint clean-data bench-login bench-cascade bench-national bench-feedback bench-signin-burst
 
 ## run: install what is missing, build the release, migrate, seed demo data on first start, serve
 run: build-release
@@ -84,6 +84,13 @@ bench: build-release
 	@scripts/ensure-tools.sh bench
 	TIENDO_BENCH_SCRIPT=benches/load.py TIENDO_BENCH_POSTGRES=$${TIENDO_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432} \
 		benches/national.sh sqlite postgres
+
+## profile: `make bench`'s pages on SQLite at 16 connections, each sampled with perf while
+## under load: flame graphs and the top functions in target/bench/profile/
+profile: build-release
+	@scripts/ensure-tools.sh profile
+	TIENDO_BENCH_SCRIPT=benches/load.py TIENDO_BENCH_ARGS="--profile --connections 16 $${PAGES:+--only $$PAGES}" \
+		benches/national.sh sqlite
 
 ## bench-national: dashboards (national, province, commune), my-work and a cascade against
 ## the national data set (`tiendo seed national`, kept in target/bench between runs) on

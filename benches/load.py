@@ -2,14 +2,16 @@
 """Every page under load: wrk against a release server on the national data set.
 
 Usage: [TIENDO_BENCH_DATABASE_URL=URL] benches/load.py BASE_URL [--pid PID] [--label NAME] [--seconds 8]
-       [--connections 16 64] [--only PAGE ...]
+       [--connections 16 64] [--only PAGE ...] [--profile]
 
 Signs in officials of each level of the national data set (`nat.<unit>.<n>`): the centre's
 leader, Hà Nội's leader, a ward's leader and officer. Each page is first fetched once and
 checked (status 200 and what the page must show), then driven by `wrk` at each number of
 connections for a few seconds, with the official's session. Prints requests per second,
 p50 and p99 latency and errors (non-2xx answers and socket errors) per page and load, and
-the server's peak resident memory (VmHWM) when --pid is given. With the database's URL
+the server's peak resident memory (VmHWM) when --pid is given. With --profile (and --pid),
+`perf` samples the server during each page's first run and writes a flame graph and the
+functions that take the most time to target/bench/profile/. With the database's URL
 (national.sh passes it), progress reports are posted too, each on a task of its own, by
 the officers of as many communes as that takes (a commune's officer has about 30 such tasks). Appends the results to
 target/bench/results.json under the label.
@@ -59,6 +61,52 @@ def parse(out):
         errors += sum(int(g) for g in m.groups())
     total = int(re.search(r"(\d+) requests in", out).group(1))
     return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": errors, "requests": total}
+
+
+PROFILE_DIR = "target/bench/profile"
+
+
+def slug(name):
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def start_profile(pid, name, seconds):
+    """perf samples the server's stacks (DWARF unwinding: the release build keeps no frame
+    pointers) while wrk runs; 1 s less than the run, so only the load is sampled."""
+    os.makedirs(PROFILE_DIR, exist_ok=True)
+    data = os.path.join(PROFILE_DIR, slug(name) + ".perf.data")
+    return data, subprocess.Popen(
+        ["perf", "record", "-q", "-F", "299", "--call-graph", "dwarf,16384", "-p", str(pid),
+         "-o", data, "--", "sleep", str(max(1, seconds - 1))],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def finish_profile(data, recorder):
+    """Folds the stacks (inferno), draws the flame graph and prints the top functions by
+    time spent in them, and by time spent in them and what they call."""
+    recorder.wait()
+    base = data.removesuffix(".perf.data")
+    script = subprocess.run(["perf", "script", "--no-inline", "-i", data], capture_output=True, check=True).stdout
+    folded = subprocess.run(["inferno-collapse-perf"], input=script, capture_output=True,
+                            check=True).stdout
+    with open(base + ".folded", "wb") as f:
+        f.write(folded)
+    with open(base + ".svg", "wb") as f:
+        f.write(subprocess.run(["inferno-flamegraph"], input=folded, capture_output=True,
+                               check=True).stdout)
+    own, total, samples = {}, {}, 0
+    for line in folded.decode(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames, count = stack.split(";"), int(count)
+        samples += count
+        own[frames[-1]] = own.get(frames[-1], 0) + count
+        for frame in set(frames):
+            total[frame] = total.get(frame, 0) + count
+    os.remove(data)
+    print(f"   profile: {base}.svg ({samples} samples); most time in:")
+    for frame, count in sorted(own.items(), key=lambda kv: -kv[1])[:8]:
+        print(f"     {100 * count / samples:5.1f}%  {frame[:110]}")
+    return samples
 
 
 def peak_rss_mb(pid):
@@ -183,6 +231,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, nargs="+", default=[16, 64])
     parser.add_argument("--only", nargs="*", default=[])
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     base = args.base_url.rstrip("/")
 
@@ -221,7 +270,10 @@ def main():
         response, body = probe.request("GET", path, accept="text/html")
         if response.status != 200 or must not in body:
             raise SystemExit(f"{name}: {response.status} {body[:300]!r}")
-        for connections in args.connections:
+        for n, connections in enumerate(args.connections):
+            profile = args.profile and args.pid and n == 0
+            if profile:
+                data, recorder = start_profile(args.pid, name, args.seconds)
             figures = wrk(base + path, client.cookie if client else "", connections, args.seconds)
             target = TARGETS[kind]
             met = figures["rps"] >= target and figures["errors"] == 0 and (
@@ -233,6 +285,8 @@ def main():
             )
             results.append(dict(page=name, path=path, connections=connections, target_rps=target,
                                 met=met, **figures))
+            if profile:
+                finish_profile(data, recorder)
     database_url = os.environ.get("TIENDO_BENCH_DATABASE_URL")
     name = "report submission (ward officers)"
     if database_url and (not args.only or any(o in name for o in args.only)):

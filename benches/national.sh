@@ -5,13 +5,15 @@
 # the PostgreSQL database tiendo_bench_national); TIENDO_BENCH_FRESH=1 seeds them again.
 #   benches/national.sh [sqlite] [postgres]
 # TIENDO_BENCH_SCRIPT names the Python script to run against the server (default
-# benches/national.py; `make bench` runs benches/load.py).
+# benches/national.py; `make bench` runs benches/load.py) and TIENDO_BENCH_ARGS more
+# arguments for it (`make profile` passes --profile); TIENDO_BENCH_BINARY another build of
+# the server to run (an earlier one, to compare in one sitting).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backends=${*:-sqlite postgres}
 port=${TIENDO_BENCH_PORT:-3312}
 mkdir -p target/bench
-binary=target/release/tiendo
+binary=${TIENDO_BENCH_BINARY:-target/release/tiendo}
 
 seed() {
   local url=$1 label=$2
@@ -40,7 +42,8 @@ run() {
   done
   echo "== $label"
   TIENDO_BENCH_DATABASE_URL=$url \
-    python3 "${TIENDO_BENCH_SCRIPT:-benches/national.py}" "http://127.0.0.1:$port" --pid "$pid" --label "$label"
+    python3 "${TIENDO_BENCH_SCRIPT:-benches/national.py}" "http://127.0.0.1:$port" --pid "$pid" --label "$label" \
+    ${TIENDO_BENCH_ARGS:-}
   kill "$pid"
   wait "$pid" 2>/dev/null || true
 }

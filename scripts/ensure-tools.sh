@@ -3,6 +3,7 @@
 #   scripts/ensure-tools.sh build   wasm target, cargo-leptos, wasm-bindgen CLI, wasm-opt
 #   scripts/ensure-tools.sh test    the above, plus Chromium and the end2end npm packages
 #   scripts/ensure-tools.sh bench   the build tools, plus the load generator wrk
+#   scripts/ensure-tools.sh profile the bench tools, plus perf and inferno (flame graphs)
 # cargo-leptos would download wasm-bindgen and wasm-opt from GitHub, which these machines
 # cannot reach; it uses the ones it finds on PATH instead.
 set -euo pipefail
@@ -54,6 +55,14 @@ if [ "$what" = test ]; then
   fi
 fi
 
-if [ "$what" = bench ]; then
+if [ "$what" = bench ] || [ "$what" = profile ]; then
   command -v wrk >/dev/null || apt_install wrk
+fi
+
+if [ "$what" = profile ]; then
+  command -v perf >/dev/null || apt_install linux-perf
+  if ! command -v inferno-flamegraph >/dev/null; then
+    say "installing inferno (flame graphs)"
+    cargo install inferno --version 0.12.8 --locked
+  fi
 fi

@@ -105,6 +105,50 @@ on_both_backends! {
         }
     }
 
+    fn pages_are_compressed_as_the_browser_accepts(app) {
+        // The page's nonce, from its policy: the only part that differs between two loads.
+        let nonce = |policy: Option<&str>| {
+            let policy = policy.unwrap_or_default();
+            policy.split("'nonce-").nth(1).unwrap_or_default()[..32].to_owned()
+        };
+        let plain = app.get("/units");
+        assert_eq!(plain.header("content-encoding"), None, "nothing asked, nothing encoded");
+        let expected = plain
+            .body
+            .replace(&nonce(plain.header("content-security-policy")), "N");
+        for (accepted, chosen) in [
+            ("gzip, deflate, br, zstd", Some("zstd")),
+            ("gzip, deflate, br", Some("br")),
+            ("gzip", Some("gzip")),
+            ("identity", None),
+        ] {
+            let mut response = app
+                .browser
+                .agent
+                .get(app.url("/units"))
+                .header("accept-encoding", accepted)
+                .call()
+                .unwrap();
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .map(|v| v.to_str().unwrap().to_owned())
+            };
+            assert_eq!(header("content-encoding").as_deref(), chosen, "{accepted}");
+            let used = nonce(header("content-security-policy").as_deref());
+            let body = response.body_mut().read_to_vec().unwrap();
+            if chosen == Some("zstd") {
+                let page = String::from_utf8(zstd::stream::decode_all(&body[..]).unwrap())
+                    .unwrap()
+                    .replace("<!>", "")
+                    .replace(&used, "N");
+                assert!(page == expected, "the page decodes whole:\n{page}");
+                assert!(body.len() * 3 < page.len(), "{} of {} bytes", body.len(), page.len());
+            }
+        }
+    }
+
     fn english_is_one_switch_away(app) {
         let page = app.post_form("/api/locale", "locale=en&next=%2Funits");
         assert_eq!(page.status, 302);

@@ -131,9 +131,10 @@ pub fn router(state: AppState) -> Router {
                 header::STRICT_TRANSPORT_SECURITY,
                 hsts,
             ))
-            // Brotli's default (quality 11) is meant for files compressed once; pages are
-            // compressed on every request, where quality 5 keeps most of the gain.
-            .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
+            // Pages are compressed on every request. zstd 3 (what current browsers take)
+            // costs a tenth of brotli 5 for 20 % more bytes; older browsers get brotli 3,
+            // 2.5 times cheaper than 5 for 15 % more (a 260 KB page: `make profile`).
+            .layer(CompressionLayer::new().quality(CompressionLevel::Precise(3)))
             .layer(TimeoutLayer::with_status_code(
                 StatusCode::REQUEST_TIMEOUT,
                 config.request_timeout,
