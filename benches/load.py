@@ -82,8 +82,8 @@ def start_profile(pid, name, seconds):
 
 
 def finish_profile(data, recorder):
-    """Folds the stacks (inferno), draws the flame graph and prints the top functions by
-    time spent in them, and by time spent in them and what they call."""
+    """Folds the stacks (inferno), draws the flame graph and prints the functions that
+    take the most time themselves."""
     recorder.wait()
     base = data.removesuffix(".perf.data")
     script = subprocess.run(["perf", "script", "--no-inline", "-i", data], capture_output=True, check=True).stdout
@@ -94,19 +94,16 @@ def finish_profile(data, recorder):
     with open(base + ".svg", "wb") as f:
         f.write(subprocess.run(["inferno-flamegraph"], input=folded, capture_output=True,
                                check=True).stdout)
-    own, total, samples = {}, {}, 0
+    own, samples = {}, 0
     for line in folded.decode(errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
-        frames, count = stack.split(";"), int(count)
+        leaf, count = stack.rsplit(";", 1)[-1], int(count)
         samples += count
-        own[frames[-1]] = own.get(frames[-1], 0) + count
-        for frame in set(frames):
-            total[frame] = total.get(frame, 0) + count
+        own[leaf] = own.get(leaf, 0) + count
     os.remove(data)
     print(f"   profile: {base}.svg ({samples} samples); most time in:")
     for frame, count in sorted(own.items(), key=lambda kv: -kv[1])[:8]:
         print(f"     {100 * count / samples:5.1f}%  {frame[:110]}")
-    return samples
 
 
 def peak_rss_mb(pid):

@@ -1,7 +1,8 @@
 //! The public feedback form lists the provinces by name on every load: without an index on
-//! the level it read all 3,355 units to find the 34 (a third of a millisecond per page, a
-//! quarter of the page's time under load in `make profile`).
+//! the level it read all 3,355 units to find the 34 (a third of a millisecond per page; the
+//! form served 16 % more requests per second with the index under `make bench`).
 
+use crate::index;
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -15,17 +16,18 @@ impl MigrationTrait for Migration {
 
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .get_connection()
-            .execute_unprepared("CREATE INDEX idx_units_level ON units (level, name)")
-            .await?;
-        Ok(())
+            .create_index(index("idx_units_level", "units", &["level", "name"]))
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .get_connection()
-            .execute_unprepared("DROP INDEX idx_units_level")
-            .await?;
-        Ok(())
+            .drop_index(
+                Index::drop()
+                    .name("idx_units_level")
+                    .table("units")
+                    .to_owned(),
+            )
+            .await
     }
 }
