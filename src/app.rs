@@ -36,6 +36,13 @@ pub const LOCALE_COOKIE_MAX_AGE_SECS: i64 = 365 * 24 * 3600;
 
 /// The document around every page. `<html>` is bare: the i18n provider adds `lang`.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Islands mode: only islands are hydrated, so nothing outside them is written into the
+    // page for the browser. Pages with an island load the WebAssembly themselves
+    // (`IslandScripts`, which needs the options); the others load none.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    provide_context(options);
     view! {
         <!DOCTYPE html>
         <html>
@@ -44,7 +51,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options />
+                // A submitted form shows that it is pending and cannot be sent twice.
+                <script src="/forms.js" defer nonce=use_nonce()></script>
                 <MetaTags />
             </head>
             <body>
@@ -68,12 +76,6 @@ pub fn locale_cookie_options() -> CookieOptions<Locale> {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_viewer();
-    // Marks the page once the WebAssembly has taken over; end-to-end tests wait for it.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "");
-        }
-    });
     view! {
         // Vietnamese unless the user chose English: the browser's Accept-Language is not
         // consulted, because officials' machines often say English when their users read

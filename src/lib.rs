@@ -8,6 +8,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod islands;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -17,5 +18,6 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Only the page's `#[island]`s wake up: the rest of the page stays server-rendered HTML.
+    leptos::mount::hydrate_islands();
 }

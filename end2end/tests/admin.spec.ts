@@ -13,12 +13,14 @@ test("an administrator adds an official, who signs in with the password shown on
 
   await page.getByRole("link", { name: "Thêm người dùng" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Thêm người dùng" })).toBeVisible();
-  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
   await page.getByLabel("Tên đăng nhập").fill(username);
   await page.getByLabel("Họ và tên").fill("Vũ Thị Lan");
   await page.getByLabel("Đơn vị").fill("99999");
   await page.getByRole("button", { name: "Tạo tài khoản" }).click();
   await expect(page.locator("#unit-error")).toContainText("không tồn tại");
+  // The refused form comes back with what was typed.
+  await expect(page.getByLabel("Tên đăng nhập")).toHaveValue(username);
+  await expect(page.getByLabel("Họ và tên")).toHaveValue("Vũ Thị Lan");
 
   await page.getByLabel("Đơn vị").fill("00004");
   await page.getByLabel("Vai trò").selectOption("officer");

@@ -69,14 +69,8 @@ fn HeaderBody(me: Option<Viewer>) -> impl IntoView {
 #[component]
 fn UserMenu(me: Option<Viewer>) -> impl IntoView {
     let i18n = use_i18n();
-    let viewer = use_viewer();
     let location = use_location();
     let logout = ServerAction::<Logout>::new();
-    Effect::new(move |_| {
-        if logout.version().get() > 0 {
-            viewer.refresh();
-        }
-    });
     let sign_in_href = move || {
         let path = location.pathname.get();
         if path == "/login" || path == "/" {
@@ -104,8 +98,8 @@ fn UserMenu(me: Option<Viewer>) -> impl IntoView {
     view! { <div class="user-menu">{menu}</div> }
 }
 
-/// One small form per language. Without JavaScript the form posts to the server, which
-/// sets the cookie and sends the browser back; with it, the switch happens in place.
+/// One small form per language: it posts to the server, which sets the cookie and sends
+/// the browser back to the same page.
 #[component]
 fn LanguageSwitcher() -> impl IntoView {
     let i18n = use_i18n();
@@ -123,14 +117,7 @@ fn LanguageSwitcher() -> impl IntoView {
     let choice =
         move |locale: Locale, label: &'static str, name: &'static str, lang: &'static str| {
             view! {
-                <form
-                    method="post"
-                    action=SetLocale::PATH
-                    on:submit=move |ev| {
-                        ev.prevent_default();
-                        i18n.set_locale(locale);
-                    }
-                >
+                <form method="post" action=SetLocale::PATH>
                     <input type="hidden" name="locale" value=locale.to_string() />
                     <input type="hidden" name="next" value=here />
                     <button

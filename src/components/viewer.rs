@@ -1,48 +1,33 @@
 //! Who is looking, shared by the header and the pages.
 //!
-//! Known on the server from the request, and handed to the browser with the page as a
-//! `SharedValue`: no resource and no `<Suspense>` is needed to show it. (Resources read in
-//! more than one `<Suspense>` of a page can stall a server render: leptos #4578, #4851.)
+//! Known on the server from the request: no resource and no `<Suspense>` is needed to show
+//! it. (Resources read in more than one `<Suspense>` of a page can stall a server render:
+//! leptos #4578, #4851.)
 
 use crate::model::Viewer;
 use leptos::prelude::*;
 
+/// The official the page is rendered for: pages render on the server only (islands mode),
+/// so this is known from the request and never sent to the browser as data.
 #[derive(Clone, Copy)]
 pub struct ViewerContext {
-    viewer: RwSignal<Option<Viewer>>,
+    viewer: StoredValue<Option<Viewer>>,
 }
 
 impl ViewerContext {
     /// The signed-in official, or `None`.
     pub fn get(&self) -> Option<Viewer> {
-        self.viewer.get()
-    }
-
-    /// Asks the server again, after signing in or out without a page load.
-    pub fn refresh(&self) {
-        let viewer = self.viewer;
-        leptos::task::spawn_local(async move {
-            if let Ok(found) = crate::api::auth::get_viewer().await {
-                viewer.set(found);
-            }
-        });
+        self.viewer.get_value()
     }
 }
 
 pub fn provide_viewer() {
-    let initial = SharedValue::new(|| {
-        #[cfg(feature = "ssr")]
-        {
-            crate::api::current_user().map(|user| user.viewer)
-        }
-        #[cfg(not(feature = "ssr"))]
-        {
-            None
-        }
-    })
-    .into_inner();
+    #[cfg(feature = "ssr")]
+    let viewer = crate::api::current_user().map(|user| user.viewer);
+    #[cfg(not(feature = "ssr"))]
+    let viewer = None;
     provide_context(ViewerContext {
-        viewer: RwSignal::new(initial),
+        viewer: StoredValue::new(viewer),
     });
 }
 

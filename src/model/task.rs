@@ -468,6 +468,23 @@ pub const DUE_SOON_DAYS: i32 = 7;
 /// Evidence limits: per file, files per report.
 pub const EVIDENCE_MAX_BYTES: usize = 10 * 1024 * 1024;
 pub const EVIDENCE_MAX_FILES: usize = 5;
+
+/// The evidence rule on the files' count and sizes, in bytes (their types are sniffed on
+/// the server). Checked by the server on what arrived, and by the evidence picker in the
+/// browser before a weak link spends minutes sending what would be refused.
+pub fn check_evidence_sizes(sizes: &[u64]) -> Result<(), Problem> {
+    if sizes.len() > EVIDENCE_MAX_FILES {
+        return Err(Problem::TooMany {
+            max: EVIDENCE_MAX_FILES as u32,
+        });
+    }
+    if sizes.iter().any(|&size| size > EVIDENCE_MAX_BYTES as u64) {
+        return Err(Problem::TooLarge {
+            max_mb: (EVIDENCE_MAX_BYTES / (1024 * 1024)) as u32,
+        });
+    }
+    Ok(())
+}
 /// How many subtasks a task page lists at most.
 pub const CHILDREN_LIMIT: u32 = 200;
 
@@ -486,6 +503,21 @@ mod tests {
         assert_eq!(weighted_progress(&[(100, 3), (0, 1)]), 75);
         assert_eq!(weighted_progress(&[(33, 1), (34, 1)]), 34, "33.5 rounds up");
         assert_eq!(weighted_progress(&[(80, 0)]), 0);
+    }
+
+    #[test]
+    fn evidence_is_at_most_five_files_of_ten_megabytes() {
+        let limit = EVIDENCE_MAX_BYTES as u64;
+        assert_eq!(check_evidence_sizes(&[]), Ok(()));
+        assert_eq!(check_evidence_sizes(&[limit; 5]), Ok(()));
+        assert_eq!(
+            check_evidence_sizes(&[1; 6]),
+            Err(Problem::TooMany { max: 5 })
+        );
+        assert_eq!(
+            check_evidence_sizes(&[1, limit + 1]),
+            Err(Problem::TooLarge { max_mb: 10 })
+        );
     }
 
     #[test]

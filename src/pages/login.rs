@@ -18,11 +18,6 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || local_path_or_home(&query.read().get("next").unwrap_or_default());
     let login = ServerAction::<Login>::new();
-    Effect::new(move |_| {
-        if matches!(login.value().get(), Some(Ok(()))) {
-            viewer.refresh();
-        }
-    });
     let error = move || login.value().get().and_then(Result::err);
 
     let form = move || {

@@ -4,16 +4,20 @@ use crate::api::tasks::{
     CascadeTask, CreateTask, EvaluateReport, SUBMIT_REPORT_PATH, UpdateTask, get_task,
 };
 use crate::components::error::{ErrorPage, field_error, form_error};
+use crate::components::labels::problem_text;
 use crate::components::labels::{
     clearance_label, field_label, field_value, priority_label, report_status_label,
 };
 use crate::components::tasks::{ProgressBar, StatusBadge, TaskTable};
 use crate::i18n::*;
-use crate::model::AppError;
+use crate::islands::IslandScripts;
+use crate::islands::evidence::{EvidencePicker, EvidenceTexts};
 use crate::model::task::{
     CascadePreset, EventDetail, ReportKind, ReportStatus, ReportView, TaskDetail, TaskEventView,
 };
+use crate::model::task::{EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES};
 use crate::model::time::format_datetime;
+use crate::model::{AppError, Problem};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
@@ -199,7 +203,8 @@ fn TaskView(
                             </div>
                             <div class="field">
                                 <label for="report-files">{t!(i18n, tasks.report_files)}</label>
-                                <input id="report-files" name="files" type="file" multiple accept=".pdf,.png,.jpg,.jpeg,.webp,.docx,.xlsx,.pptx,.odt,.ods,.txt,.csv" aria-describedby="report-files-hint report-files-error" />
+                                <EvidencePicker texts=evidence_texts(i18n) />
+                                <IslandScripts />
                                 <p id="report-files-hint" class="hint">{t!(i18n, tasks.report_files_hint)}</p>
                                 <p id="report-files-error" class="field-error">
                                     {move || field_error(i18n, report_error.get().as_ref(), "files")}
@@ -525,4 +530,32 @@ fn EventNote(kind: String, detail: EventDetail) -> impl IntoView {
         _ => None,
     };
     move || text().map(|text| view! { <p class="muted">{text}</p> })
+}
+
+/// The evidence picker's sentences in the reader's language.
+fn evidence_texts(i18n: I18nContext<Locale>) -> EvidenceTexts {
+    EvidenceTexts {
+        chosen: t_string!(
+            i18n,
+            tasks.report_files_chosen,
+            count = "{count}",
+            size = "{size}"
+        ),
+        too_many: problem_text(
+            i18n,
+            &Problem::TooMany {
+                max: EVIDENCE_MAX_FILES as u32,
+            },
+        ),
+        too_large: problem_text(
+            i18n,
+            &Problem::TooLarge {
+                max_mb: (EVIDENCE_MAX_BYTES / (1024 * 1024)) as u32,
+            },
+        ),
+        decimal: match i18n.get_locale_untracked() {
+            Locale::vi => ',',
+            Locale::en => '.',
+        },
+    }
 }

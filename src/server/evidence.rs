@@ -3,7 +3,7 @@
 
 use super::crypto::hex;
 use crate::model::Problem;
-use crate::model::task::{EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES};
+use crate::model::task::check_evidence_sizes;
 use anyhow::Context;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -48,18 +48,10 @@ impl EvidenceStore {
             .into_iter()
             .filter(|u| !u.bytes.is_empty() || !u.file_name.is_empty())
             .collect();
-        if uploads.len() > EVIDENCE_MAX_FILES {
-            return Err(StoreError::Refused(Problem::TooMany {
-                max: EVIDENCE_MAX_FILES as u32,
-            }));
-        }
+        let sizes: Vec<u64> = uploads.iter().map(|u| u.bytes.len() as u64).collect();
+        check_evidence_sizes(&sizes).map_err(StoreError::Refused)?;
         let mut checked = Vec::with_capacity(uploads.len());
         for upload in uploads {
-            if upload.bytes.len() > EVIDENCE_MAX_BYTES {
-                return Err(StoreError::Refused(Problem::TooLarge {
-                    max_mb: (EVIDENCE_MAX_BYTES / (1024 * 1024)) as u32,
-                }));
-            }
             let content_type =
                 sniff(&upload.bytes).ok_or(StoreError::Refused(Problem::ForbiddenType))?;
             checked.push((upload, content_type));

@@ -88,7 +88,8 @@ fn is_safe_method(method: &Method) -> bool {
 
 /// Files of the built site: no session is read for them.
 fn is_static_asset(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/pow.js" || path == "/healthz"
+    path.starts_with("/pkg/")
+        || matches!(path, "/favicon.svg" | "/pow.js" | "/forms.js" | "/healthz")
 }
 
 /// The server functions an official with a temporary password may call: the account page

@@ -1,8 +1,64 @@
 //! The web pages, as a browser without JavaScript sees them.
 
 use crate::on_both_backends;
+use crate::work::{create_document, create_task, redirected_id, signed_in};
+
+/// What a page carries for the browser: the WebAssembly loader and data to hydrate with.
+fn loads_webassembly(body: &str) -> bool {
+    body.contains("/pkg/tiendo.js") || body.contains("/pkg/tiendo.wasm")
+}
+
+fn carries_hydration_data(body: &str) -> bool {
+    body.contains("__RESOLVED_RESOURCES[") || body.contains("__SERIALIZED_ERRORS.push")
+}
 
 on_both_backends! {
+    fn only_pages_with_an_island_load_webassembly(app) {
+        // Pages render on the server only: nothing is sent twice as data, and no code.
+        for path in ["/", "/login", "/units", "/feedback"] {
+            let page = app.get(path);
+            assert_eq!(page.status, 200, "{path}");
+            assert!(!loads_webassembly(&page.body), "{path}: {}", page.body);
+            assert!(!carries_hydration_data(&page.body), "{path}");
+            assert!(page.body.contains("src=\"/forms.js\""), "{path}: forms say they are pending");
+        }
+        // A task the centre hands to Huế, on which Huế's officer reports.
+        let centre = signed_in(&app, "tw.lanhdao");
+        let document = create_document(&centre, "60-NQ/TW-IS", "internal");
+        let task = redirected_id(
+            &create_task(&centre, document, None, "Số hóa hồ sơ", "TW", "internal"),
+            "/tasks/",
+        );
+        let cascaded = centre.call("/api/tasks/cascade", &format!("id={task}&target=units&units=46"));
+        assert!(cascaded.status < 400, "{}", cascaded.body);
+        let officer = signed_in(&app, "hue.canbo");
+        let work = officer.get("/my-work?view=all");
+        assert!(!loads_webassembly(&work.body) && !carries_hydration_data(&work.body));
+        // The report form's file input is the one island: its page loads the WebAssembly,
+        // once, and hands the island its sentences in the reader's language.
+        let task_pages = work.body.split("href=\"/tasks/").skip(1).filter_map(|rest| {
+            rest.split('"').next().map(|id| officer.get(&format!("/tasks/{id}")))
+        });
+        let mut with_form = None;
+        let mut without_form = None;
+        for page in task_pages {
+            assert!(!carries_hydration_data(&page.body));
+            if page.body.contains("id=\"report-files\"") {
+                with_form.get_or_insert(page);
+            } else {
+                without_form.get_or_insert(page);
+            }
+        }
+        let with_form = with_form.expect("a task Huế's officer may report on");
+        assert_eq!(with_form.count("rel=\"modulepreload\""), 1, "{}", with_form.body);
+        assert!(with_form.body.contains("<leptos-island"), "{}", with_form.body);
+        assert!(with_form.body.contains("EvidencePicker"));
+        assert!(with_form.body.contains("Đã chọn {count} tệp, tổng {size}."));
+        if let Some(page) = without_form {
+            assert!(!loads_webassembly(&page.body), "no island, no code: {}", page.body);
+        }
+    }
+
     fn units_overview_lists_34_provinces_with_their_communes(app) {
         let page = app.get("/units");
         assert_eq!(page.status, 200);
