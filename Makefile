@@ -14,7 +14,7 @@ CARGO_TEST := cargo test --no-default-features --features ssr
 
 LISTEN ?= 127.0.0.1:3000
 
-.PHONY: bench profile run test build build-release tools test-tools test-rust test-faults test-e2e fmt lint clean-data bench-login bench-cascade bench-national bench-feedback bench-signin-burst
+.PHONY: size bench profile run test build build-release tools test-tools test-rust test-faults test-e2e fmt lint clean-data bench-login bench-cascade bench-national bench-feedback bench-signin-burst
 
 ## run: install what is missing, build the release, migrate, seed demo data on first start, serve
 run: build-release
@@ -22,8 +22,9 @@ run: build-release
 		target/release/tiendo serve --demo
 
 ## test: unit and integration tests (SQLite, and PostgreSQL when TIENDO_TEST_DATABASE_URL
-## is set), the fault suite, then the Playwright journeys in Chromium, all on one debug build
-test: test-tools build test-rust test-faults test-e2e
+## is set), the fault suite, then the Playwright journeys in Chromium, all on one debug build;
+## then the release's browser files: their size budget and the journeys that load them
+test: test-tools build test-rust test-faults test-e2e size
 
 tools:
 	@scripts/ensure-tools.sh build
@@ -52,6 +53,18 @@ test-faults:
 
 test-e2e:
 	cd end2end && CI=$${CI:-} npx playwright test
+
+## size: the release's browser files (CSS, scripts, WebAssembly; built into target/site-release,
+## precompressed) served by the debug server: prints, for each type of page, the brotli bytes it
+## loads first and fails over 60 KB; then runs the form journeys and the weak-link timings
+## (400 kbit/s, 400 ms, 360 px) in Chromium on them, so a tool that breaks the release's files
+## cannot pass
+size: tools
+	LEPTOS_SITE_ROOT=target/site-release LEPTOS_HASH_FILES=false \
+		cargo leptos build --release --frontend-only --precompress
+	python3 tests/size/size.py --bin target/debug/tiendo --site target/site-release
+	cd end2end && CI=$${CI:-} TIENDO_E2E_SITE=target/site-release \
+		npx playwright test tests/forms.spec.ts tests/weak-link.spec.ts
 
 fmt:
 	cargo fmt --all

@@ -12,6 +12,8 @@ const binary = process.env.TIENDO_E2E_BINARY ?? "target/debug/tiendo";
 
 export default defineConfig({
   testDir: "./tests",
+  // Weak-link timings mean something only on the release's files (`make size`).
+  testIgnore: process.env.TIENDO_E2E_SITE ? [] : ["**/weak-link.spec.ts"],
   timeout: 30_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
@@ -50,7 +52,8 @@ export default defineConfig({
     env: {
       TIENDO_DATABASE_URL: `sqlite://${dataDir}/tiendo.db`,
       TIENDO_LOG: "warn",
-      LEPTOS_SITE_ROOT: "target/site",
+      // `make size` serves the release's browser files instead of the debug build's.
+      LEPTOS_SITE_ROOT: process.env.TIENDO_E2E_SITE ?? "target/site",
     },
     reuseExistingServer: false,
     timeout: 120_000,

@@ -8,6 +8,10 @@
  * minute the form may be sent again: on a link that dropped, the official retries (a
  * report carries its submission key, so the server keeps one).
  *
+ * A file input with data-max-files and data-max-bytes (the report's evidence) says what
+ * was chosen and how big it is, and refuses too many or too large files before they are
+ * sent, with the sentences the server put in its data attributes.
+ *
  * A refused form comes back as its page with `__path` (the form's action) and `__err` in
  * the address. What the official typed is kept in the tab's sessionStorage while the form
  * is sent, put back when its page returns with an error, and dropped on any other page
@@ -192,6 +196,52 @@
   } else {
     restore();
   }
+
+  function sizeText(bytes, decimal) {
+    if (bytes < 1024 * 1024) {
+      return Math.ceil(bytes / 1024) + " KB";
+    }
+    var tenths = Math.round((bytes * 10) / (1024 * 1024));
+    return Math.floor(tenths / 10) + decimal + (tenths % 10) + " MB";
+  }
+
+  function checkFiles(input) {
+    var data = input.dataset;
+    var files = input.files || [];
+    var chosen = "";
+    var problem = "";
+    if (files.length > 0) {
+      var total = 0;
+      var largest = files[0];
+      for (var i = 0; i < files.length; i++) {
+        total += files[i].size;
+        if (files[i].size > largest.size) {
+          largest = files[i];
+        }
+      }
+      chosen = data.chosen.replace("{count}", files.length).replace("{size}", sizeText(total, data.decimal));
+      if (files.length > Number(data.maxFiles)) {
+        problem = data.tooMany;
+      } else if (largest.size > Number(data.maxBytes)) {
+        problem = largest.name + " (" + sizeText(largest.size, data.decimal) + "): " + data.tooLarge;
+      }
+    }
+    input.setCustomValidity(problem);
+    var shown = [[input.id + "-chosen", chosen], [input.id + "-check", problem]];
+    for (var k = 0; k < shown.length; k++) {
+      var target = document.getElementById(shown[k][0]);
+      if (target) {
+        target.textContent = shown[k][1];
+      }
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input && input.type === "file" && input.dataset && input.dataset.maxBytes) {
+      checkFiles(input);
+    }
+  });
 
   /* Back to a page kept in the browser's cache: its forms can be sent again. */
   window.addEventListener("pageshow", function (event) {

@@ -21,7 +21,7 @@ use crate::pages::{
 };
 use leptos::prelude::*;
 use leptos_i18n::context::CookieOptions;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{Route, Router, Routes},
@@ -37,11 +37,13 @@ pub const LOCALE_COOKIE_MAX_AGE_SECS: i64 = 365 * 24 * 3600;
 /// The document around every page. `<html>` is bare: the i18n provider adds `lang`.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // Islands mode: only islands are hydrated, so nothing outside them is written into the
-    // page for the browser. Pages with an island load the WebAssembly themselves
-    // (`IslandScripts`, which needs the options); the others load none.
+    // page for the browser. A page with an island loads the WebAssembly itself (leptos'
+    // `HydrationScripts` with `islands=true`, which reads the options from the context);
+    // the others load none.
     if let Some(context) = Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }
+    let stylesheet = stylesheet_href(&options);
     provide_context(options);
     view! {
         <!DOCTYPE html>
@@ -51,6 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link id="leptos" rel="stylesheet" href=stylesheet />
                 // A submitted form shows that it is pending and cannot be sent twice.
                 <script src="/forms.js" defer nonce=use_nonce()></script>
                 <MetaTags />
@@ -60,6 +63,34 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The stylesheet's address, with its content's hash in release builds (cacheable for a
+/// year). Read once: the hash file beside the binary does not change while it runs.
+fn stylesheet_href(options: &LeptosOptions) -> String {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| {
+        let hash = options
+            .hash_files
+            .then(|| {
+                let beside = std::env::current_exe()
+                    .ok()?
+                    .parent()?
+                    .join(options.hash_file.as_ref());
+                let hashes = std::fs::read_to_string(beside).ok()?;
+                hashes.lines().find_map(|line| {
+                    let (file, hash) = line.split_once(':')?;
+                    (file.trim() == "css").then(|| format!(".{}", hash.trim()))
+                })
+            })
+            .flatten()
+            .unwrap_or_default();
+        format!(
+            "/{}/{}{hash}.css",
+            options.site_pkg_dir, options.output_name
+        )
+    })
+    .clone()
 }
 
 /// Cookie options shared by the provider and the no-JavaScript switcher, so both write
@@ -85,7 +116,6 @@ pub fn App() -> impl IntoView {
             cookie_options=locale_cookie_options()
             ssr_lang_header_getter=UseLocalesOptions::default().ssr_lang_header_getter(|| None)
         >
-            <Stylesheet id="leptos" href="/pkg/tiendo.css" />
             <Title formatter=|title: String| {
                 if title.is_empty() { "Tiến Độ".to_owned() } else { format!("{title} · Tiến Độ") }
             } />

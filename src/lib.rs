@@ -8,7 +8,6 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub mod api;
 pub mod app;
 pub mod components;
-pub mod islands;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

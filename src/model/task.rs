@@ -470,8 +470,8 @@ pub const EVIDENCE_MAX_BYTES: usize = 10 * 1024 * 1024;
 pub const EVIDENCE_MAX_FILES: usize = 5;
 
 /// The evidence rule on the files' count and sizes, in bytes (their types are sniffed on
-/// the server). Checked by the server on what arrived, and by the evidence picker in the
-/// browser before a weak link spends minutes sending what would be refused.
+/// the server). The report form hands the same limits to `public/forms.js`, which refuses
+/// what would break it before a weak link spends minutes sending it.
 pub fn check_evidence_sizes(sizes: &[u64]) -> Result<(), Problem> {
     if sizes.len() > EVIDENCE_MAX_FILES {
         return Err(Problem::TooMany {

@@ -10,8 +10,6 @@ use crate::components::labels::{
 };
 use crate::components::tasks::{ProgressBar, StatusBadge, TaskTable};
 use crate::i18n::*;
-use crate::islands::IslandScripts;
-use crate::islands::evidence::{EvidencePicker, EvidenceTexts};
 use crate::model::task::{
     CascadePreset, EventDetail, ReportKind, ReportStatus, ReportView, TaskDetail, TaskEventView,
 };
@@ -203,8 +201,7 @@ fn TaskView(
                             </div>
                             <div class="field">
                                 <label for="report-files">{t!(i18n, tasks.report_files)}</label>
-                                <EvidencePicker texts=evidence_texts(i18n) />
-                                <IslandScripts />
+                                <EvidenceInput i18n />
                                 <p id="report-files-hint" class="hint">{t!(i18n, tasks.report_files_hint)}</p>
                                 <p id="report-files-error" class="field-error">
                                     {move || field_error(i18n, report_error.get().as_ref(), "files")}
@@ -532,30 +529,49 @@ fn EventNote(kind: String, detail: EventDetail) -> impl IntoView {
     move || text().map(|text| view! { <p class="muted">{text}</p> })
 }
 
-/// The evidence picker's sentences in the reader's language.
-fn evidence_texts(i18n: I18nContext<Locale>) -> EvidenceTexts {
-    EvidenceTexts {
-        chosen: t_string!(
-            i18n,
-            tasks.report_files_chosen,
-            count = "{count}",
-            size = "{size}"
-        ),
-        too_many: problem_text(
-            i18n,
-            &Problem::TooMany {
-                max: EVIDENCE_MAX_FILES as u32,
-            },
-        ),
-        too_large: problem_text(
-            i18n,
-            &Problem::TooLarge {
-                max_mb: (EVIDENCE_MAX_BYTES / (1024 * 1024)) as u32,
-            },
-        ),
-        decimal: match i18n.get_locale_untracked() {
-            Locale::vi => ',',
-            Locale::en => '.',
+/// What the server accepts as evidence, by name (the server checks the content).
+const EVIDENCE_ACCEPT: &str = ".pdf,.png,.jpg,.jpeg,.webp,.docx,.xlsx,.pptx,.odt,.ods,.txt,.csv";
+
+/// The report's file input. It carries the evidence limits and their sentences in the
+/// reader's language, so that `public/forms.js` can say what was chosen and refuse too many
+/// or too large files before a weak link spends minutes sending them; without JavaScript
+/// the server alone checks them.
+#[component]
+fn EvidenceInput(i18n: I18nContext<Locale>) -> impl IntoView {
+    let max_mb = (EVIDENCE_MAX_BYTES / (1024 * 1024)) as u32;
+    let chosen = t_string!(
+        i18n,
+        tasks.report_files_chosen,
+        count = "{count}",
+        size = "{size}"
+    );
+    let too_many = problem_text(
+        i18n,
+        &Problem::TooMany {
+            max: EVIDENCE_MAX_FILES as u32,
         },
+    );
+    let too_large = problem_text(i18n, &Problem::TooLarge { max_mb });
+    let decimal = match i18n.get_locale_untracked() {
+        Locale::vi => ",",
+        Locale::en => ".",
+    };
+    view! {
+        <input
+            id="report-files"
+            name="files"
+            type="file"
+            multiple
+            accept=EVIDENCE_ACCEPT
+            aria-describedby="report-files-hint report-files-chosen report-files-check report-files-error"
+            data-max-files=EVIDENCE_MAX_FILES
+            data-max-bytes=EVIDENCE_MAX_BYTES
+            data-chosen=chosen
+            data-too-many=too_many
+            data-too-large=too_large
+            data-decimal=decimal
+        />
+        <p id="report-files-chosen" class="hint" aria-live="polite"></p>
+        <p id="report-files-check" class="field-error" aria-live="polite"></p>
     }
 }

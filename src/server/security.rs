@@ -92,6 +92,38 @@ fn is_static_asset(path: &str) -> bool {
         || matches!(path, "/favicon.svg" | "/pow.js" | "/forms.js" | "/healthz")
 }
 
+/// How long a browser keeps a file of the built site. In `/pkg/` a release build's names
+/// carry their content's hash and never change: a year, `immutable`, so a commune's phone
+/// downloads them once per release. Everything else is asked again each time and answered
+/// 304 when unchanged (a round trip, never a download, and scripts are deferred).
+fn static_cache_policy(path: &str, hashed_names: bool) -> Option<&'static str> {
+    if path.starts_with("/pkg/") && hashed_names {
+        Some("public, max-age=31536000, immutable")
+    } else if path.starts_with("/pkg/") || matches!(path, "/favicon.svg" | "/pow.js" | "/forms.js")
+    {
+        Some("no-cache")
+    } else {
+        None
+    }
+}
+
+/// Puts [`static_cache_policy`] on the built site's files.
+pub async fn cache_static_files(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let policy = static_cache_policy(request.uri().path(), state.leptos_options.hash_files);
+    let mut response = next.run(request).await;
+    let served = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
+    if let Some(policy) = policy.filter(|_| served) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    response
+}
+
 /// The server functions an official with a temporary password may call: the account page
 /// and its password change, signing out, and what every page's frame reads.
 const WHILE_PASSWORD_IS_TEMPORARY: [&str; 6] = [
@@ -448,6 +480,19 @@ pub async fn authenticate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_hashed_built_files_are_kept_for_a_year() {
+        let year = Some("public, max-age=31536000, immutable");
+        assert_eq!(static_cache_policy("/pkg/tiendo.3f9a1c.wasm", true), year);
+        assert_eq!(
+            static_cache_policy("/pkg/tiendo.css", false),
+            Some("no-cache")
+        );
+        assert_eq!(static_cache_policy("/forms.js", true), Some("no-cache"));
+        assert_eq!(static_cache_policy("/dashboard", true), None);
+        assert_eq!(static_cache_policy("/files/7", true), None);
+    }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut map = HeaderMap::new();

@@ -13,8 +13,9 @@ fn carries_hydration_data(body: &str) -> bool {
 }
 
 on_both_backends! {
-    fn only_pages_with_an_island_load_webassembly(app) {
-        // Pages render on the server only: nothing is sent twice as data, and no code.
+    fn pages_load_no_webassembly_and_carry_no_hydration_data(app) {
+        // Pages render on the server only (islands mode, and no page has an island): no code
+        // beyond the small progressive scripts, and nothing sent twice as data.
         for path in ["/", "/login", "/units", "/feedback"] {
             let page = app.get(path);
             assert_eq!(page.status, 200, "{path}");
@@ -34,28 +35,22 @@ on_both_backends! {
         let officer = signed_in(&app, "hue.canbo");
         let work = officer.get("/my-work?view=all");
         assert!(!loads_webassembly(&work.body) && !carries_hydration_data(&work.body));
-        // The report form's file input is the one island: its page loads the WebAssembly,
-        // once, and hands the island its sentences in the reader's language.
-        let task_pages = work.body.split("href=\"/tasks/").skip(1).filter_map(|rest| {
-            rest.split('"').next().map(|id| officer.get(&format!("/tasks/{id}")))
-        });
-        let mut with_form = None;
-        let mut without_form = None;
-        for page in task_pages {
-            assert!(!carries_hydration_data(&page.body));
-            if page.body.contains("id=\"report-files\"") {
-                with_form.get_or_insert(page);
-            } else {
-                without_form.get_or_insert(page);
-            }
-        }
-        let with_form = with_form.expect("a task Huế's officer may report on");
-        assert_eq!(with_form.count("rel=\"modulepreload\""), 1, "{}", with_form.body);
-        assert!(with_form.body.contains("<leptos-island"), "{}", with_form.body);
-        assert!(with_form.body.contains("EvidencePicker"));
-        assert!(with_form.body.contains("Đã chọn {count} tệp, tổng {size}."));
-        if let Some(page) = without_form {
-            assert!(!loads_webassembly(&page.body), "no island, no code: {}", page.body);
+        let report_form = work
+            .body
+            .split("href=\"/tasks/")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next().map(|id| officer.get(&format!("/tasks/{id}"))))
+            .find(|page| page.body.contains("id=\"report-files\""))
+            .expect("a task Huế's officer may report on");
+        assert!(!loads_webassembly(&report_form.body) && !carries_hydration_data(&report_form.body));
+        // The evidence input carries the server's limits and sentences for forms.js.
+        for expected in [
+            "data-max-files=\"5\"",
+            "data-max-bytes=\"10485760\"",
+            "data-chosen=\"Đã chọn {count} tệp, tổng {size}.\"",
+            "data-too-large=\"Tệp quá lớn: tối đa 10 MB mỗi tệp.\"",
+        ] {
+            assert!(report_form.body.contains(expected), "{expected}: {}", report_form.body);
         }
     }
 

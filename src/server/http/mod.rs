@@ -71,6 +71,10 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(security::provide_csp_nonce, shell))
+        .layer(from_fn_with_state(
+            state.clone(),
+            security::cache_static_files,
+        ))
         .layer(from_fn(security::require_multipart_upload))
         .layer(from_fn_with_state(state.clone(), security::authenticate))
         .layer(from_fn_with_state(
