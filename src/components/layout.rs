@@ -112,22 +112,23 @@ fn LanguageSwitcher() -> impl IntoView {
             format!("{}?{}", location.pathname.get(), search)
         }
     };
-    // Short labels keep the header on one line on a phone; the full name is what a
-    // screen reader says.
+    // Short labels keep the header on one line on a phone; a screen reader also says the
+    // language's full name.
     let choice =
         move |locale: Locale, label: &'static str, name: &'static str, lang: &'static str| {
             view! {
                 <form method="post" action=SetLocale::PATH>
                     <input type="hidden" name="locale" value=locale.to_string() />
                     <input type="hidden" name="next" value=here />
+                    // The accessible name starts with the visible label (WCAG 2.5.3).
                     <button
                         type="submit"
                         lang=lang
-                        aria-label=name
                         title=name
                         aria-pressed=move || (i18n.get_locale() == locale).to_string()
                     >
                         {label}
+                        <span class="visually-hidden">" – " {name}</span>
                     </button>
                 </form>
             }

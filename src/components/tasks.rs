@@ -36,7 +36,7 @@ pub fn StatusBadge(status: TaskStatus, #[prop(optional)] overdue: bool) -> impl 
 pub fn TaskTable(rows: Vec<TaskRow>, #[prop(optional)] base_depth: i32) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="data tasks">
                 <thead>
                     <tr>

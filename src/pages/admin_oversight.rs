@@ -53,7 +53,7 @@ fn OversightTable(oversight: Oversight, set: ServerAction<SetOversight>) -> impl
     let i18n = use_i18n();
     let may_change = oversight.may_change;
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="data">
                 <caption class="visually-hidden">{t!(i18n, oversight.title)}</caption>
                 <thead>

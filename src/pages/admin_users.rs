@@ -180,7 +180,7 @@ fn UserTable(page: UserPage, filter: UserFilter) -> impl IntoView {
     let next = (page < pages).then(|| list_href(&filter, page + 1));
     view! {
         <p role="status">{move || t_string!(i18n, admin.results, count = count(i18n.get_locale(), total))}</p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="data">
                 <thead>
                     <tr>

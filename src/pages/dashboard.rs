@@ -158,7 +158,7 @@ fn DashboardView(data: Dashboard, filter: DashboardFilter) -> impl IntoView {
                 view! { <p>{t!(i18n, dash.no_tasks)}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0">
                         <table class="data figures">
                             <thead>
                                 <tr>
@@ -267,7 +267,7 @@ fn FeedbackSection(feedback: FeedbackSummary) -> impl IntoView {
     };
     let table = move |first: AnyView, rows: Vec<AnyView>| {
         view! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="data figures">
                     <thead>
                         <tr>
@@ -349,7 +349,7 @@ fn Trend(weeks: Vec<TrendWeek>, chart: TrendChart) -> impl IntoView {
             </div>
             <details>
                 <summary>{t!(i18n, dash.trend_table)}</summary>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0">
                     <table class="data figures">
                         <thead>
                             <tr>
@@ -455,7 +455,7 @@ fn ChildTable(
     view! {
         <section aria-labelledby="children-heading">
             <h2 id="children-heading">{t!(i18n, dash.by_unit)}</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="data figures">
                     <thead>
                         <tr>{ChildSort::ALL.into_iter().map(header).collect_view()}</tr>

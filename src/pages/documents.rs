@@ -166,7 +166,7 @@ fn DocumentList(page: DocumentPage, filter: DocumentFilter) -> impl IntoView {
     let next = (page < pages).then(|| page_href(&filter, page + 1));
     view! {
         <p role="status">{move || t_string!(i18n, docs.count, count = count(i18n.get_locale(), total))}</p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="data">
                 <thead>
                     <tr>

@@ -134,7 +134,7 @@ fn InboxView(found: InboxPage, filter: InboxFilter) -> impl IntoView {
             <p role="status">
                 {move || t_string!(i18n, fb.inbox_count, count = count(i18n.get_locale(), total))}
             </p>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="data">
                     <thead>
                         <tr>

@@ -88,7 +88,7 @@ fn UnitView(detail: UnitDetail) -> impl IntoView {
                 <h2 id="children-heading">{t!(i18n, units.children_heading)}</h2>
                 {if has_children {
                     view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0">
                             <table class="data">
                                 <thead>
                                     <tr>

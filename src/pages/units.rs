@@ -114,7 +114,7 @@ fn Directory(overview: UnitsOverview) -> impl IntoView {
     view! {
         <section aria-labelledby="provinces-heading">
             <h2 id="provinces-heading">{t!(i18n, units.provinces_heading)}</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="data">
                     <thead>
                         <tr>
@@ -197,7 +197,7 @@ fn SearchResults(found: UnitSearch) -> impl IntoView {
             <h2 id="results-heading">{t!(i18n, units.results_heading)}</h2>
             <p role="status">{summary} " " {truncated}</p>
             <p><A href="/units">{t!(i18n, units.clear_search)}</A></p>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="data">
                     <thead>
                         <tr>
