@@ -124,7 +124,9 @@ pub async fn cascade_task(
 #[server(endpoint = "reports/submit", input = MultipartFormData)]
 pub async fn submit_report(data: MultipartData) -> Result<(), AppError> {
     use crate::model::Problem;
-    use crate::model::task::{EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES};
+    use crate::model::task::{
+        EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES, EVIDENCE_TOO_LARGE, EVIDENCE_TOO_MANY,
+    };
     use crate::server::evidence::Upload;
     use crate::server::reports::{ReportInput, submit};
 
@@ -136,14 +138,7 @@ pub async fn submit_report(data: MultipartData) -> Result<(), AppError> {
     let mut input = ReportInput::default();
     let mut task_id: Option<i32> = None;
     let mut progress: Option<i32> = None;
-    let too_large = || {
-        super::fail(AppError::invalid(
-            "files",
-            Problem::TooLarge {
-                max_mb: (EVIDENCE_MAX_BYTES / (1024 * 1024)) as u32,
-            },
-        ))
-    };
+    let too_large = || super::fail(AppError::invalid("files", EVIDENCE_TOO_LARGE));
     while let Some(mut field) = multipart
         .next_field()
         .await
@@ -172,12 +167,7 @@ pub async fn submit_report(data: MultipartData) -> Result<(), AppError> {
                 continue; // the file input left empty
             }
             if input.files.len() >= EVIDENCE_MAX_FILES {
-                return Err(super::fail(AppError::invalid(
-                    "files",
-                    Problem::TooMany {
-                        max: EVIDENCE_MAX_FILES as u32,
-                    },
-                )));
+                return Err(super::fail(AppError::invalid("files", EVIDENCE_TOO_MANY)));
             }
             input.files.push(Upload { file_name, bytes });
             continue;

@@ -468,20 +468,23 @@ pub const DUE_SOON_DAYS: i32 = 7;
 /// Evidence limits: per file, files per report.
 pub const EVIDENCE_MAX_BYTES: usize = 10 * 1024 * 1024;
 pub const EVIDENCE_MAX_FILES: usize = 5;
+/// What a report breaks with more files than allowed, or with a file too large.
+pub const EVIDENCE_TOO_MANY: Problem = Problem::TooMany {
+    max: EVIDENCE_MAX_FILES as u32,
+};
+pub const EVIDENCE_TOO_LARGE: Problem = Problem::TooLarge {
+    max_mb: (EVIDENCE_MAX_BYTES / (1024 * 1024)) as u32,
+};
 
 /// The evidence rule on the files' count and sizes, in bytes (their types are sniffed on
 /// the server). The report form hands the same limits to `public/forms.js`, which refuses
 /// what would break it before a weak link spends minutes sending it.
 pub fn check_evidence_sizes(sizes: &[u64]) -> Result<(), Problem> {
     if sizes.len() > EVIDENCE_MAX_FILES {
-        return Err(Problem::TooMany {
-            max: EVIDENCE_MAX_FILES as u32,
-        });
+        return Err(EVIDENCE_TOO_MANY);
     }
     if sizes.iter().any(|&size| size > EVIDENCE_MAX_BYTES as u64) {
-        return Err(Problem::TooLarge {
-            max_mb: (EVIDENCE_MAX_BYTES / (1024 * 1024)) as u32,
-        });
+        return Err(EVIDENCE_TOO_LARGE);
     }
     Ok(())
 }

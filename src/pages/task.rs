@@ -4,18 +4,19 @@ use crate::api::tasks::{
     CascadeTask, CreateTask, EvaluateReport, SUBMIT_REPORT_PATH, UpdateTask, get_task,
 };
 use crate::components::error::{ErrorPage, field_error, form_error};
-use crate::components::labels::problem_text;
 use crate::components::labels::{
-    clearance_label, field_label, field_value, priority_label, report_status_label,
+    clearance_label, field_label, field_value, priority_label, problem_text, report_status_label,
 };
 use crate::components::tasks::{ProgressBar, StatusBadge, TaskTable};
 use crate::i18n::*;
+use crate::model::AppError;
 use crate::model::task::{
     CascadePreset, EventDetail, ReportKind, ReportStatus, ReportView, TaskDetail, TaskEventView,
 };
-use crate::model::task::{EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES};
+use crate::model::task::{
+    EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES, EVIDENCE_TOO_LARGE, EVIDENCE_TOO_MANY,
+};
 use crate::model::time::format_datetime;
-use crate::model::{AppError, Problem};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
@@ -538,20 +539,14 @@ const EVIDENCE_ACCEPT: &str = ".pdf,.png,.jpg,.jpeg,.webp,.docx,.xlsx,.pptx,.odt
 /// the server alone checks them.
 #[component]
 fn EvidenceInput(i18n: I18nContext<Locale>) -> impl IntoView {
-    let max_mb = (EVIDENCE_MAX_BYTES / (1024 * 1024)) as u32;
     let chosen = t_string!(
         i18n,
         tasks.report_files_chosen,
         count = "{count}",
         size = "{size}"
     );
-    let too_many = problem_text(
-        i18n,
-        &Problem::TooMany {
-            max: EVIDENCE_MAX_FILES as u32,
-        },
-    );
-    let too_large = problem_text(i18n, &Problem::TooLarge { max_mb });
+    let too_many = problem_text(i18n, &EVIDENCE_TOO_MANY);
+    let too_large = problem_text(i18n, &EVIDENCE_TOO_LARGE);
     let decimal = match i18n.get_locale_untracked() {
         Locale::vi => ",",
         Locale::en => ".",
