@@ -1,5 +1,4 @@
-/* Tiến Độ: a submitted form says it is being sent, cannot be sent twice, and comes back
- * with what was typed when the server refuses it.
+/* Tiến Độ: a submitted form says it is being sent and cannot be sent twice.
  *
  * Every form is a plain HTML form that works without this script. With it, a form being
  * sent is marked aria-busy, its buttons aria-disabled, and a status line says so in the
@@ -12,10 +11,8 @@
  * was chosen and how big it is, and refuses too many or too large files before they are
  * sent, with the sentences the server put in its data attributes.
  *
- * A refused form comes back as its page with `__path` (the form's action) and `__err` in
- * the address. What the official typed is kept in the tab's sessionStorage while the form
- * is sent, put back when its page returns with an error, and dropped on any other page
- * load. Passwords, files and the server's hidden fields are never kept. Plain ES5.
+ * A refused form needs nothing from here: the server puts back what was typed, with or
+ * without this script. Plain ES5.
  */
 (function () {
   "use strict";
@@ -26,103 +23,6 @@
 
   var SENDING = { vi: "Đang gửi…", en: "Sending…" };
   var RETRY_AFTER_MS = 60000;
-  var KEPT = "tiendo-typed";
-  var KEPT_TYPES = /^(text|search|email|tel|url|number|date|month|week|time|datetime-local|checkbox|radio)$/;
-
-  /* The fields whose values the official typed or chose. */
-  function typedFields(form) {
-    var kept = [];
-    var fields = form.elements;
-    for (var i = 0; i < fields.length; i++) {
-      var field = fields[i];
-      var tag = field.tagName.toLowerCase();
-      if (!field.name || field.disabled) {
-        continue;
-      }
-      if (tag === "textarea" || tag === "select" || (tag === "input" && KEPT_TYPES.test(field.type))) {
-        kept.push(field);
-      }
-    }
-    return kept;
-  }
-
-  function keep(form) {
-    var values = [];
-    var fields = typedFields(form);
-    for (var i = 0; i < fields.length; i++) {
-      var field = fields[i];
-      if (field.type === "checkbox" || field.type === "radio") {
-        values.push([field.name, field.value, field.checked]);
-      } else if (field.multiple) {
-        var chosen = [];
-        for (var j = 0; j < field.options.length; j++) {
-          if (field.options[j].selected) {
-            chosen.push(field.options[j].value);
-          }
-        }
-        values.push([field.name, chosen, null]);
-      } else {
-        values.push([field.name, field.value, null]);
-      }
-    }
-    try {
-      window.sessionStorage.setItem(KEPT, JSON.stringify({ action: form.getAttribute("action"), values: values }));
-    } catch (e) {
-      /* Storage full or refused: the form is sent all the same. */
-    }
-  }
-
-  function restore() {
-    var saved = null;
-    try {
-      saved = JSON.parse(window.sessionStorage.getItem(KEPT) || "null");
-      window.sessionStorage.removeItem(KEPT);
-    } catch (e) {
-      return;
-    }
-    var query = window.location.search;
-    var returned = /[?&]__err=/.test(query) && /[?&]__path=([^&]*)/.exec(query);
-    if (!saved || !returned || decodeURIComponent(returned[1]) !== saved.action) {
-      return;
-    }
-    var forms = document.querySelectorAll("form[method=post]");
-    for (var f = 0; f < forms.length; f++) {
-      if (forms[f].getAttribute("action") === saved.action) {
-        put(forms[f], saved.values);
-        return;
-      }
-    }
-  }
-
-  function put(form, values) {
-    var fields = typedFields(form);
-    var used = {};
-    for (var i = 0; i < values.length; i++) {
-      var name = values[i][0];
-      var value = values[i][1];
-      var checked = values[i][2];
-      for (var k = 0; k < fields.length; k++) {
-        var field = fields[k];
-        if (field.name !== name) {
-          continue;
-        }
-        if (checked !== null) {
-          if (field.value === value) {
-            field.checked = checked;
-          }
-        } else if (field.multiple && value instanceof Array) {
-          for (var j = 0; j < field.options.length; j++) {
-            field.options[j].selected = value.indexOf(field.options[j].value) >= 0;
-          }
-        } else if (!used[k]) {
-          /* Fields sharing a name take their values in order. */
-          used[k] = true;
-          field.value = value;
-          break;
-        }
-      }
-    }
-  }
 
   function language() {
     var lang = (document.documentElement.getAttribute("lang") || "vi").slice(0, 2);
@@ -170,7 +70,6 @@
       invalid.focus();
       return;
     }
-    keep(form);
     form.setAttribute("aria-busy", "true");
     var list = buttons(form);
     for (var i = 0; i < list.length; i++) {
@@ -190,12 +89,6 @@
       release(form);
     }, RETRY_AFTER_MS);
   });
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", restore);
-  } else {
-    restore();
-  }
 
   function sizeText(bytes, decimal) {
     if (bytes < 1024 * 1024) {

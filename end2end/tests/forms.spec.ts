@@ -98,3 +98,44 @@ test("the report form refuses an oversized file before sending a byte of it", as
   await expect(page.locator("#report-files-chosen")).toHaveText("Đã chọn 1 tệp, tổng 1 KB.");
   expect(errors).toEqual([]);
 });
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a refused form comes back as typed, its problem named and focused", async ({ page }) => {
+    await page.goto("/login?next=/documents/new");
+    await page.getByLabel("Tên đăng nhập").fill("hanoi.lanhdao");
+    await page.getByLabel("Mật khẩu", { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Đăng nhập", exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Đăng ký văn bản");
+
+    // Everything but the code: the server refuses, and nothing typed is lost.
+    const title = "Kế hoạch thực hiện Nghị quyết 57 <trên địa bàn> & các xã";
+    await page.getByLabel("Loại văn bản").selectOption("plan");
+    await page.getByLabel("Trích yếu").fill(title);
+    await page.getByLabel("Cơ quan ban hành").fill("Thành uỷ Hà Nội");
+    await page.getByLabel("Ngày ban hành").fill("2025-03-15");
+    await page.getByLabel("Nội dung chính").fill("Dòng một\nDòng hai");
+    await page.getByRole("button", { name: "Đăng ký", exact: true }).click();
+    await expect(page).toHaveURL(/__err=/);
+
+    await expect(page.getByLabel("Trích yếu")).toHaveValue(title);
+    await expect(page.getByLabel("Cơ quan ban hành")).toHaveValue("Thành uỷ Hà Nội");
+    await expect(page.getByLabel("Ngày ban hành")).toHaveValue("2025-03-15");
+    await expect(page.getByLabel("Nội dung chính")).toHaveValue("Dòng một\nDòng hai");
+    await expect(page.getByLabel("Loại văn bản")).toHaveValue("plan");
+    const code = page.getByLabel("Số hiệu");
+    await expect(code).toBeFocused();
+    await expect(code).toHaveAttribute("aria-invalid", "true");
+    await expect(code).toHaveAccessibleDescription(/Vui lòng nhập/);
+    const summary = page.locator(".error-summary");
+    await expect(summary).toHaveAttribute("role", "alert");
+    await expect(summary.getByRole("link")).toHaveAttribute("href", "#code");
+
+    // Corrected, it goes through.
+    // One server serves both projects: each registers its own code.
+    await code.fill(`01-KH/TU-${test.info().project.name}`);
+    await page.getByRole("button", { name: "Đăng ký", exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("Kế hoạch thực hiện Nghị quyết 57");
+  });
+});

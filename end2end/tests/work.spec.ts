@@ -68,7 +68,7 @@ test("from a resolution at the centre to a ward's report and back up", async ({ 
   await addTask.getByLabel("Hạn hoàn thành").fill("2026-01-01");
   await addTask.getByRole("button", { name: "Giao nhiệm vụ" }).click();
   // A due date before the start date is refused, and nothing is created.
-  await expect(addTask.getByText("không được trước ngày bắt đầu")).toBeVisible();
+  await expect(addTask.locator(".field-error", { hasText: "không được trước ngày bắt đầu" })).toBeVisible();
   await expect(centre.getByText("Chưa có nhiệm vụ nào")).toBeVisible();
   await addTask.getByLabel("Hạn hoàn thành").fill("2027-06-30");
   await addTask.getByRole("button", { name: "Giao nhiệm vụ" }).click();

@@ -128,6 +128,7 @@ pub async fn submit_report(data: MultipartData) -> Result<(), AppError> {
         EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES, EVIDENCE_TOO_LARGE, EVIDENCE_TOO_MANY,
     };
     use crate::server::evidence::Upload;
+    use crate::server::http::refused::TypedCapture;
     use crate::server::reports::{ReportInput, submit};
 
     let reader = super::reader()?;
@@ -139,6 +140,9 @@ pub async fn submit_report(data: MultipartData) -> Result<(), AppError> {
     let mut task_id: Option<i32> = None;
     let mut progress: Option<i32> = None;
     let too_large = || super::fail(AppError::invalid("files", EVIDENCE_TOO_LARGE));
+    // What was typed comes back with the form if it is refused (files cannot).
+    let typed = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<TypedCapture>().cloned());
     while let Some(mut field) = multipart
         .next_field()
         .await
@@ -176,6 +180,9 @@ pub async fn submit_report(data: MultipartData) -> Result<(), AppError> {
             .text()
             .await
             .map_err(|_| super::fail(AppError::Request))?;
+        if let Some(typed) = &typed {
+            typed.push(&name, &value);
+        }
         match name.as_str() {
             "task_id" => {
                 let id: i32 = value

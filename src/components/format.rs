@@ -19,6 +19,16 @@ pub fn count(locale: Locale, n: impl Into<u64>) -> String {
     out
 }
 
+/// A Vietnamese proper name (a unit's, a person's) inside a sentence of either language:
+/// marked so that a screen reader reading the English page pronounces it as Vietnamese
+/// (WCAG 3.1.2, language of parts).
+pub fn vietnamese_name(
+    name: String,
+) -> impl Fn() -> leptos::prelude::AnyView + Clone + Send + Sync + 'static {
+    use leptos::prelude::*;
+    move || view! { <span lang="vi">{name.clone()}</span> }.into_any()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! Reusable pieces of the interface.
 
 pub mod error;
+pub mod form;
 pub mod format;
 pub mod labels;
 pub mod layout;

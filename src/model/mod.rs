@@ -40,6 +40,7 @@ pub mod admin;
 pub mod dashboard;
 pub mod error;
 pub mod feedback;
+pub mod form;
 #[cfg(test)]
 pub mod hostile;
 pub mod nav;

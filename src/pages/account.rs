@@ -1,7 +1,8 @@
 //! `/account`: the official's profile, password and sessions.
 
 use crate::api::account::{ChangePassword, RevokeSession, get_account};
-use crate::components::error::{ErrorPage, field_error, form_error};
+use crate::components::error::ErrorPage;
+use crate::components::form::{FormProblem, Refusal};
 use crate::components::labels::{clearance_label, role_label};
 use crate::components::title::page_title;
 use crate::i18n::*;
@@ -57,7 +58,10 @@ fn AccountView(
         password_changed_at,
         sessions,
     } = account;
-    let error = move || change.value().get().and_then(Result::err);
+    let refusal = Refusal::new(
+        <ChangePassword as leptos::server_fn::ServerFn>::PATH,
+        Signal::derive(move || change.value().get().and_then(Result::err)),
+    );
     let never = move || t_string!(i18n, account.none).to_owned();
     view! {
         {viewer
@@ -108,10 +112,7 @@ fn AccountView(
         <section aria-labelledby="password-heading">
             <h2 id="password-heading">{t!(i18n, account.change_password)}</h2>
             <ActionForm action=change attr:class="form narrow" attr:novalidate=true>
-                {move || {
-                    form_error(i18n, error().as_ref())
-                        .map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })
-                }}
+                <FormProblem refusal />
                 <div class="field">
                     <label for="current">{t!(i18n, account.current_password)}</label>
                     <input
@@ -121,10 +122,10 @@ fn AccountView(
                         autocomplete="current-password"
                         required
                         aria-describedby="current-error"
+                        aria-invalid=refusal.invalid("current")
+                        autofocus=refusal.focus("current")
                     />
-                    <p id="current-error" class="field-error">
-                        {move || field_error(i18n, error().as_ref(), "current")}
-                    </p>
+                    <p id="current-error" class="field-error">{refusal.message("current")}</p>
                 </div>
                 <div class="field">
                     <label for="new">{t!(i18n, account.new_password)}</label>
@@ -137,11 +138,11 @@ fn AccountView(
                         minlength="12"
                         maxlength="128"
                         aria-describedby="new-hint new-error"
+                        aria-invalid=refusal.invalid("new")
+                        autofocus=refusal.focus("new")
                     />
                     <p id="new-hint" class="hint">{t!(i18n, account.new_hint)}</p>
-                    <p id="new-error" class="field-error">
-                        {move || field_error(i18n, error().as_ref(), "new")}
-                    </p>
+                    <p id="new-error" class="field-error">{refusal.message("new")}</p>
                 </div>
                 <div class="field">
                     <label for="confirm">{t!(i18n, account.confirm_password)}</label>
@@ -152,10 +153,10 @@ fn AccountView(
                         autocomplete="new-password"
                         required
                         aria-describedby="confirm-error"
+                        aria-invalid=refusal.invalid("confirm")
+                        autofocus=refusal.focus("confirm")
                     />
-                    <p id="confirm-error" class="field-error">
-                        {move || field_error(i18n, error().as_ref(), "confirm")}
-                    </p>
+                    <p id="confirm-error" class="field-error">{refusal.message("confirm")}</p>
                 </div>
                 <button type="submit">{t!(i18n, account.submit_password)}</button>
             </ActionForm>

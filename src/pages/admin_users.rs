@@ -6,7 +6,9 @@ use crate::api::admin::{
     list_users,
 };
 use crate::components::error::{ErrorPage, field_error, form_error};
+use crate::components::form::{FormProblem, Refusal};
 use crate::components::format::count;
+use crate::components::format::vietnamese_name;
 use crate::components::labels::{classification_options, clearance_label, role_label};
 use crate::components::pagination::Pagination;
 use crate::components::title::page_title;
@@ -14,7 +16,7 @@ use crate::i18n::*;
 use crate::model::admin::{Grantable, UserDetail, UserFilter, UserPage, UserRow};
 use crate::model::nav::encode_query_value;
 use crate::model::time::format_datetime;
-use crate::model::{AppError, Classification, Role};
+use crate::model::{Classification, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
@@ -69,7 +71,7 @@ pub fn AdminUsersPage() -> impl IntoView {
             };
             let listed = users.await;
             view! {
-                <p class="lead">{t!(i18n, admin.users_lead, unit = grantable.unit.name.clone())}</p>
+                <p class="lead">{t!(i18n, admin.users_lead, unit = vietnamese_name(grantable.unit.name.clone()))}</p>
                 <p>
                     <A href="/admin/users/new" attr:class="button">{t!(i18n, admin.new_user)}</A>
                     " "
@@ -238,7 +240,7 @@ fn UserRowView(row: UserRow) -> impl IntoView {
 fn AccountFieldsInputs(
     grantable: Grantable,
     #[prop(optional)] current: Option<UserDetail>,
-    error: Signal<Option<AppError>>,
+    refusal: Refusal,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let locked = current.as_ref().is_some_and(|c| c.is_self);
@@ -259,7 +261,16 @@ fn AccountFieldsInputs(
     let clearance = row
         .as_ref()
         .map_or(Classification::Internal, |r| r.clearance);
-    let message = move |field: &'static str| move || field_error(i18n, error.get().as_ref(), field);
+    let (full_name, email, unit) = (
+        refusal.value("full_name", full_name),
+        refusal.value("email", email),
+        refusal.value("unit", unit),
+    );
+    let role = refusal.choice("role", role);
+    let clearance = refusal.choice("clearance", clearance);
+    let message = move |field: &'static str| refusal.message(field);
+    let invalid = move |field: &str| refusal.invalid(field);
+    let focus = move |field: &str| refusal.focus(field);
     view! {
         <div class="field">
             <label for="full_name">{t!(i18n, account.full_name)}</label>
@@ -270,7 +281,7 @@ fn AccountFieldsInputs(
                 required
                 maxlength="200"
                 value=full_name
-                aria-describedby="full_name-error"
+                aria-describedby="full_name-error" aria-invalid=invalid("full_name") autofocus=focus("full_name")
             />
             <p id="full_name-error" class="field-error">{message("full_name")}</p>
         </div>
@@ -282,7 +293,7 @@ fn AccountFieldsInputs(
                 type="email"
                 maxlength="254"
                 value=email
-                aria-describedby="email-error"
+                aria-describedby="email-error" aria-invalid=invalid("email") autofocus=focus("email")
             />
             <p id="email-error" class="field-error">{message("email")}</p>
         </div>
@@ -306,14 +317,14 @@ fn AccountFieldsInputs(
                         required
                         maxlength="32"
                         value=unit
-                        aria-describedby="unit-hint unit-error"
+                        aria-describedby="unit-hint unit-error" aria-invalid=invalid("unit") autofocus=focus("unit")
                     />
                     <p id="unit-hint" class="hint">{t!(i18n, admin.unit_hint)}</p>
                     <p id="unit-error" class="field-error">{message("unit")}</p>
                 </div>
                 <div class="field">
                     <label for="role">{t!(i18n, account.role)}</label>
-                    <select id="role" name="role" aria-describedby="role-error">
+                    <select id="role" name="role" aria-describedby="role-error" aria-invalid=invalid("role") autofocus=focus("role")>
                         {ROLES
                             .into_iter()
                             .map(|option| {
@@ -329,7 +340,7 @@ fn AccountFieldsInputs(
                 </div>
                 <div class="field">
                     <label for="clearance">{t!(i18n, account.clearance)}</label>
-                    <select id="clearance" name="clearance" aria-describedby="clearance-error">
+                    <select id="clearance" name="clearance" aria-describedby="clearance-error" aria-invalid=invalid("clearance") autofocus=focus("clearance")>
                         {classification_options(
                             i18n,
                             grantable.clearances.clone(),
@@ -349,16 +360,16 @@ pub fn AdminUserNewPage() -> impl IntoView {
     let i18n = use_i18n();
     let create = ServerAction::<CreateUser>::new();
     let grantable = Resource::new(|| (), |_| get_grantable());
-    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let refusal = Refusal::new(
+        <CreateUser as leptos::server_fn::ServerFn>::PATH,
+        Signal::derive(move || create.value().get().and_then(Result::err)),
+    );
     let body = move || {
         Suspend::new(async move {
             match grantable.await {
                 Ok(grantable) => view! {
                     <ActionForm action=create attr:class="form narrow" attr:novalidate=true>
-                        {move || {
-                            form_error(i18n, error.get().as_ref())
-                                .map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })
-                        }}
+                        <FormProblem refusal />
                         <div class="field">
                             <label for="username">{t!(i18n, account.username)}</label>
                             <input
@@ -369,14 +380,15 @@ pub fn AdminUserNewPage() -> impl IntoView {
                                 maxlength="64"
                                 autocapitalize="none"
                                 spellcheck="false"
+                                value=refusal.value("username", "")
                                 aria-describedby="username-hint username-error"
+                                aria-invalid=refusal.invalid("username")
+                                autofocus=refusal.focus("username")
                             />
                             <p id="username-hint" class="hint">{t!(i18n, admin.username_hint)}</p>
-                            <p id="username-error" class="field-error">
-                                {move || field_error(i18n, error.get().as_ref(), "username")}
-                            </p>
+                            <p id="username-error" class="field-error">{refusal.message("username")}</p>
                         </div>
-                        <AccountFieldsInputs grantable error />
+                        <AccountFieldsInputs grantable refusal />
                         <button type="submit">{t!(i18n, admin.create_button)}</button>
                     </ActionForm>
                 }
@@ -445,7 +457,7 @@ pub fn AdminUserPage() -> impl IntoView {
             let (grantable, user) = (grantable.await, user.await);
             match (grantable, user) {
                 (Ok(grantable), Ok(user)) => view! {
-                    <UserView user grantable update set_active reset error />
+                    <UserView user grantable update set_active reset />
                 }
                 .into_any(),
                 (Err(error), _) | (_, Err(error)) => view! { <ErrorPage error /> }.into_any(),
@@ -473,9 +485,20 @@ fn UserView(
     update: ServerAction<UpdateUser>,
     set_active: ServerAction<SetUserActive>,
     reset: ServerAction<ResetUserPassword>,
-    error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let edit = Refusal::new(
+        <UpdateUser as leptos::server_fn::ServerFn>::PATH,
+        Signal::derive(move || update.value().get().and_then(Result::err)),
+    );
+    // Disabling and resetting have no fields: their refusals are sentences at the top.
+    let action_error = Signal::derive(move || {
+        set_active
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| reset.value().get().and_then(Result::err))
+    });
     let row = user.row.clone();
     let status = {
         let row = row.clone();
@@ -509,7 +532,7 @@ fn UserView(
                 }
             })}
         {move || {
-            form_error(i18n, error.get().as_ref())
+            form_error(i18n, action_error.get().as_ref())
                 .map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })
         }}
         <dl class="facts">
@@ -546,7 +569,8 @@ fn UserView(
             <ActionForm action=update attr:class="form narrow" attr:novalidate=true>
                 <input type="hidden" name="id" value=row.id />
                 <input type="hidden" name="version" value=version />
-                <AccountFieldsInputs grantable current=user error />
+                <FormProblem refusal=edit />
+                <AccountFieldsInputs grantable current=user refusal=edit />
                 <button type="submit">{t!(i18n, admin.save_button)}</button>
             </ActionForm>
         </section>

@@ -2,7 +2,8 @@
 
 use crate::api::documents::{CreateDocument, UpdateDocument, get_document, list_documents};
 use crate::api::tasks::CreateTask;
-use crate::components::error::{ErrorPage, field_error, form_error};
+use crate::components::error::ErrorPage;
+use crate::components::form::{FormProblem, Refusal};
 use crate::components::format::count;
 use crate::components::labels::{
     classification_options, clearance_label, document_status_label, kind_label,
@@ -16,7 +17,7 @@ use crate::model::nav::encode_query_value;
 use crate::model::task::{
     DocumentDetail, DocumentFilter, DocumentKind, DocumentPage, DocumentStatus, Priority,
 };
-use crate::model::{AppError, Classification, Role};
+use crate::model::{Classification, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
@@ -210,7 +211,7 @@ fn DocumentList(page: DocumentPage, filter: DocumentFilter) -> impl IntoView {
 #[component]
 fn DocumentFields(
     #[prop(optional)] current: Option<DocumentDetail>,
-    error: Signal<Option<AppError>>,
+    refusal: Refusal,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let viewer = use_viewer();
@@ -238,11 +239,22 @@ fn DocumentFields(
     let level = summary
         .as_ref()
         .map_or(Classification::Internal, |s| s.classification);
-    let message = move |field: &'static str| move || field_error(i18n, error.get().as_ref(), field);
+    let (code, title, body, issued, text) = (
+        refusal.value("code", code),
+        refusal.text("title", title),
+        refusal.value("issuing_body", body),
+        refusal.value("issued_on", issued),
+        refusal.text("summary", text),
+    );
+    let kind = refusal.choice("kind", kind);
+    let level = refusal.choice("classification", level);
+    let message = move |field: &'static str| refusal.message(field);
+    let invalid = move |field: &str| refusal.invalid(field);
+    let focus = move |field: &str| refusal.focus(field);
     view! {
         <div class="field">
             <label for="code">{t!(i18n, docs.code)}</label>
-            <input id="code" name="code" type="text" required maxlength="64" value=code aria-describedby="code-error" />
+            <input id="code" name="code" type="text" required maxlength="64" value=code aria-describedby="code-error" aria-invalid=invalid("code") autofocus=focus("code") />
             <p id="code-error" class="field-error">{message("code")}</p>
         </div>
         <div class="field">
@@ -263,29 +275,29 @@ fn DocumentFields(
         </div>
         <div class="field">
             <label for="title">{t!(i18n, docs.doc_title)}</label>
-            <textarea id="title" name="title" rows="3" required maxlength="500" aria-describedby="title-error">
+            <textarea id="title" name="title" rows="3" required maxlength="500" aria-describedby="title-error" aria-invalid=invalid("title") autofocus=focus("title")>
                 {title}
             </textarea>
             <p id="title-error" class="field-error">{message("title")}</p>
         </div>
         <div class="field">
             <label for="issuing_body">{t!(i18n, docs.issuing_body)}</label>
-            <input id="issuing_body" name="issuing_body" type="text" required maxlength="200" value=body aria-describedby="issuing_body-error" />
+            <input id="issuing_body" name="issuing_body" type="text" required maxlength="200" value=body aria-describedby="issuing_body-error" aria-invalid=invalid("issuing_body") autofocus=focus("issuing_body") />
             <p id="issuing_body-error" class="field-error">{message("issuing_body")}</p>
         </div>
         <div class="field">
             <label for="issued_on">{t!(i18n, docs.issued_on)}</label>
-            <input id="issued_on" name="issued_on" type="date" required value=issued aria-describedby="issued_on-error" />
+            <input id="issued_on" name="issued_on" type="date" required value=issued aria-describedby="issued_on-error" aria-invalid=invalid("issued_on") autofocus=focus("issued_on") />
             <p id="issued_on-error" class="field-error">{message("issued_on")}</p>
         </div>
         <div class="field">
             <label for="summary">{t!(i18n, docs.summary)}</label>
-            <textarea id="summary" name="summary" rows="5" aria-describedby="summary-error">{text}</textarea>
+            <textarea id="summary" name="summary" rows="5" aria-describedby="summary-error" aria-invalid=invalid("summary") autofocus=focus("summary")>{text}</textarea>
             <p id="summary-error" class="field-error">{message("summary")}</p>
         </div>
         <div class="field">
             <label for="classification">{t!(i18n, docs.classification)}</label>
-            <select id="classification" name="classification" aria-describedby="classification-error">
+            <select id="classification" name="classification" aria-describedby="classification-error" aria-invalid=invalid("classification") autofocus=focus("classification")>
                 {classification_options(
                     i18n,
                     Classification::ALL.into_iter().filter(|option| *option <= clearance).collect(),
@@ -301,7 +313,10 @@ fn DocumentFields(
 pub fn DocumentNewPage() -> impl IntoView {
     let i18n = use_i18n();
     let create = ServerAction::<CreateDocument>::new();
-    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let refusal = Refusal::new(
+        <CreateDocument as leptos::server_fn::ServerFn>::PATH,
+        Signal::derive(move || create.value().get().and_then(Result::err)),
+    );
     view! {
         {page_title(move || t_string!(i18n, docs.create_title).to_owned())}
         <section class="page">
@@ -309,11 +324,8 @@ pub fn DocumentNewPage() -> impl IntoView {
             <h1>{t!(i18n, docs.create_title)}</h1>
             <p class="lead">{t!(i18n, docs.create_lead)}</p>
             <ActionForm action=create attr:class="form narrow" attr:novalidate=true>
-                {move || {
-                    form_error(i18n, error.get().as_ref())
-                        .map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })
-                }}
-                <DocumentFields error />
+                <FormProblem refusal />
+                <DocumentFields refusal />
                 <button type="submit">{t!(i18n, docs.create_button)}</button>
             </ActionForm>
         </section>
@@ -371,8 +383,15 @@ fn DocumentView(
     let kind = summary.kind;
     let status = summary.status;
     let level = summary.classification;
-    let edit_error = Signal::derive(move || update.value().get().and_then(Result::err));
-    let task_error = Signal::derive(move || add_task.value().get().and_then(Result::err));
+    let edit = Refusal::new(
+        <UpdateDocument as leptos::server_fn::ServerFn>::PATH,
+        Signal::derive(move || update.value().get().and_then(Result::err)),
+    );
+    let new_task = Refusal::new(
+        <CreateTask as leptos::server_fn::ServerFn>::PATH,
+        Signal::derive(move || add_task.value().get().and_then(Result::err)),
+    )
+    .with_prefix("task-");
     let tasks = detail.tasks.clone();
     let has_tasks = !tasks.is_empty();
     let shown = tasks.len();
@@ -407,15 +426,12 @@ fn DocumentView(
             .can_add_task
             .then(|| {
                 view! {
-                    <details class="panel" open=task_error.get_untracked().is_some()>
+                    <details class="panel" open=new_task.error().get_untracked().is_some()>
                         <summary>{t!(i18n, docs.add_task)}</summary>
                         <ActionForm action=add_task attr:class="form narrow" attr:novalidate=true>
                             <input type="hidden" name="document_id" value=detail.summary.id />
-                            {move || {
-                                form_error(i18n, task_error.get().as_ref())
-                                    .map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })
-                            }}
-                            <TaskFields error=task_error lead=true level=level />
+                            <FormProblem refusal=new_task />
+                            <TaskFields refusal=new_task lead=true level=level />
                             <button type="submit">{t!(i18n, tasks.create_button)}</button>
                         </ActionForm>
                     </details>
@@ -425,23 +441,14 @@ fn DocumentView(
         {detail
             .can_edit
             .then(|| {
-                let conflict = move || matches!(edit_error.get(), Some(AppError::Conflict));
                 view! {
-                    <details class="panel" open=edit_error.get_untracked().is_some()>
+                    <details class="panel" open=edit.error().get_untracked().is_some()>
                         <summary>{t!(i18n, docs.edit)}</summary>
                         <ActionForm action=update attr:class="form narrow" attr:novalidate=true>
                             <input type="hidden" name="id" value=detail.summary.id />
                             <input type="hidden" name="version" value=detail.version />
-                            {move || {
-                                form_error(i18n, edit_error.get().as_ref())
-                                    .filter(|_| !conflict())
-                                    .map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })
-                            }}
-                            {move || {
-                                conflict()
-                                    .then(|| view! { <p class="notice notice-error" role="alert">{t!(i18n, error.conflict)}</p> })
-                            }}
-                            <DocumentFields current=detail.clone() error=edit_error />
+                            <FormProblem refusal=edit />
+                            <DocumentFields current=detail.clone() refusal=edit />
                             <button type="submit">{t!(i18n, docs.save)}</button>
                         </ActionForm>
                     </details>
@@ -453,7 +460,8 @@ fn DocumentView(
 /// The fields of a new task (with its lead unit) or of a task being edited (without).
 #[component]
 pub fn TaskFields(
-    error: Signal<Option<AppError>>,
+    /// Its refusal; its prefix tells apart the two forms a page may hold (new subtask, edit).
+    refusal: Refusal,
     /// Whether to ask for the lead unit: when creating.
     lead: bool,
     /// Whether the official assigns work (a leader): otherwise the lead unit is their own
@@ -463,18 +471,17 @@ pub fn TaskFields(
     /// The lowest classification the task may have.
     level: Classification,
     #[prop(optional)] current: Option<crate::model::task::TaskDetail>,
-    /// Prefixes the fields' ids: a page may hold two of these forms (new subtask, edit).
-    #[prop(default = "task")]
-    id_prefix: &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let field_id = move |name: &str| format!("{id_prefix}-{name}");
+    let field_id = move |name: &str| refusal.id(name);
     let viewer = use_viewer();
     let clearance = viewer
         .get()
         .map_or(Classification::Public, |me| me.clearance);
     let lead_default = viewer.get().map(|me| me.unit.code).unwrap_or_default();
-    let message = move |field: &'static str| move || field_error(i18n, error.get().as_ref(), field);
+    let message = move |field: &'static str| refusal.message(field);
+    let invalid = move |field: &str| refusal.invalid(field);
+    let focus = move |field: &str| refusal.focus(field);
     let title = current
         .as_ref()
         .map(|c| c.row.title.clone())
@@ -510,36 +517,48 @@ pub fn TaskFields(
         .map_or(Priority::Normal, |c| c.row.priority);
     let weight = current.as_ref().map_or(1, |c| c.weight);
     let chosen = current.as_ref().map_or(level, |c| c.row.classification);
+    let (title, description, expected, lead_default, coordinators, start, due) = (
+        refusal.text("title", title),
+        refusal.text("description", description),
+        refusal.text("expected_result", expected),
+        refusal.value("lead_unit", lead_default),
+        refusal.value("coordinators", coordinators),
+        refusal.value("start_on", start),
+        refusal.value("due_on", due),
+    );
+    let weight = refusal.value("weight", weight.to_string());
+    let priority = refusal.choice("priority", priority);
+    let chosen = refusal.choice("classification", chosen);
     view! {
         <div class="field">
             <label for=field_id("title")>{t!(i18n, tasks.title)}</label>
-            <textarea id=field_id("title") name="title" rows="2" required maxlength="500" aria-describedby=field_id("title-error")>
+            <textarea id=field_id("title") name="title" rows="2" required maxlength="500" aria-describedby=field_id("title-error") aria-invalid=invalid("title") autofocus=focus("title")>
                 {title}
             </textarea>
             <p id=field_id("title-error") class="field-error">{message("title")}</p>
         </div>
         <div class="field">
             <label for=field_id("description")>{t!(i18n, tasks.description)}</label>
-            <textarea id=field_id("description") name="description" rows="3" aria-describedby=field_id("description-error")>
+            <textarea id=field_id("description") name="description" rows="3" aria-describedby=field_id("description-error") aria-invalid=invalid("description") autofocus=focus("description")>
                 {description}
             </textarea>
             <p id=field_id("description-error") class="field-error">{message("description")}</p>
         </div>
         <div class="field">
-            <label for=field_id("expected")>{t!(i18n, tasks.expected_result)}</label>
-            <textarea id=field_id("expected") name="expected_result" rows="2" aria-describedby=field_id("expected-error")>
+            <label for=field_id("expected_result")>{t!(i18n, tasks.expected_result)}</label>
+            <textarea id=field_id("expected_result") name="expected_result" rows="2" aria-describedby=field_id("expected_result-error") aria-invalid=invalid("expected_result") autofocus=focus("expected_result")>
                 {expected}
             </textarea>
-            <p id=field_id("expected-error") class="field-error">{message("expected_result")}</p>
+            <p id=field_id("expected_result-error") class="field-error">{message("expected_result")}</p>
         </div>
         {lead
             .then(|| {
                 view! {
                     <div class="field">
-                        <label for=field_id("lead")>{t!(i18n, tasks.lead_unit)}</label>
-                        <input id=field_id("lead") name="lead_unit" type="text" required maxlength="32" value=lead_default readonly=!assigns aria-describedby=format!("{p}-lead-hint {p}-lead-error", p = id_prefix) />
-                        <p id=field_id("lead-hint") class="hint">{t!(i18n, tasks.lead_hint)}</p>
-                        <p id=field_id("lead-error") class="field-error">{message("lead_unit")}</p>
+                        <label for=field_id("lead_unit")>{t!(i18n, tasks.lead_unit)}</label>
+                        <input id=field_id("lead_unit") name="lead_unit" type="text" required maxlength="32" value=lead_default readonly=!assigns aria-describedby=format!("{0}-hint {0}-error", field_id("lead_unit")) aria-invalid=invalid("lead_unit") autofocus=focus("lead_unit") />
+                        <p id=field_id("lead_unit-hint") class="hint">{t!(i18n, tasks.lead_hint)}</p>
+                        <p id=field_id("lead_unit-error") class="field-error">{message("lead_unit")}</p>
                     </div>
                 }
             })}
@@ -548,7 +567,7 @@ pub fn TaskFields(
                 view! {
                     <div class="field">
                         <label for=field_id("coordinators")>{t!(i18n, tasks.coordinators)}</label>
-                        <input id=field_id("coordinators") name="coordinators" type="text" maxlength="400" value=coordinators.clone() aria-describedby=format!("{p}-coordinators-hint {p}-coordinators-error", p = id_prefix) />
+                        <input id=field_id("coordinators") name="coordinators" type="text" maxlength="400" value=coordinators.clone() aria-describedby=format!("{0}-hint {0}-error", field_id("coordinators")) aria-invalid=invalid("coordinators") autofocus=focus("coordinators") />
                         <p id=field_id("coordinators-hint") class="hint">{t!(i18n, tasks.coordinators_hint)}</p>
                         <p id=field_id("coordinators-error") class="field-error">{message("coordinators")}</p>
                     </div>
@@ -556,14 +575,14 @@ pub fn TaskFields(
             })}
         <div class="field-row">
             <div class="field">
-                <label for=field_id("start")>{t!(i18n, tasks.start_on)}</label>
-                <input id=field_id("start") name="start_on" type="date" required value=start aria-describedby=field_id("start-error") />
-                <p id=field_id("start-error") class="field-error">{message("start_on")}</p>
+                <label for=field_id("start_on")>{t!(i18n, tasks.start_on)}</label>
+                <input id=field_id("start_on") name="start_on" type="date" required value=start aria-describedby=field_id("start_on-error") aria-invalid=invalid("start_on") autofocus=focus("start_on") />
+                <p id=field_id("start_on-error") class="field-error">{message("start_on")}</p>
             </div>
             <div class="field">
-                <label for=field_id("due")>{t!(i18n, tasks.due_on)}</label>
-                <input id=field_id("due") name="due_on" type="date" required value=due aria-describedby=field_id("due-error") />
-                <p id=field_id("due-error") class="field-error">{message("due_on")}</p>
+                <label for=field_id("due_on")>{t!(i18n, tasks.due_on)}</label>
+                <input id=field_id("due_on") name="due_on" type="date" required value=due aria-describedby=field_id("due_on-error") aria-invalid=invalid("due_on") autofocus=focus("due_on") />
+                <p id=field_id("due_on-error") class="field-error">{message("due_on")}</p>
             </div>
         </div>
         <div class="field-row">
@@ -585,14 +604,14 @@ pub fn TaskFields(
             </div>
             <div class="field">
                 <label for=field_id("weight")>{t!(i18n, tasks.weight)}</label>
-                <input id=field_id("weight") name="weight" type="number" min="1" max="100" required value=weight aria-describedby=format!("{p}-weight-hint {p}-weight-error", p = id_prefix) />
+                <input id=field_id("weight") name="weight" type="number" min="1" max="100" required value=weight aria-describedby=format!("{0}-hint {0}-error", field_id("weight")) aria-invalid=invalid("weight") autofocus=focus("weight") />
                 <p id=field_id("weight-hint") class="hint">{t!(i18n, tasks.weight_hint)}</p>
                 <p id=field_id("weight-error") class="field-error">{message("weight")}</p>
             </div>
         </div>
         <div class="field">
             <label for=field_id("classification")>{t!(i18n, tasks.classification)}</label>
-            <select id=field_id("classification") name="classification" aria-describedby=field_id("classification-error")>
+            <select id=field_id("classification") name="classification" aria-describedby=field_id("classification-error") aria-invalid=invalid("classification") autofocus=focus("classification")>
                 {classification_options(
                     i18n,
                     Classification::ALL

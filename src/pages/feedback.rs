@@ -6,6 +6,7 @@ use crate::api::feedback::{
     SubmitFeedback, get_feedback_form, list_published_answers, track_feedback,
 };
 use crate::components::error::{ErrorPage, field_error, form_error};
+use crate::components::form::{FormProblem, Refusal, textarea_content};
 use crate::components::format::count;
 use crate::components::labels::{category_label, feedback_action_label, feedback_status_label};
 use crate::components::pagination::Pagination;
@@ -70,6 +71,19 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
     let i18n = use_i18n();
     let error = Signal::derive(move || submit.value().get().and_then(Result::err));
     let field = move |name: &'static str| move || field_error(i18n, error.get().as_ref(), name);
+    // The form keeps its own drafts (see `Intake`); this marks the field to correct. A
+    // stale challenge has no field: it is said in a sentence above.
+    let refusal = Refusal::new(
+        crate::api::feedback::SUBMIT_FEEDBACK_PATH,
+        Signal::derive(move || {
+            error
+                .get()
+                .filter(|e| !matches!(e, AppError::Invalid { field, .. } if field == "challenge"))
+        }),
+    )
+    .with_prefix("fb-");
+    let invalid = move |name: &str| refusal.invalid(name);
+    let focus = move |name: &str| refusal.focus(name);
     let FeedbackForm {
         documents,
         provinces,
@@ -99,6 +113,7 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                     })
                     .map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })
             }}
+            <FormProblem refusal fields_only=true />
             <fieldset class="field">
                 <legend>{t!(i18n, fb.kind)}</legend>
                 <label class="choice">
@@ -112,7 +127,9 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
             </fieldset>
             <div class="field">
                 <label for="fb-category">{t!(i18n, fb.category)}</label>
-                <select id="fb-category" name="category" required aria-describedby="category-error">
+                <select id="fb-category" name="category" required aria-describedby="category-error"
+                    aria-invalid=invalid("category")
+                    autofocus=focus("category")>
                     <option value="">{t!(i18n, fb.choose)}</option>
                     {Category::ALL
                         .iter()
@@ -133,7 +150,9 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
             </div>
             <div class="field">
                 <label for="fb-document">{t!(i18n, fb.document)}</label>
-                <select id="fb-document" name="document" aria-describedby="document-error">
+                <select id="fb-document" name="document" aria-describedby="document-error"
+                    aria-invalid=invalid("document")
+                    autofocus=focus("document")>
                     <option value="">{t!(i18n, fb.no_document)}</option>
                     {documents
                         .into_iter()
@@ -155,6 +174,8 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                     required
                     maxlength=SUBJECT_MAX.to_string()
                     aria-describedby="subject-error"
+                    aria-invalid=invalid("subject")
+                    autofocus=focus("subject")
                 />
                 <p id="subject-error" class="field-error">{field("subject")}</p>
             </div>
@@ -167,8 +188,10 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                     required
                     maxlength=TEXT_MAX.to_string()
                     aria-describedby="text-hint text-error"
+                    aria-invalid=invalid("text")
+                    autofocus=focus("text")
                 >
-                    {draft.text.clone()}
+                    {textarea_content(&draft.text)}
                 </textarea>
                 <p id="text-hint" class="hint">{t!(i18n, fb.text_hint, max = TEXT_MAX)}</p>
                 <p id="text-error" class="field-error">{field("text")}</p>
@@ -186,6 +209,8 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                         autocomplete="name"
                         maxlength=NAME_MAX.to_string()
                         aria-describedby="name-error"
+                    aria-invalid=invalid("name")
+                    autofocus=focus("name")
                     />
                     <p id="name-error" class="field-error">{field("name")}</p>
                 </div>
@@ -199,6 +224,8 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                         autocomplete="email"
                         maxlength="254"
                         aria-describedby="email-error"
+                    aria-invalid=invalid("email")
+                    autofocus=focus("email")
                     />
                     <p id="email-error" class="field-error">{field("email")}</p>
                 </div>
@@ -213,12 +240,16 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                         autocomplete="tel"
                         maxlength="20"
                         aria-describedby="phone-error"
+                    aria-invalid=invalid("phone")
+                    autofocus=focus("phone")
                     />
                     <p id="phone-error" class="field-error">{field("phone")}</p>
                 </div>
                 <div class="field">
                     <label for="fb-province">{t!(i18n, fb.province)}</label>
-                    <select id="fb-province" name="province" aria-describedby="province-error">
+                    <select id="fb-province" name="province" aria-describedby="province-error"
+                    aria-invalid=invalid("province")
+                    autofocus=focus("province")>
                         <option value="">{t!(i18n, fb.no_place)}</option>
                         {provinces
                             .into_iter()
@@ -239,6 +270,8 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                         value=draft.commune.clone()
                         maxlength="100"
                         aria-describedby="commune-hint commune-error"
+                        aria-invalid=invalid("commune")
+                        autofocus=focus("commune")
                     />
                     <p id="commune-hint" class="hint">{t!(i18n, fb.commune_hint)}</p>
                     <p id="commune-error" class="field-error">{field("commune")}</p>
@@ -246,11 +279,14 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                 <div class="field">
                     <label class="choice">
                         <input
+                            id="fb-consent"
                             type="checkbox"
                             name="consent"
                             value="yes"
                             checked=draft.consent
                             aria-describedby="consent-error"
+                            aria-invalid=invalid("consent")
+                            autofocus=focus("consent")
                         />
                         {t!(i18n, fb.consent)}
                     </label>

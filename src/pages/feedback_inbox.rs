@@ -3,6 +3,7 @@
 
 use crate::api::feedback::{ActOnFeedback, get_feedback_inbox, get_feedback_item};
 use crate::components::error::{ErrorPage, field_error, form_error};
+use crate::components::form::{FormProblem, Refusal};
 use crate::components::format::count;
 use crate::components::labels::{category_label, feedback_status_label, sender_kind_label};
 use crate::components::pagination::Pagination;
@@ -281,6 +282,10 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
     let i18n = use_i18n();
     let error = Signal::derive(move || act.value().get().and_then(Result::err));
     let field = move |name: &'static str| move || field_error(i18n, error.get().as_ref(), name);
+    // One function, one form per action: each form gets back its own refusal and text.
+    let refused = Refusal::new(<ActOnFeedback as leptos::server_fn::ServerFn>::PATH, error)
+        .with_prefix("fb-");
+    let form_of = move |action: &str| refused.only_if("action", action);
     let (status, category, kind) = (detail.status, detail.category, detail.kind);
     let open = status.is_open();
     let code = detail.code.clone();
@@ -416,17 +421,21 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
                 view! {
                     <ActionForm action=act attr:class="form inline-actions action-block">
                         {hidden_assign("assign")}
+                        <FormProblem refusal=form_of("assign") fields_only=true />
                         <div class="field">
-                            <label for="fb-assign">{t!(i18n, fb.assign_to)}</label>
-                            <select id="fb-assign" name="unit" required aria-describedby="unit-error">
+                            <label for="fb-unit">{t!(i18n, fb.assign_to)}</label>
+                            <select id="fb-unit" name="unit" required aria-describedby="fb-unit-error" aria-invalid=form_of("assign").invalid("unit") autofocus=form_of("assign").focus("unit")>
                                 {detail
                                     .assignable
                                     .clone()
                                     .into_iter()
-                                    .map(|u| view! { <option value=u.code.clone()>{u.name.clone()}</option> })
+                                    .map(|u| {
+                                        let chosen = form_of("assign").chosen("unit", &u.code, false);
+                                        view! { <option value=u.code.clone() selected=chosen>{u.name.clone()}</option> }
+                                    })
                                     .collect_view()}
                             </select>
-                            <p id="unit-error" class="field-error">{field("unit")}</p>
+                            <p id="fb-unit-error" class="field-error">{form_of("assign").message("unit")}</p>
                         </div>
                         <button type="submit">{t!(i18n, fb.assign)}</button>
                     </ActionForm>
@@ -437,6 +446,7 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
                 view! {
                     <ActionForm action=act attr:class="form action-block">
                         {hidden_answer("answer")}
+                        <FormProblem refusal=form_of("answer") fields_only=true />
                         <div class="field">
                             <label for="fb-answer">{t!(i18n, fb.answer)}</label>
                             <textarea
@@ -445,11 +455,13 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
                                 rows="6"
                                 required
                                 maxlength=ANSWER_MAX.to_string()
-                                aria-describedby="answer-error"
+                                aria-describedby="fb-answer-error"
+                                aria-invalid=form_of("answer").invalid("answer")
+                                autofocus=form_of("answer").focus("answer")
                             >
-                                {detail.answer.clone().unwrap_or_default()}
+                                {form_of("answer").text("text", detail.answer.clone().unwrap_or_default())}
                             </textarea>
-                            <p id="answer-error" class="field-error">{field("answer")}</p>
+                            <p id="fb-answer-error" class="field-error">{form_of("answer").message("answer")}</p>
                         </div>
                         <button type="submit" class="primary">{t!(i18n, fb.send_answer)}</button>
                     </ActionForm>
@@ -484,6 +496,7 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
                 view! {
                     <ActionForm action=act attr:class="form inline-actions action-block">
                         {hidden_duplicate("duplicate")}
+                        <FormProblem refusal=form_of("duplicate") fields_only=true />
                         <div class="field">
                             <label for="fb-of">{t!(i18n, fb.duplicate_of)}</label>
                             <input
@@ -493,14 +506,18 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
                                 required
                                 maxlength="20"
                                 placeholder="PA-2026-000123"
-                                aria-describedby="of-error"
+                                value=form_of("duplicate").value("of", "")
+                                aria-describedby="fb-of-error"
+                                aria-invalid=form_of("duplicate").invalid("of")
+                                autofocus=form_of("duplicate").focus("of")
                             />
-                            <p id="of-error" class="field-error">{field("of")}</p>
+                            <p id="fb-of-error" class="field-error">{form_of("duplicate").message("of")}</p>
                         </div>
                         <button type="submit">{t!(i18n, fb.mark_duplicate)}</button>
                     </ActionForm>
                     <ActionForm action=act attr:class="form action-block">
                         {hidden_reject("reject")}
+                        <FormProblem refusal=form_of("reject") fields_only=true />
                         <div class="field">
                             <label for="fb-reason">{t!(i18n, fb.reject_reason)}</label>
                             <textarea
@@ -509,9 +526,13 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
                                 rows="3"
                                 required
                                 maxlength=ANSWER_MAX.to_string()
-                                aria-describedby="reason-error"
-                            ></textarea>
-                            <p id="reason-error" class="field-error">{field("reason")}</p>
+                                aria-describedby="fb-reason-error"
+                                aria-invalid=form_of("reject").invalid("reason")
+                                autofocus=form_of("reject").focus("reason")
+                            >
+                                {form_of("reject").text("text", "")}
+                            </textarea>
+                            <p id="fb-reason-error" class="field-error">{form_of("reject").message("reason")}</p>
                         </div>
                         <button type="submit" class="danger">{t!(i18n, fb.reject)}</button>
                     </ActionForm>
@@ -522,6 +543,7 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
                 view! {
                     <ActionForm action=act attr:class="form action-block">
                         {hidden_note("note")}
+                        <FormProblem refusal=form_of("note") fields_only=true />
                         <div class="field">
                             <label for="fb-note">{t!(i18n, fb.note)}</label>
                             <textarea
@@ -530,10 +552,14 @@ fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl In
                                 rows="3"
                                 required
                                 maxlength=ANSWER_MAX.to_string()
-                                aria-describedby="note-hint note-error"
-                            ></textarea>
-                            <p id="note-hint" class="hint">{t!(i18n, fb.note_hint)}</p>
-                            <p id="note-error" class="field-error">{field("note")}</p>
+                                aria-describedby="fb-note-hint fb-note-error"
+                                aria-invalid=form_of("note").invalid("note")
+                                autofocus=form_of("note").focus("note")
+                            >
+                                {form_of("note").text("text", "")}
+                            </textarea>
+                            <p id="fb-note-hint" class="hint">{t!(i18n, fb.note_hint)}</p>
+                            <p id="fb-note-error" class="field-error">{form_of("note").message("note")}</p>
                         </div>
                         <button type="submit">{t!(i18n, fb.add_note)}</button>
                     </ActionForm>

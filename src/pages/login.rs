@@ -1,7 +1,7 @@
 //! `/login`: signing in, with or without JavaScript.
 
 use crate::api::auth::Login;
-use crate::components::error::{field_error, form_error};
+use crate::components::form::{FormProblem, Refusal};
 use crate::components::title::page_title;
 use crate::components::viewer::use_viewer;
 use crate::i18n::*;
@@ -18,16 +18,16 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || local_path_or_home(&query.read().get("next").unwrap_or_default());
     let login = ServerAction::<Login>::new();
-    let error = move || login.value().get().and_then(Result::err);
+    let refusal = Refusal::new(
+        <Login as leptos::server_fn::ServerFn>::PATH,
+        Signal::derive(move || login.value().get().and_then(Result::err)),
+    );
 
     let form = move || {
         view! {
             <ActionForm action=login attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="next" value=next />
-                {move || {
-                    form_error(i18n, error().as_ref())
-                        .map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })
-                }}
+                <FormProblem refusal />
                 <div class="field">
                     <label for="username">{t!(i18n, login.username)}</label>
                     <input
@@ -39,11 +39,12 @@ pub fn LoginPage() -> impl IntoView {
                         spellcheck="false"
                         required
                         maxlength="64"
+                        value=refusal.value("username", "")
                         aria-describedby="username-error"
+                        aria-invalid=refusal.invalid("username")
+                        autofocus=refusal.focus("username")
                     />
-                    <p id="username-error" class="field-error">
-                        {move || field_error(i18n, error().as_ref(), "username")}
-                    </p>
+                    <p id="username-error" class="field-error">{refusal.message("username")}</p>
                 </div>
                 <div class="field">
                     <label for="password">{t!(i18n, login.password)}</label>
@@ -54,10 +55,10 @@ pub fn LoginPage() -> impl IntoView {
                         autocomplete="current-password"
                         required
                         aria-describedby="password-error lockout-note"
+                        aria-invalid=refusal.invalid("password")
+                        autofocus=refusal.focus("password")
                     />
-                    <p id="password-error" class="field-error">
-                        {move || field_error(i18n, error().as_ref(), "password")}
-                    </p>
+                    <p id="password-error" class="field-error">{refusal.message("password")}</p>
                 </div>
                 <button type="submit">{t!(i18n, login.submit)}</button>
                 <p id="lockout-note" class="hint">

@@ -3,6 +3,7 @@
 use crate::api::tasks::list_my_work;
 use crate::components::error::ErrorPage;
 use crate::components::format::count;
+use crate::components::format::vietnamese_name;
 use crate::components::pagination::Pagination;
 use crate::components::tasks::TaskTable;
 use crate::components::title::page_title;
@@ -134,7 +135,7 @@ fn WorkList(page: WorkPage, filter: WorkFilter) -> impl IntoView {
     let previous = (page > 1).then(|| href(&filter, page - 1));
     let next = (page < pages).then(|| href(&filter, page + 1));
     view! {
-        <p class="lead">{t!(i18n, work.lead, unit = unit.name.clone())}</p>
+        <p class="lead">{t!(i18n, work.lead, unit = vietnamese_name(unit.name.clone()))}</p>
         {if rows.is_empty() {
             view! { <p class="notice" role="status">{t!(i18n, work.none)}</p> }.into_any()
         } else {

@@ -3,7 +3,8 @@
 use crate::api::tasks::{
     CascadeTask, CreateTask, EvaluateReport, SUBMIT_REPORT_PATH, UpdateTask, get_task,
 };
-use crate::components::error::{ErrorPage, field_error, form_error};
+use crate::components::error::{ErrorPage, field_error};
+use crate::components::form::{FormProblem, Refusal};
 use crate::components::labels::{
     clearance_label, field_label, field_value, priority_label, problem_text, report_status_label,
 };
@@ -94,13 +95,6 @@ pub fn TaskPage() -> impl IntoView {
     }
 }
 
-fn error_banner(i18n: I18nContext<Locale>, error: Signal<Option<AppError>>) -> impl IntoView {
-    move || {
-        form_error(i18n, error.get().as_ref())
-            .map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })
-    }
-}
-
 #[component]
 fn TaskView(
     detail: TaskDetail,
@@ -115,11 +109,33 @@ fn TaskView(
     let level = row.classification;
     let priority = row.priority;
     let actions = detail.actions.clone();
-    let edit_error = Signal::derive(move || update.value().get().and_then(Result::err));
-    let subtask_error = Signal::derive(move || subtask.value().get().and_then(Result::err));
-    let cascade_error = Signal::derive(move || cascade.value().get().and_then(Result::err));
-    let evaluate_error = Signal::derive(move || evaluate.value().get().and_then(Result::err));
-    let conflict = move || matches!(edit_error.get(), Some(AppError::Conflict));
+    use leptos::server_fn::ServerFn;
+    let edit = Refusal::new(
+        UpdateTask::PATH,
+        Signal::derive(move || update.value().get().and_then(Result::err)),
+    )
+    .with_prefix("edit-");
+    let new_subtask = Refusal::new(
+        CreateTask::PATH,
+        Signal::derive(move || subtask.value().get().and_then(Result::err)),
+    )
+    .with_prefix("task-");
+    let cascaded = Refusal::new(
+        CascadeTask::PATH,
+        Signal::derive(move || cascade.value().get().and_then(Result::err)),
+    )
+    .with_prefix("cascade-");
+    let report = Refusal::new(SUBMIT_REPORT_PATH, report_error).with_prefix("report-");
+    // Each pending report has its own return form: the refusal names the report it was about.
+    let evaluated = Refusal::new(
+        EvaluateReport::PATH,
+        Signal::derive(move || evaluate.value().get().and_then(Result::err)),
+    );
+    let evaluated = evaluated.with_prefix(format!(
+        "report{}-",
+        evaluated.sent("report_id").unwrap_or_default()
+    ));
+    let conflict = move || matches!(edit.error().get(), Some(AppError::Conflict));
     let children = detail.children.clone();
     let has_children = !children.is_empty();
     let shown_children = children.len();
@@ -179,34 +195,30 @@ fn TaskView(
                         <h2 id="report-heading">{t!(i18n, tasks.report)}</h2>
                         // A plain multipart form: files go up with or without JavaScript.
                         <form method="post" action=SUBMIT_REPORT_PATH enctype="multipart/form-data" class="form narrow" novalidate>
-                            {error_banner(i18n, report_error)}
+                            <FormProblem refusal=report />
                             <input type="hidden" name="task_id" value=row.id />
                             <input type="hidden" name="submission_key" value=detail.submission_key.clone() />
                             <div class="field">
                                 <label for="report-progress">{t!(i18n, tasks.report_progress)}</label>
-                                <input id="report-progress" name="progress" type="number" min="0" max="100" required value=row.progress aria-describedby="report-progress-error" />
-                                <p id="report-progress-error" class="field-error">
-                                    {move || field_error(i18n, report_error.get().as_ref(), "progress")}
-                                </p>
+                                <input id="report-progress" name="progress" type="number" min="0" max="100" required value=report.value("progress", row.progress.to_string()) aria-describedby="report-progress-error" aria-invalid=report.invalid("progress") autofocus=report.focus("progress") />
+                                <p id="report-progress-error" class="field-error">{report.message("progress")}</p>
                             </div>
                             <div class="field">
                                 <label for="report-text">{t!(i18n, tasks.report_text)}</label>
-                                <textarea id="report-text" name="text" rows="4" required aria-describedby="report-text-error"></textarea>
-                                <p id="report-text-error" class="field-error">
-                                    {move || field_error(i18n, report_error.get().as_ref(), "text")}
-                                </p>
+                                <textarea id="report-text" name="text" rows="4" required aria-describedby="report-text-error" aria-invalid=report.invalid("text") autofocus=report.focus("text")>
+                                    {report.text("text", "")}
+                                </textarea>
+                                <p id="report-text-error" class="field-error">{report.message("text")}</p>
                             </div>
                             <div class="field checkbox">
-                                <input id="report-claims" name="claims_completion" type="checkbox" value="on" />
+                                <input id="report-claims" name="claims_completion" type="checkbox" value="on" checked=report.ticked("claims_completion", false) />
                                 <label for="report-claims">{t!(i18n, tasks.report_claims)}</label>
                             </div>
                             <div class="field">
                                 <label for="report-files">{t!(i18n, tasks.report_files)}</label>
-                                <EvidenceInput i18n />
+                                <EvidenceInput i18n refusal=report />
                                 <p id="report-files-hint" class="hint">{t!(i18n, tasks.report_files_hint)}</p>
-                                <p id="report-files-error" class="field-error">
-                                    {move || field_error(i18n, report_error.get().as_ref(), "files")}
-                                </p>
+                                <p id="report-files-error" class="field-error">{report.message("files")}</p>
                             </div>
                             <button type="submit">{t!(i18n, tasks.report_button)}</button>
                         </form>
@@ -232,13 +244,13 @@ fn TaskView(
             .assign_below
             .then(|| {
                 view! {
-                    <details class="panel" open=cascade_error.get_untracked().is_some()>
+                    <details class="panel" open=cascaded.error().get_untracked().is_some()>
                         <summary>{t!(i18n, tasks.cascade)}</summary>
                         <p>{t!(i18n, tasks.cascade_lead)}</p>
                         <ActionForm action=cascade attr:class="form narrow" attr:novalidate=true>
-                            {error_banner(i18n, cascade_error)}
+                            <FormProblem refusal=cascaded />
                             <input type="hidden" name="id" value=row.id />
-                            <fieldset>
+                            <fieldset id="cascade-target">
                                 <legend class="visually-hidden">{t!(i18n, tasks.cascade)}</legend>
                                 {presets
                                     .into_iter()
@@ -253,27 +265,25 @@ fn TaskView(
                                                 t_string!(i18n, tasks.cascade_communes, count = count),
                                             ),
                                         };
-                                        let id = format!("cascade-{value}");
+                                        let id = format!("cascade-target-{value}");
                                         view! {
                                             <div class="field checkbox">
-                                                <input id=id.clone() type="radio" name="target" value=value />
+                                                <input id=id.clone() type="radio" name="target" value=value checked=cascaded.chosen("target", value, false) />
                                                 <label for=id>{label}</label>
                                             </div>
                                         }
                                     })
                                     .collect_view()}
                                 <div class="field checkbox">
-                                    <input id="cascade-units" type="radio" name="target" value="units" checked />
-                                    <label for="cascade-units">{t!(i18n, tasks.cascade_units)}</label>
+                                    <input id="cascade-target-units" type="radio" name="target" value="units" checked=cascaded.chosen("target", "units", true) />
+                                    <label for="cascade-target-units">{t!(i18n, tasks.cascade_units)}</label>
                                 </div>
                             </fieldset>
                             <div class="field">
-                                <label for="cascade-codes">{t!(i18n, tasks.cascade_codes)}</label>
-                                <input id="cascade-codes" name="units" type="text" maxlength="4000" aria-describedby="cascade-codes-hint cascade-codes-error" />
-                                <p id="cascade-codes-hint" class="hint">{t!(i18n, tasks.cascade_units_hint)}</p>
-                                <p id="cascade-codes-error" class="field-error">
-                                    {move || field_error(i18n, cascade_error.get().as_ref(), "units")}
-                                </p>
+                                <label for="cascade-units">{t!(i18n, tasks.cascade_codes)}</label>
+                                <input id="cascade-units" name="units" type="text" maxlength="4000" value=cascaded.value("units", "") aria-describedby="cascade-units-hint cascade-units-error" aria-invalid=cascaded.invalid("units") autofocus=cascaded.focus("units") />
+                                <p id="cascade-units-hint" class="hint">{t!(i18n, tasks.cascade_units_hint)}</p>
+                                <p id="cascade-units-error" class="field-error">{cascaded.message("units")}</p>
                             </div>
                             <button type="submit">{t!(i18n, tasks.cascade_button)}</button>
                         </ActionForm>
@@ -285,14 +295,14 @@ fn TaskView(
             .then(|| {
                 let assigns = actions.assign_below;
                 view! {
-                    <details class="panel" open=subtask_error.get_untracked().is_some()>
+                    <details class="panel" open=new_subtask.error().get_untracked().is_some()>
                         <summary>{t!(i18n, tasks.break_down)}</summary>
                         <ActionForm action=subtask attr:class="form narrow" attr:novalidate=true>
-                            {error_banner(i18n, subtask_error)}
+                            <FormProblem refusal=new_subtask />
                             <input type="hidden" name="document_id" value=document_id />
                             <input type="hidden" name="parent_id" value=row.id />
                             {(!assigns).then(|| view! { <p class="hint">{t!(i18n, tasks.break_down_own_unit)}</p> })}
-                            <crate::pages::documents::TaskFields error=subtask_error lead=true assigns level=level />
+                            <crate::pages::documents::TaskFields refusal=new_subtask lead=true assigns level=level />
                             <button type="submit">{t!(i18n, tasks.create_button)}</button>
                         </ActionForm>
                     </details>
@@ -303,18 +313,19 @@ fn TaskView(
             .edit
             .then(|| {
                 view! {
-                    <details class="panel" open=edit_error.get_untracked().is_some()>
+                    <details class="panel" open=edit.error().get_untracked().is_some()>
                         <summary>{t!(i18n, tasks.edit)}</summary>
                         <ActionForm action=update attr:class="form narrow" attr:novalidate=true>
                             <input type="hidden" name="id" value=row.id />
                             <input type="hidden" name="version" value=version />
-                            {move || conflict().then(|| view! { <p class="notice notice-error" role="alert">{t!(i18n, tasks.conflict)}</p> })}
                             {move || {
-                                form_error(i18n, edit_error.get().as_ref())
-                                    .filter(|_| !conflict())
-                                    .map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })
+                                if conflict() {
+                                    view! { <p class="notice notice-error" role="alert">{t!(i18n, tasks.conflict)}</p> }.into_any()
+                                } else {
+                                    view! { <FormProblem refusal=edit /> }.into_any()
+                                }
                             }}
-                            <crate::pages::documents::TaskFields error=edit_error lead=false level=level current=for_edit id_prefix="edit" />
+                            <crate::pages::documents::TaskFields refusal=edit lead=false level=level current=for_edit />
                             <button type="submit">{t!(i18n, tasks.save)}</button>
                         </ActionForm>
                     </details>
@@ -323,7 +334,7 @@ fn TaskView(
 
         <section aria-labelledby="reports-heading">
             <h2 id="reports-heading">{t!(i18n, tasks.reports)}</h2>
-            {error_banner(i18n, evaluate_error)}
+            <FormProblem refusal=evaluated />
             {if detail.reports.is_empty() {
                 view! { <p>{t!(i18n, tasks.no_reports)}</p> }.into_any()
             } else {
@@ -334,7 +345,7 @@ fn TaskView(
                             .reports
                             .clone()
                             .into_iter()
-                            .map(|report| view! { <ReportItem report can_evaluate evaluate /> })
+                            .map(|report| view! { <ReportItem report can_evaluate evaluate evaluated /> })
                             .collect_view()}
                     </ol>
                 }
@@ -363,11 +374,16 @@ fn ReportItem(
     report: ReportView,
     can_evaluate: bool,
     evaluate: ServerAction<EvaluateReport>,
+    /// The last refusal of an evaluation, of whichever report.
+    evaluated: Refusal,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let status = report.status;
     let pending = status == ReportStatus::Pending;
-    let reason_id = format!("reason-{}", report.id);
+    let refusal = evaluated
+        .only_if("report_id", &report.id.to_string())
+        .with_prefix(format!("report{}-", report.id));
+    let reason_id = refusal.id("reason");
     let completion = report.kind == ReportKind::Completion;
     // Nobody evaluates their own report.
     let can_evaluate = can_evaluate && !report.by_viewer;
@@ -431,7 +447,10 @@ fn ReportItem(
                                 <input type="hidden" name="report_id" value=report.id />
                                 <input type="hidden" name="verdict" value="return" />
                                 <label for=reason_id.clone()>{t!(i18n, tasks.return_reason)}</label>
-                                <textarea id=reason_id name="reason" rows="2" required></textarea>
+                                <textarea id=reason_id.clone() name="reason" rows="2" required aria-describedby=format!("{reason_id}-error") aria-invalid=refusal.invalid("reason") autofocus=refusal.focus("reason")>
+                                    {refusal.text("reason", "")}
+                                </textarea>
+                                <p id=format!("{reason_id}-error") class="field-error">{refusal.message("reason")}</p>
                                 <button type="submit" class="secondary">{t!(i18n, tasks.return_report)}</button>
                             </ActionForm>
                         </div>
@@ -538,7 +557,7 @@ const EVIDENCE_ACCEPT: &str = ".pdf,.png,.jpg,.jpeg,.webp,.docx,.xlsx,.pptx,.odt
 /// or too large files before a weak link spends minutes sending them; without JavaScript
 /// the server alone checks them.
 #[component]
-fn EvidenceInput(i18n: I18nContext<Locale>) -> impl IntoView {
+fn EvidenceInput(i18n: I18nContext<Locale>, refusal: Refusal) -> impl IntoView {
     let chosen = t_string!(
         i18n,
         tasks.report_files_chosen,
@@ -559,6 +578,8 @@ fn EvidenceInput(i18n: I18nContext<Locale>) -> impl IntoView {
             multiple
             accept=EVIDENCE_ACCEPT
             aria-describedby="report-files-hint report-files-chosen report-files-check report-files-error"
+            aria-invalid=refusal.invalid("files")
+            autofocus=refusal.focus("files")
             data-max-files=EVIDENCE_MAX_FILES
             data-max-bytes=EVIDENCE_MAX_BYTES
             data-chosen=chosen

@@ -13,6 +13,7 @@ mod dashboard;
 mod edges;
 mod faults;
 mod feedback;
+mod forms;
 mod fuzz;
 mod hierarchy;
 mod web;

@@ -290,3 +290,91 @@ fn pages_render_completely_under_parallel_load() {
         assert!(complete, "a whole page");
     }
 }
+
+/// Both languages are complete: the same keys, nothing empty, the same placeholders, and
+/// no English sentence left in Vietnamese (proper names excepted) or copied unchanged.
+#[test]
+fn both_languages_have_every_sentence() {
+    fn flat(
+        prefix: &str,
+        value: &serde_json::Value,
+        out: &mut std::collections::BTreeMap<String, String>,
+    ) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map {
+                    flat(&format!("{prefix}{key}."), value, out);
+                }
+            }
+            other => {
+                out.insert(
+                    prefix.trim_end_matches('.').to_owned(),
+                    other.as_str().unwrap_or_default().to_owned(),
+                );
+            }
+        }
+    }
+    let load = |language: &str| {
+        let path = format!("{}/locales/{language}.json", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut out = std::collections::BTreeMap::new();
+        flat("", &serde_json::from_str(&text).unwrap(), &mut out);
+        out
+    };
+    let (vi, en) = (load("vi"), load("en"));
+    let placeholders = |text: &str| {
+        let mut names: Vec<String> = text
+            .split("{{")
+            .skip(1)
+            .filter_map(|rest| rest.split_once("}}"))
+            .map(|(name, _)| name.trim().to_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    // Vietnamese in an English sentence only as a name: of the application, of places, of
+    // the classification levels as written on documents.
+    let names_in_english = [
+        "app.name",
+        "app.footer",
+        "home.lead",
+        "clearance.confidential",
+        "clearance.secret",
+        "clearance.top_secret",
+        "admin.unit_hint",
+        "fb.commune_hint",
+    ];
+    // The same in both: a name and a pattern of placeholders only.
+    let same_in_both = ["app.name", "tasks.reported_by"];
+    let vietnamese_letters = "ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ";
+    let mut problems = Vec::new();
+    for key in vi
+        .keys()
+        .chain(en.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        match (vi.get(key), en.get(key)) {
+            (Some(v), Some(e)) => {
+                if v.trim().is_empty() || e.trim().is_empty() {
+                    problems.push(format!("{key}: empty"));
+                }
+                if placeholders(v) != placeholders(e) {
+                    problems.push(format!("{key}: placeholders differ"));
+                }
+                if !names_in_english.contains(&key.as_str())
+                    && e.to_lowercase()
+                        .chars()
+                        .any(|c| vietnamese_letters.contains(c))
+                {
+                    problems.push(format!("{key}: Vietnamese in English: {e}"));
+                }
+                if v == e && !same_in_both.contains(&key.as_str()) {
+                    problems.push(format!("{key}: not translated: {e}"));
+                }
+            }
+            (None, _) => problems.push(format!("{key}: missing in Vietnamese")),
+            (_, None) => problems.push(format!("{key}: missing in English")),
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}

@@ -1,6 +1,7 @@
 //! The web server: routes, middleware, start and graceful stop.
 
 pub mod body;
+pub mod refused;
 
 use super::limits::RateLimiter;
 use super::sessions::DbSessionStore;
@@ -59,7 +60,8 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
             SESSION_IDLE_MINUTES,
         )));
-    // Layers run outside in: origin check, session, sign-in limit, authentication, upload format.
+    // Layers run outside in: origin check, session, sign-in limit, authentication, refused
+    // forms' values, upload format.
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route("/files/{id}", get(super::files::download))
@@ -76,6 +78,7 @@ pub fn router(state: AppState) -> Router {
             security::cache_static_files,
         ))
         .layer(from_fn(security::require_multipart_upload))
+        .layer(from_fn(refused::keep_typed_values))
         .layer(from_fn_with_state(state.clone(), security::authenticate))
         .layer(from_fn_with_state(
             state.clone(),

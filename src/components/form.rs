@@ -1,0 +1,217 @@
+//! A form that came back refused: the problem named at the top of the form and tied to
+//! its field, focus on that field, and what was typed put back, with or without
+//! JavaScript.
+
+use crate::components::error::{error_text, field_error};
+use crate::i18n::*;
+use crate::model::AppError;
+use crate::model::form::TypedForm;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+
+/// How one form shows its last refusal. Field ids are `{prefix}{field}`, the field's
+/// message `{prefix}{field}-error` (each field names it in `aria-describedby`).
+#[derive(Clone, Copy)]
+pub struct Refusal {
+    i18n: I18nContext<Locale>,
+    error: Signal<Option<AppError>>,
+    typed: StoredValue<Option<TypedForm>>,
+    prefix: StoredValue<String>,
+    /// False for the other forms of a group (see [`Refusal::only_if`]).
+    mine: bool,
+}
+
+impl Refusal {
+    /// The refusal of the form posting to the server function at `path`.
+    pub fn new(path: &str, error: Signal<Option<AppError>>) -> Refusal {
+        Refusal {
+            i18n: use_i18n(),
+            error,
+            typed: StoredValue::new(typed_form(path)),
+            prefix: StoredValue::new(String::new()),
+            mine: true,
+        }
+    }
+
+    /// For a page holding two forms with the same fields.
+    pub fn with_prefix(self, prefix: impl Into<String>) -> Refusal {
+        Refusal {
+            prefix: StoredValue::new(prefix.into()),
+            ..self
+        }
+    }
+
+    /// What the refused form sent for `field` (a hidden id, say), if it was kept.
+    pub fn sent(self, field: &str) -> Option<String> {
+        self.typed.with_value(|typed| {
+            typed
+                .as_ref()
+                .and_then(|t| t.value(field))
+                .map(str::to_owned)
+        })
+    }
+
+    /// For one of several forms posting to the same function (one per report, one per
+    /// action): the refusal and the typed values belong to the form that sent `field` =
+    /// `value` (its hidden action or record id). Without the typed values (they could not
+    /// be kept), every form of the group shows the refusal.
+    pub fn only_if(self, field: &str, value: &str) -> Refusal {
+        let typed = self.typed.get_value();
+        let mine = typed
+            .as_ref()
+            .is_none_or(|typed| typed.value(field) == Some(value));
+        Refusal {
+            typed: StoredValue::new(typed.filter(|_| mine)),
+            mine,
+            ..self
+        }
+    }
+
+    pub fn error(self) -> Signal<Option<AppError>> {
+        self.error
+    }
+
+    pub fn id(self, field: &str) -> String {
+        format!("{}{field}", self.prefix.get_value())
+    }
+
+    /// The problem with `field`, when the refusal was about it.
+    pub fn message(self, field: &'static str) -> impl Fn() -> Option<String> + Clone {
+        move || {
+            self.mine
+                .then(|| field_error(self.i18n, self.error.get().as_ref(), field))
+                .flatten()
+        }
+    }
+
+    /// `aria-invalid` for `field`.
+    pub fn invalid(self, field: &str) -> Option<&'static str> {
+        self.is_about(field).then_some("true")
+    }
+
+    /// `autofocus` for `field`: the page opens on the field to correct.
+    pub fn focus(self, field: &str) -> bool {
+        self.is_about(field)
+    }
+
+    /// What `field` shows: what was typed into it, or else `current`.
+    pub fn value(self, field: &str, current: impl Into<String>) -> String {
+        self.sent(field).unwrap_or_else(|| current.into())
+    }
+
+    /// What a `<textarea>` for `field` holds: [`Refusal::value`], made safe as its content.
+    pub fn text(self, field: &str, current: impl Into<String>) -> String {
+        textarea_content(&self.value(field, current))
+    }
+
+    /// The option of `field` to show chosen: as sent (when it is one), or else `current`.
+    pub fn choice<T: std::str::FromStr>(self, field: &str, current: T) -> T {
+        self.sent(field)
+            .and_then(|sent| sent.parse().ok())
+            .unwrap_or(current)
+    }
+
+    /// Whether `option` of `field` is chosen: as sent, or else `current`.
+    pub fn chosen(self, field: &str, option: &str, current: bool) -> bool {
+        self.typed.with_value(|typed| match typed {
+            Some(typed) if typed.value(field).is_some() => typed.has(field, option),
+            _ => current,
+        })
+    }
+
+    /// Whether a box the form may leave unsent (a checkbox) is ticked: as sent, or else
+    /// `current`.
+    pub fn ticked(self, field: &str, current: bool) -> bool {
+        self.typed.with_value(|typed| match typed {
+            Some(typed) => typed.value(field).is_some(),
+            None => current,
+        })
+    }
+
+    fn is_about(self, field: &str) -> bool {
+        self.mine
+            && matches!(self.error.get_untracked(), Some(AppError::Invalid { field: f, .. }) if f == field)
+    }
+}
+
+/// Text made safe as the content of a `<textarea>`. Leptos writes a textarea's children
+/// unescaped on the server (tachys treats it like `<script>`), yet HTML reads entities
+/// there and ends the element at `</textarea>`: unescaped, a stored title could close the
+/// field and inject markup, and an `&lt;` typed by an official would come back as `<`.
+pub fn textarea_content(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The values typed into the refused form that posted to `path`, on the page it came
+/// back to (the server kept them for this one page).
+fn typed_form(path: &str) -> Option<TypedForm> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()?
+            .extensions
+            .get::<TypedForm>()
+            .filter(|form| form.path == path)
+            .cloned()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// The top of a refused form: a problem with one field, as a link to it, or the
+/// sentence for any other refusal. Announced as it appears.
+#[component]
+pub fn FormProblem(
+    refusal: Refusal,
+    /// Only problems with a field (a page shows the other refusals once, above its forms).
+    #[prop(optional)]
+    fields_only: bool,
+) -> impl IntoView {
+    let i18n = refusal.i18n;
+    move || match refusal.error.get().filter(|_| refusal.mine)? {
+        AppError::Invalid { field, problem } => {
+            let text = crate::components::labels::problem_text(i18n, &problem);
+            Some(
+                view! {
+                    <div class="notice notice-error error-summary" role="alert">
+                        <p>{t!(i18n, common.form_refused)}</p>
+                        <ul>
+                            <li><a href=format!("#{}", refusal.id(&field))>{text}</a></li>
+                        </ul>
+                    </div>
+                }
+                .into_any(),
+            )
+        }
+        _ if fields_only => None,
+        other => Some(
+            view! { <p class="notice notice-error" role="alert">{error_text(i18n, &other)}</p> }
+                .into_any(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::textarea_content;
+
+    #[test]
+    fn a_textarea_holds_text_only() {
+        assert_eq!(
+            textarea_content("a </textarea><b>x</b> & &lt;"),
+            "a &lt;/textarea&gt;&lt;b&gt;x&lt;/b&gt; &amp; &amp;lt;"
+        );
+        assert_eq!(textarea_content("Dòng một\nDòng hai"), "Dòng một\nDòng hai");
+    }
+}
