@@ -18,7 +18,8 @@ LISTEN ?= 127.0.0.1:3000
 
 ## run: install what is missing, build the release, migrate, seed demo data on first start, serve
 run: build-release
-	TIENDO_LISTEN=$(LISTEN) TIENDO_SECURE_COOKIES=$${TIENDO_SECURE_COOKIES:-false} \
+	LEPTOS_SITE_ROOT=target/site-release LEPTOS_HASH_FILES=true \
+		TIENDO_LISTEN=$(LISTEN) TIENDO_SECURE_COOKIES=$${TIENDO_SECURE_COOKIES:-false} \
 		target/release/tiendo serve --demo
 
 ## test: unit and integration tests (SQLite, and PostgreSQL when TIENDO_TEST_DATABASE_URL
@@ -35,8 +36,13 @@ test-tools:
 build: tools
 	cargo leptos build
 
-build-release: tools
-	cargo leptos build --release
+## build-release: the release server, and its browser files assembled by scripts/site.py
+## into target/site-release (no page loads WebAssembly, so no cargo-leptos and no wasm
+## build: a fresh machine's first `make run` compiles the server and nothing else)
+build-release:
+	@scripts/ensure-tools.sh run
+	$(LEPTOS_ENV) cargo build --release --no-default-features --features ssr --bin tiendo
+	python3 scripts/site.py --out target/site-release --hash-file target/release/hash.txt --precompress
 
 # One integration test at a time: each starts a whole server in the test process, and
 # Leptos keeps process-wide state; two servers rendering at once in one process can lose
@@ -54,16 +60,15 @@ test-faults:
 test-e2e:
 	cd end2end && CI=$${CI:-} npx playwright test
 
-## size: the release's browser files (CSS, scripts, WebAssembly; built into target/site-release,
-## precompressed) served by the debug server: prints, for each type of page, the brotli bytes it
-## loads first and fails over 60 KB; then runs the form journeys and the weak-link timings
-## (400 kbit/s, 400 ms, 360 px) in Chromium on them, so a tool that breaks the release's files
-## cannot pass
-size: tools
-	LEPTOS_SITE_ROOT=target/site-release LEPTOS_HASH_FILES=false \
-		cargo leptos build --release --frontend-only --precompress
-	python3 tests/size/size.py --bin target/debug/tiendo --site target/site-release
-	cd end2end && CI=$${CI:-} TIENDO_E2E_SITE=target/site-release \
+## size: the release's browser files (as `make run` serves them: scripts/site.py into
+## target/site-release, hashed names, precompressed) served by the debug server: prints, for
+## each type of page, the brotli bytes it loads first and fails over 60 KB; then runs the
+## form journeys and the weak-link timings (400 kbit/s, 400 ms, 360 px) in Chromium on them,
+## so a change that breaks the release's files cannot pass
+size: test-tools
+	python3 scripts/site.py --out target/site-release --hash-file target/debug/hash.txt --precompress
+	LEPTOS_HASH_FILES=true python3 tests/size/size.py --bin target/debug/tiendo --site target/site-release
+	cd end2end && CI=$${CI:-} TIENDO_E2E_SITE=target/site-release LEPTOS_HASH_FILES=true \
 		npx playwright test tests/forms.spec.ts tests/weak-link.spec.ts
 
 fmt:

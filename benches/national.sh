@@ -31,7 +31,8 @@ run() {
     echo "port $port is taken: stop what runs there or set TIENDO_BENCH_PORT" >&2
     exit 1
   fi
-  TIENDO_DATABASE_URL=$url TIENDO_EVIDENCE_DIR=target/bench/evidence TIENDO_LOG=warn \
+  LEPTOS_SITE_ROOT=target/site-release LEPTOS_HASH_FILES=true \
+    TIENDO_DATABASE_URL=$url TIENDO_EVIDENCE_DIR=target/bench/evidence TIENDO_LOG=warn \
     "$binary" serve --listen "127.0.0.1:$port" --secure-cookies false >"$log" 2>&1 &
   local pid=$!
   trap "kill $pid 2>/dev/null || true" EXIT

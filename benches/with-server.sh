@@ -29,7 +29,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The release as `make run` serves it: its site folder, the style sheet under its hashed name.
 # shellcheck disable=SC2086
+LEPTOS_SITE_ROOT=target/site-release LEPTOS_HASH_FILES=true \
 TIENDO_DATABASE_URL=$url TIENDO_EVIDENCE_DIR=$dir/evidence TIENDO_LOG=warn \
   target/release/tiendo serve --demo --listen "127.0.0.1:$port" --secure-cookies false \
   ${TIENDO_BENCH_SERVER_FLAGS:-} >"$dir/server.log" 2>&1 &

@@ -54,6 +54,8 @@ export default defineConfig({
       TIENDO_LOG: "warn",
       // `make size` serves the release's browser files instead of the debug build's.
       LEPTOS_SITE_ROOT: process.env.TIENDO_E2E_SITE ?? "target/site",
+      // and links the style sheet under its hashed name (the hash file beside the binary).
+      LEPTOS_HASH_FILES: process.env.LEPTOS_HASH_FILES ?? "false",
     },
     reuseExistingServer: false,
     timeout: 120_000,

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Tiến Độ needs, skipping whatever is already there.
+#   scripts/ensure-tools.sh run     brotli (the release's files are precompressed); nothing
+#                                   else: `make run` needs only cargo and python3
 #   scripts/ensure-tools.sh build   wasm target, cargo-leptos, wasm-bindgen CLI, wasm-opt
 #   scripts/ensure-tools.sh test    the above, plus Chromium and the end2end npm packages
 #   scripts/ensure-tools.sh bench   the build tools, plus the load generator wrk
@@ -27,6 +29,10 @@ apt_install() {
 locked_version() {
   awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
 }
+
+command -v brotli >/dev/null || apt_install brotli
+command -v python3 >/dev/null || apt_install python3
+[ "$what" = run ] && exit 0
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"

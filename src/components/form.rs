@@ -9,8 +9,8 @@ use crate::model::form::TypedForm;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
-/// How one form shows its last refusal. Field ids are `{prefix}{field}`, the field's
-/// message `{prefix}{field}-error` (each field names it in `aria-describedby`).
+/// How one form shows its last refusal. Field ids are `{prefix}{field}` (the summary
+/// links there); each field names its message paragraph in `aria-describedby`.
 #[derive(Clone, Copy)]
 pub struct Refusal {
     i18n: I18nContext<Locale>,

@@ -4,14 +4,17 @@ stylesheet, scripts, and the WebAssembly of its islands), brotli-compressed as t
 build serves it, for each type of page. Fails when any exceeds the budget.
 
 Starts the server given with --bin on a fresh demo database, serving the release assets in
---site (built by `cargo leptos build --release --frontend-only --precompress`), reads each
-page as the official or citizen who uses it, and adds up the `.br` files of what it links.
+--site (assembled by `scripts/site.py --precompress`, as `make run` serves them), reads
+each page as the official or citizen who uses it, and adds up the `.br` files of what it
+links. With LEPTOS_HASH_FILES=true, the style sheet must be linked under its hashed name and
+served cacheable for a year.
 """
 
 import argparse
 import html.parser
 import os
 import pathlib
+import re
 import socket
 import subprocess
 import sys
@@ -68,8 +71,15 @@ def check_served_compressed(base, url, expected):
         raise SystemExit(
             f"{url}: {response.status}, {response.getheader('content-encoding')}, {len(body)} bytes "
             f"(expected the {expected}-byte brotli file)")
-    if not response.getheader("cache-control"):
+    cache = response.getheader("cache-control") or ""
+    if not cache:
         raise SystemExit(f"{url}: no Cache-Control")
+    if HASHED.search(url) and "immutable" not in cache:
+        raise SystemExit(f"{url}: a hashed name, yet Cache-Control is {cache!r}")
+
+
+# `pkg/tiendo.<content hash>.css`: the name changes when the content does.
+HASHED = re.compile(r"/pkg/[^/]+\.[0-9a-f]{16}\.[a-z]+$")
 
 
 def kind(url):
@@ -136,6 +146,8 @@ def main():
                     raise SystemExit(f"{path}: {response.status}")
                 assets = Assets()
                 assets.feed(body.decode())
+                if os.environ.get("LEPTOS_HASH_FILES") == "true" and not any(HASHED.search(u) for u in assets.found):
+                    raise SystemExit(f"{path}: the style sheet is not linked under its hashed name: {assets.found}")
                 sizes = {"css": 0, "js": 0, "wasm": 0, "other": 0}
                 for url in dict.fromkeys(assets.found):
                     size = compressed_size(site, url)
