@@ -64,6 +64,9 @@ async function check(page: Page, name: string) {
     (v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
   );
   await page.screenshot({ path: test.info().outputPath(`${name.replace(/[^a-z0-9]+/gi, "-")}.png`), fullPage: true });
+  // Every table has column headers and a caption that names it (axe does not ask for one).
+  const unnamed = await page.locator("table:not(:has(> caption)), table:not(:has(th[scope=col]))").count();
+  if (unnamed > 0) found.push(`${name}: ${unnamed} table(s) without a caption or column headers`);
   if (name.startsWith("en ")) found.push(...(await untranslated(page, name)));
   return found;
 }

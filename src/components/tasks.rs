@@ -31,13 +31,19 @@ pub fn StatusBadge(status: TaskStatus, #[prop(optional)] overdue: bool) -> impl 
     }
 }
 
-/// Tasks as a table; rows are indented by their depth below `base_depth`.
+/// Tasks as a table; rows are indented by their depth below `base_depth`. `caption` names
+/// the table for screen readers (the page shows the same words as the heading above it).
 #[component]
-pub fn TaskTable(rows: Vec<TaskRow>, #[prop(optional)] base_depth: i32) -> impl IntoView {
+pub fn TaskTable(
+    rows: Vec<TaskRow>,
+    #[prop(into)] caption: String,
+    #[prop(optional)] base_depth: i32,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="table-wrap" tabindex="0">
             <table class="data tasks">
+                <caption class="visually-hidden">{caption}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{t!(i18n, tasks.col_title)}</th>

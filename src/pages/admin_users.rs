@@ -184,6 +184,7 @@ fn UserTable(page: UserPage, filter: UserFilter) -> impl IntoView {
         <p role="status">{move || t_string!(i18n, admin.results, count = count(i18n.get_locale(), total))}</p>
         <div class="table-wrap" tabindex="0">
             <table class="data">
+                <caption class="visually-hidden">{t!(i18n, admin.users_title)}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{t!(i18n, admin.col_name)}</th>

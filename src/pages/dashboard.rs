@@ -160,6 +160,7 @@ fn DashboardView(data: Dashboard, filter: DashboardFilter) -> impl IntoView {
                 view! {
                     <div class="table-wrap" tabindex="0">
                         <table class="data figures">
+                            <caption class="visually-hidden">{t!(i18n, dash.by_document)}</caption>
                             <thead>
                                 <tr>
                                     <th scope="col">{t!(i18n, dash.col_document)}</th>
@@ -205,7 +206,7 @@ fn DashboardView(data: Dashboard, filter: DashboardFilter) -> impl IntoView {
             {if nearest.is_empty() {
                 view! { <p>{t!(i18n, dash.none_nearest)}</p> }.into_any()
             } else {
-                view! { <TaskTable rows=nearest /> }.into_any()
+                view! { <TaskTable rows=nearest caption=t_string!(i18n, dash.nearest) /> }.into_any()
             }}
         </section>
         <section aria-labelledby="overdue-heading">
@@ -213,7 +214,7 @@ fn DashboardView(data: Dashboard, filter: DashboardFilter) -> impl IntoView {
             {if most_overdue.is_empty() {
                 view! { <p>{t!(i18n, dash.none_overdue)}</p> }.into_any()
             } else {
-                view! { <TaskTable rows=most_overdue /> }.into_any()
+                view! { <TaskTable rows=most_overdue caption=t_string!(i18n, dash.most_overdue) /> }.into_any()
             }}
         </section>
         <FeedbackSection feedback />
@@ -265,10 +266,11 @@ fn FeedbackSection(feedback: FeedbackSummary) -> impl IntoView {
             </tr>
         }
     };
-    let table = move |first: AnyView, rows: Vec<AnyView>| {
+    let table = move |caption: &'static str, first: AnyView, rows: Vec<AnyView>| {
         view! {
             <div class="table-wrap" tabindex="0">
                 <table class="data figures">
+                    <caption class="visually-hidden">{caption}</caption>
                     <thead>
                         <tr>
                             <th scope="col">{first}</th>
@@ -320,8 +322,8 @@ fn FeedbackSection(feedback: FeedbackSummary) -> impl IntoView {
                 </div>
             </dl>
             {(!by_category.is_empty())
-                .then(|| table(t!(i18n, dash.fb_by_category).into_any(), by_category))}
-            {(!by_unit.is_empty()).then(|| table(t!(i18n, dash.fb_by_unit).into_any(), by_unit))}
+                .then(|| table(t_string!(i18n, dash.fb_by_category), t!(i18n, dash.fb_by_category).into_any(), by_category))}
+            {(!by_unit.is_empty()).then(|| table(t_string!(i18n, dash.fb_by_unit), t!(i18n, dash.fb_by_unit).into_any(), by_unit))}
         </section>
     }
 }
@@ -351,6 +353,7 @@ fn Trend(weeks: Vec<TrendWeek>, chart: TrendChart) -> impl IntoView {
                 <summary>{t!(i18n, dash.trend_table)}</summary>
                 <div class="table-wrap" tabindex="0">
                     <table class="data figures">
+                        <caption class="visually-hidden">{t!(i18n, dash.trend_table)}</caption>
                         <thead>
                             <tr>
                                 <th scope="col">{t!(i18n, dash.col_week)}</th>
@@ -457,6 +460,7 @@ fn ChildTable(
             <h2 id="children-heading">{t!(i18n, dash.by_unit)}</h2>
             <div class="table-wrap" tabindex="0">
                 <table class="data figures">
+                    <caption class="visually-hidden">{t!(i18n, dash.by_unit)}</caption>
                     <thead>
                         <tr>{ChildSort::ALL.into_iter().map(header).collect_view()}</tr>
                     </thead>

@@ -169,6 +169,7 @@ fn DocumentList(page: DocumentPage, filter: DocumentFilter) -> impl IntoView {
         <p role="status">{move || t_string!(i18n, docs.count, count = count(i18n.get_locale(), total))}</p>
         <div class="table-wrap" tabindex="0">
             <table class="data">
+                <caption class="visually-hidden">{t!(i18n, docs.title)}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{t!(i18n, docs.col_code)}</th>
@@ -415,7 +416,7 @@ fn DocumentView(
         <section aria-labelledby="tasks-heading">
             <h2 id="tasks-heading">{t!(i18n, docs.tasks)}</h2>
             {if has_tasks {
-                view! { <TaskTable rows=tasks /> }.into_any()
+                view! { <TaskTable rows=tasks caption=t_string!(i18n, docs.tasks) /> }.into_any()
             } else {
                 view! { <p>{t!(i18n, docs.no_tasks)}</p> }.into_any()
             }}

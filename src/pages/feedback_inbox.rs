@@ -137,6 +137,7 @@ fn InboxView(found: InboxPage, filter: InboxFilter) -> impl IntoView {
             </p>
             <div class="table-wrap" tabindex="0">
                 <table class="data">
+                    <caption class="visually-hidden">{t!(i18n, fb.inbox_title)}</caption>
                     <thead>
                         <tr>
                             <th scope="col">{t!(i18n, fb.code)}</th>

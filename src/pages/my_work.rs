@@ -141,7 +141,7 @@ fn WorkList(page: WorkPage, filter: WorkFilter) -> impl IntoView {
         } else {
             view! {
                 <p role="status">{move || t_string!(i18n, work.count, count = count(i18n.get_locale(), total))}</p>
-                <TaskTable rows />
+                <TaskTable rows caption=t_string!(i18n, work.title) />
                 <Pagination previous next page=u64::from(page) pages=u64::from(pages) />
             }
                 .into_any()

@@ -233,7 +233,7 @@ fn TaskView(
         <section aria-labelledby="subtasks-heading">
             <h2 id="subtasks-heading">{t!(i18n, tasks.subtasks)}</h2>
             {if has_children {
-                view! { <TaskTable rows=children base_depth /> }.into_any()
+                view! { <TaskTable rows=children base_depth caption=t_string!(i18n, tasks.subtasks) /> }.into_any()
             } else {
                 view! { <p>{t!(i18n, tasks.no_subtasks)}</p> }.into_any()
             }}

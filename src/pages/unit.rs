@@ -90,6 +90,7 @@ fn UnitView(detail: UnitDetail) -> impl IntoView {
                     view! {
                         <div class="table-wrap" tabindex="0">
                             <table class="data">
+                                <caption class="visually-hidden">{t!(i18n, units.children_heading)}</caption>
                                 <thead>
                                     <tr>
                                         <th scope="col">{t!(i18n, units.col_code)}</th>

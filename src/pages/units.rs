@@ -116,6 +116,7 @@ fn Directory(overview: UnitsOverview) -> impl IntoView {
             <h2 id="provinces-heading">{t!(i18n, units.provinces_heading)}</h2>
             <div class="table-wrap" tabindex="0">
                 <table class="data">
+                    <caption class="visually-hidden">{t!(i18n, units.provinces_heading)}</caption>
                     <thead>
                         <tr>
                             <th scope="col">{t!(i18n, units.col_code)}</th>
@@ -199,6 +200,7 @@ fn SearchResults(found: UnitSearch) -> impl IntoView {
             <p><A href="/units">{t!(i18n, units.clear_search)}</A></p>
             <div class="table-wrap" tabindex="0">
                 <table class="data">
+                    <caption class="visually-hidden">{t!(i18n, units.results_heading)}</caption>
                     <thead>
                         <tr>
                             <th scope="col">{t!(i18n, units.col_code)}</th>
