@@ -33,6 +33,18 @@ impl Refusal {
         }
     }
 
+    /// The refusal of the form that sends `action`.
+    pub fn of<S>(action: ServerAction<S>) -> Refusal
+    where
+        S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Clone + Send + Sync + 'static,
+    {
+        Refusal::new(
+            S::PATH,
+            Signal::derive(move || action.value().get().and_then(Result::err)),
+        )
+    }
+
     /// For a page holding two forms with the same fields.
     pub fn with_prefix(self, prefix: impl Into<String>) -> Refusal {
         Refusal {

@@ -58,10 +58,7 @@ fn AccountView(
         password_changed_at,
         sessions,
     } = account;
-    let refusal = Refusal::new(
-        <ChangePassword as leptos::server_fn::ServerFn>::PATH,
-        Signal::derive(move || change.value().get().and_then(Result::err)),
-    );
+    let refusal = Refusal::of(change);
     let never = move || t_string!(i18n, account.none).to_owned();
     view! {
         {viewer

@@ -361,10 +361,7 @@ pub fn AdminUserNewPage() -> impl IntoView {
     let i18n = use_i18n();
     let create = ServerAction::<CreateUser>::new();
     let grantable = Resource::new(|| (), |_| get_grantable());
-    let refusal = Refusal::new(
-        <CreateUser as leptos::server_fn::ServerFn>::PATH,
-        Signal::derive(move || create.value().get().and_then(Result::err)),
-    );
+    let refusal = Refusal::of(create);
     let body = move || {
         Suspend::new(async move {
             match grantable.await {
@@ -488,10 +485,7 @@ fn UserView(
     reset: ServerAction<ResetUserPassword>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let edit = Refusal::new(
-        <UpdateUser as leptos::server_fn::ServerFn>::PATH,
-        Signal::derive(move || update.value().get().and_then(Result::err)),
-    );
+    let edit = Refusal::of(update);
     // Disabling and resetting have no fields: their refusals are sentences at the top.
     let action_error = Signal::derive(move || {
         set_active

@@ -314,10 +314,7 @@ fn DocumentFields(
 pub fn DocumentNewPage() -> impl IntoView {
     let i18n = use_i18n();
     let create = ServerAction::<CreateDocument>::new();
-    let refusal = Refusal::new(
-        <CreateDocument as leptos::server_fn::ServerFn>::PATH,
-        Signal::derive(move || create.value().get().and_then(Result::err)),
-    );
+    let refusal = Refusal::of(create);
     view! {
         {page_title(move || t_string!(i18n, docs.create_title).to_owned())}
         <section class="page">
@@ -384,15 +381,8 @@ fn DocumentView(
     let kind = summary.kind;
     let status = summary.status;
     let level = summary.classification;
-    let edit = Refusal::new(
-        <UpdateDocument as leptos::server_fn::ServerFn>::PATH,
-        Signal::derive(move || update.value().get().and_then(Result::err)),
-    );
-    let new_task = Refusal::new(
-        <CreateTask as leptos::server_fn::ServerFn>::PATH,
-        Signal::derive(move || add_task.value().get().and_then(Result::err)),
-    )
-    .with_prefix("task-");
+    let edit = Refusal::of(update);
+    let new_task = Refusal::of(add_task).with_prefix("task-");
     let tasks = detail.tasks.clone();
     let has_tasks = !tasks.is_empty();
     let shown = tasks.len();

@@ -5,7 +5,7 @@
 use crate::api::feedback::{
     SubmitFeedback, get_feedback_form, list_published_answers, track_feedback,
 };
-use crate::components::error::{ErrorPage, field_error, form_error};
+use crate::components::error::{ErrorPage, form_error};
 use crate::components::form::{FormProblem, Refusal, textarea_content};
 use crate::components::format::count;
 use crate::components::labels::{category_label, feedback_action_label, feedback_status_label};
@@ -70,7 +70,6 @@ pub fn FeedbackPage() -> impl IntoView {
 fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) -> impl IntoView {
     let i18n = use_i18n();
     let error = Signal::derive(move || submit.value().get().and_then(Result::err));
-    let field = move |name: &'static str| move || field_error(i18n, error.get().as_ref(), name);
     // The form keeps its own drafts (see `Intake`); this marks the field to correct. A
     // stale challenge has no field: it is said in a sentence above.
     let refusal = Refusal::new(
@@ -146,7 +145,7 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                         })
                         .collect_view()}
                 </select>
-                <p id="category-error" class="field-error">{field("category")}</p>
+                <p id="category-error" class="field-error">{refusal.message("category")}</p>
             </div>
             <div class="field">
                 <label for="fb-document">{t!(i18n, fb.document)}</label>
@@ -162,7 +161,7 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                         })
                         .collect_view()}
                 </select>
-                <p id="document-error" class="field-error">{field("document")}</p>
+                <p id="document-error" class="field-error">{refusal.message("document")}</p>
             </div>
             <div class="field">
                 <label for="fb-subject">{t!(i18n, fb.subject)}</label>
@@ -177,7 +176,7 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                     aria-invalid=invalid("subject")
                     autofocus=focus("subject")
                 />
-                <p id="subject-error" class="field-error">{field("subject")}</p>
+                <p id="subject-error" class="field-error">{refusal.message("subject")}</p>
             </div>
             <div class="field">
                 <label for="fb-text">{t!(i18n, fb.text)}</label>
@@ -194,7 +193,7 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                     {textarea_content(&draft.text)}
                 </textarea>
                 <p id="text-hint" class="hint">{t!(i18n, fb.text_hint, max = TEXT_MAX)}</p>
-                <p id="text-error" class="field-error">{field("text")}</p>
+                <p id="text-error" class="field-error">{refusal.message("text")}</p>
             </div>
             <fieldset class="field-group">
                 <legend>{t!(i18n, fb.contact)}</legend>
@@ -212,7 +211,7 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                     aria-invalid=invalid("name")
                     autofocus=focus("name")
                     />
-                    <p id="name-error" class="field-error">{field("name")}</p>
+                    <p id="name-error" class="field-error">{refusal.message("name")}</p>
                 </div>
                 <div class="field">
                     <label for="fb-email">{t!(i18n, fb.email)}</label>
@@ -227,7 +226,7 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                     aria-invalid=invalid("email")
                     autofocus=focus("email")
                     />
-                    <p id="email-error" class="field-error">{field("email")}</p>
+                    <p id="email-error" class="field-error">{refusal.message("email")}</p>
                 </div>
                 <div class="field">
                     <label for="fb-phone">{t!(i18n, fb.phone)}</label>
@@ -243,7 +242,7 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                     aria-invalid=invalid("phone")
                     autofocus=focus("phone")
                     />
-                    <p id="phone-error" class="field-error">{field("phone")}</p>
+                    <p id="phone-error" class="field-error">{refusal.message("phone")}</p>
                 </div>
                 <div class="field">
                     <label for="fb-province">{t!(i18n, fb.province)}</label>
@@ -259,7 +258,7 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                             })
                             .collect_view()}
                     </select>
-                    <p id="province-error" class="field-error">{field("province")}</p>
+                    <p id="province-error" class="field-error">{refusal.message("province")}</p>
                 </div>
                 <div class="field">
                     <label for="fb-commune">{t!(i18n, fb.commune)}</label>
@@ -274,7 +273,7 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                         autofocus=focus("commune")
                     />
                     <p id="commune-hint" class="hint">{t!(i18n, fb.commune_hint)}</p>
-                    <p id="commune-error" class="field-error">{field("commune")}</p>
+                    <p id="commune-error" class="field-error">{refusal.message("commune")}</p>
                 </div>
                 <div class="field">
                     <label class="choice">
@@ -290,7 +289,7 @@ fn FeedbackFormView(form: FeedbackForm, submit: ServerAction<SubmitFeedback>) ->
                         />
                         {t!(i18n, fb.consent)}
                     </label>
-                    <p id="consent-error" class="field-error">{field("consent")}</p>
+                    <p id="consent-error" class="field-error">{refusal.message("consent")}</p>
                 </div>
             </fieldset>
             // Never seen by people (hidden by the style sheet and from screen readers);

@@ -281,11 +281,10 @@ pub fn FeedbackItemPage() -> impl IntoView {
 #[component]
 fn ItemView(detail: FeedbackDetail, act: ServerAction<ActOnFeedback>) -> impl IntoView {
     let i18n = use_i18n();
-    let error = Signal::derive(move || act.value().get().and_then(Result::err));
-    let field = move |name: &'static str| move || field_error(i18n, error.get().as_ref(), name);
     // One function, one form per action: each form gets back its own refusal and text.
-    let refused = Refusal::new(<ActOnFeedback as leptos::server_fn::ServerFn>::PATH, error)
-        .with_prefix("fb-");
+    let refused = Refusal::of(act).with_prefix("fb-");
+    let error = refused.error();
+    let field = move |name: &'static str| move || field_error(i18n, error.get().as_ref(), name);
     let form_of = move |action: &str| refused.only_if("action", action);
     let (status, category, kind) = (detail.status, detail.category, detail.kind);
     let open = status.is_open();

@@ -18,10 +18,7 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || local_path_or_home(&query.read().get("next").unwrap_or_default());
     let login = ServerAction::<Login>::new();
-    let refusal = Refusal::new(
-        <Login as leptos::server_fn::ServerFn>::PATH,
-        Signal::derive(move || login.value().get().and_then(Result::err)),
-    );
+    let refusal = Refusal::of(login);
 
     let form = move || {
         view! {

@@ -109,28 +109,12 @@ fn TaskView(
     let level = row.classification;
     let priority = row.priority;
     let actions = detail.actions.clone();
-    use leptos::server_fn::ServerFn;
-    let edit = Refusal::new(
-        UpdateTask::PATH,
-        Signal::derive(move || update.value().get().and_then(Result::err)),
-    )
-    .with_prefix("edit-");
-    let new_subtask = Refusal::new(
-        CreateTask::PATH,
-        Signal::derive(move || subtask.value().get().and_then(Result::err)),
-    )
-    .with_prefix("task-");
-    let cascaded = Refusal::new(
-        CascadeTask::PATH,
-        Signal::derive(move || cascade.value().get().and_then(Result::err)),
-    )
-    .with_prefix("cascade-");
+    let edit = Refusal::of(update).with_prefix("edit-");
+    let new_subtask = Refusal::of(subtask).with_prefix("task-");
+    let cascaded = Refusal::of(cascade).with_prefix("cascade-");
     let report = Refusal::new(SUBMIT_REPORT_PATH, report_error).with_prefix("report-");
     // Each pending report has its own return form: the refusal names the report it was about.
-    let evaluated = Refusal::new(
-        EvaluateReport::PATH,
-        Signal::derive(move || evaluate.value().get().and_then(Result::err)),
-    );
+    let evaluated = Refusal::of(evaluate);
     let evaluated = evaluated.with_prefix(format!(
         "report{}-",
         evaluated.sent("report_id").unwrap_or_default()

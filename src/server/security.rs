@@ -280,6 +280,15 @@ fn is_multipart(headers: &HeaderMap) -> bool {
         .is_some_and(|content_type| multer::parse_boundary(content_type).is_ok())
 }
 
+/// Whether the request is a browser's plain navigation or form post (no JavaScript in
+/// between), which gets pages and redirects rather than JSON.
+pub fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
 fn close_connection(mut response: Response) -> Response {
     response
         .headers_mut()
@@ -357,12 +366,7 @@ pub async fn limit_feedback_submissions(
         && let Err(retry_after) = state.intake.admit(Some(addr.ip()))
     {
         tracing::warn!(ip = %addr.ip(), "feedback submissions over the limit");
-        let wants_html = request
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"));
-        if !wants_html {
+        if !wants_html(request.headers()) {
             let error = crate::model::AppError::RateLimited {
                 retry_after_secs: retry_after,
             };
@@ -436,12 +440,7 @@ pub async fn authenticate(
             && !WHILE_PASSWORD_IS_TEMPORARY.contains(&path.as_str())
             && !PUBLIC_SERVER_FNS.contains(&path.as_str())
         {
-            let wants_html = request
-                .headers()
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|accept| accept.contains("text/html"));
-            if wants_html {
+            if wants_html(request.headers()) {
                 return Redirect::to("/account").into_response();
             }
             return json_error(

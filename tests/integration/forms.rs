@@ -151,3 +151,23 @@ on_both_backends! {
         assert_eq!(app.count(&format!("SELECT COUNT(*) FROM tasks WHERE parent_id = {task}")), 0);
     }
 }
+
+on_both_backends! {
+    fn a_page_showing_an_error_writes_no_session(app) {
+        // Showing an error with nothing kept for it is a read: the official's session is
+        // not written (it is touched at most once a minute otherwise), and a visitor gets
+        // no session at all.
+        let official = signed_in(&app, "hue.canbo");
+        let updated = || app.text("SELECT CAST(updated_at AS TEXT) FROM sessions WHERE user_id IS NOT NULL");
+        let before = updated();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let error = "__path=%2Fapi%2Freports%2Fsubmit&__err=eyJlcnJvciI6InJlcXVlc3QifQ%3D%3D";
+        assert_eq!(official.get(&format!("/my-work?{error}")).status, 200);
+        assert_eq!(updated(), before, "the session was written");
+        let sessions = app.count("SELECT COUNT(*) FROM sessions");
+        let page = app.get(&format!("/login?{error}"));
+        assert_eq!(page.status, 200);
+        assert!(page.header("set-cookie").is_none(), "{:?}", page.header("set-cookie"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM sessions"), sessions);
+    }
+}

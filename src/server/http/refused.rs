@@ -6,7 +6,7 @@
 //! that shows that error; the page puts them back into the form.
 
 use crate::model::form::TypedForm;
-use crate::server::security::SERVER_FN_PREFIX;
+use crate::server::security::{SERVER_FN_PREFIX, wants_html};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -18,8 +18,8 @@ use tower_sessions::Session;
 /// The session key of the last refused form.
 const TYPED_KEY: &str = "typed";
 
-/// The text fields of the post being handled. Filled here from URL-encoded bodies; a
-/// multipart upload's handler fills it while it reads the fields (files are not kept).
+/// The text fields of a multipart post being handled: its handler fills it while it reads
+/// the fields (files are not kept). URL-encoded bodies are read here, and only when refused.
 #[derive(Clone, Debug, Default)]
 pub struct TypedCapture(Arc<Mutex<Vec<(String, String)>>>);
 
@@ -43,7 +43,7 @@ pub async fn keep_typed_values(session: Session, request: Request, next: Next) -
     if request.method() == Method::POST
         && path.starts_with(SERVER_FN_PREFIX)
         && path != crate::api::feedback::SUBMIT_FEEDBACK_PATH // keeps its own drafts, sessionless
-        && accepts_html(request.headers())
+        && wants_html(request.headers())
     {
         return keep(session, path, request, next).await;
     }
@@ -59,21 +59,22 @@ async fn keep(session: Session, path: String, request: Request, next: Next) -> R
     let capture = TypedCapture::default();
     let (mut parts, body) = request.into_parts();
     parts.extensions.insert(capture.clone());
-    let body = if is_url_encoded(&parts.headers) {
+    let (body, encoded) = if is_url_encoded(&parts.headers) {
         // Bounded by the body limit outside; beyond it the answer becomes 413 there.
         let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
             return StatusCode::BAD_REQUEST.into_response();
         };
-        for (name, value) in form_urlencoded::parse(&bytes) {
-            capture.push(&name, &value);
-        }
-        Body::from(bytes)
+        (Body::from(bytes.clone()), Some(bytes))
     } else {
-        body
+        (body, None)
     };
     let response = next.run(Request::from_parts(parts, body)).await;
     if is_refusal(&response) {
-        let form = TypedForm::keep(&path, capture.take());
+        let fields = match encoded {
+            Some(bytes) => form_urlencoded::parse(&bytes).into_owned().collect(),
+            None => capture.take(),
+        };
+        let form = TypedForm::keep(&path, fields);
         if !form.fields.is_empty()
             && let Err(error) = session.insert(TYPED_KEY, form).await
         {
@@ -90,10 +91,13 @@ async fn give_back(
     mut request: Request,
     next: Next,
 ) -> Response {
-    if let Ok(Some(form)) = session.remove::<TypedForm>(TYPED_KEY).await
-        && form.path == refused
-    {
-        request.extensions_mut().insert(form);
+    // Read first: removing marks the session changed, and would write (or create, for
+    // a visitor without one) a session on every page that merely shows an error.
+    if let Ok(Some(form)) = session.get::<TypedForm>(TYPED_KEY).await {
+        let _ = session.remove_value(TYPED_KEY).await;
+        if form.path == refused {
+            request.extensions_mut().insert(form);
+        }
     }
     next.run(request).await
 }
@@ -122,13 +126,6 @@ fn is_refusal(response: &Response) -> bool {
             .is_some_and(|location| {
                 refused_path(location.split_once('?').map_or("", |(_, q)| q)).is_some()
             })
-}
-
-fn accepts_html(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"))
 }
 
 fn is_url_encoded(headers: &HeaderMap) -> bool {
