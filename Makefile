@@ -14,7 +14,7 @@ CARGO_TEST := cargo test --no-default-features --features ssr
 
 LISTEN ?= 127.0.0.1:3000
 
-.PHONY: size bench profile run test build build-release tools test-tools test-rust test-faults test-e2e fmt lint clean-data bench-login bench-cascade bench-national bench-feedback bench-signin-burst
+.PHONY: size bench profile run test build build-release tools test-tools test-rust test-faults test-e2e fmt lint clean-data bench-login bench-cascade bench-national bench-feedback bench-signin-burst bench-sweep
 
 ## run: install what is missing, build the release, migrate, seed demo data on first start, serve
 run: build-release
@@ -115,6 +115,11 @@ profile: build-release
 ## SQLite, then on PostgreSQL when TIENDO_BENCH_POSTGRES is set. TIENDO_BENCH_FRESH=1 seeds again.
 bench-national: build-release
 	benches/national.sh sqlite postgres
+
+## bench-sweep: the reminder sweep on the national data set (target: at most 2 s a sweep),
+## on a copy of the seeded database: the first sweep, one a day for five days, and a repeat
+bench-sweep: build-release
+	TIENDO_BENCH_POSTGRES=$${TIENDO_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432} benches/sweep.sh sqlite postgres
 
 ## bench-feedback: sustained feedback submissions per second on SQLite, through the public
 ## form and through Open311, with the per-address limits off; the stored count must equal

@@ -52,6 +52,8 @@ export default defineConfig({
     env: {
       TIENDO_DATABASE_URL: `sqlite://${dataDir}/tiendo.db`,
       TIENDO_LOG: "warn",
+      // One reminder sweep at start: none in the middle of a journey that counts.
+      TIENDO_SWEEP_EVERY: "86400",
       // `make size` serves the release's browser files instead of the debug build's.
       LEPTOS_SITE_ROOT: process.env.TIENDO_E2E_SITE ?? "target/site",
       // and links the style sheet under its hashed name (the hash file beside the binary).

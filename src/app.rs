@@ -15,6 +15,7 @@ use crate::pages::{
     login::LoginPage,
     my_work::MyWorkPage,
     not_found::NotFound,
+    notifications::NotificationsPage,
     task::TaskPage,
     unit::UnitPage,
     units::UnitsPage,
@@ -146,6 +147,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/documents/:id") view=DocumentPage ssr=SsrMode::Async />
                         <Route path=path!("/tasks/:id") view=TaskPage ssr=SsrMode::Async />
                         <Route path=path!("/my-work") view=MyWorkPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("/notifications")
+                            view=NotificationsPage
+                            ssr=SsrMode::Async
+                        />
                         <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
                         <Route path=path!("/dashboard/:code") view=DashboardPage ssr=SsrMode::Async />
                         <Route path=path!("/feedback") view=FeedbackPage ssr=SsrMode::Async />

@@ -6,9 +6,11 @@ use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tiendo::model::time::Day;
 use tiendo::model::{Classification, Role};
 use tiendo::server::db::{self, Db};
 use tiendo::server::http::{Server, shutdown_signal};
+use tiendo::server::supervision::{self, Ladder, Sweeper};
 use tiendo::server::users::{self, NewUser};
 use tiendo::server::{ServeConfig, national, password, seed};
 use tracing_subscriber::EnvFilter;
@@ -84,6 +86,59 @@ enum Command {
         /// The copy to bring back.
         file: PathBuf,
     },
+    /// Run the reminder sweep once (servers run it by themselves) and print what it did.
+    Sweep {
+        #[command(flatten)]
+        ladder: LadderArgs,
+        /// Sweep as of noon (Vietnam time) on this day instead of now: YYYY-MM-DD.
+        #[arg(long, value_parser = parse_day)]
+        today: Option<Day>,
+        /// This sweeper's name in the database's lease.
+        #[arg(long, default_value = "command-line")]
+        instance: String,
+    },
+}
+
+/// The reminder and escalation ladder.
+#[derive(Args, Debug, Clone)]
+struct LadderArgs {
+    /// Days before a due date on which the lead unit's officers are reminded.
+    #[arg(long, env = "TIENDO_REMIND_BEFORE", default_value = "7,3,1", value_parser = parse_days)]
+    remind_before: Days,
+    /// Overdue days after which the lead unit's leaders are told.
+    #[arg(long, env = "TIENDO_ESCALATE_LEADERS_AFTER", default_value_t = 3)]
+    escalate_leaders_after: u16,
+    /// Overdue days after which the assigning unit's leaders are told.
+    #[arg(long, env = "TIENDO_ESCALATE_ASSIGNER_AFTER", default_value_t = 7)]
+    escalate_assigner_after: u16,
+    /// Days without a progress report on an open task after which the assigning unit's
+    /// leaders are told.
+    #[arg(long, env = "TIENDO_ESCALATE_QUIET_AFTER", default_value_t = 30)]
+    escalate_quiet_after: u16,
+}
+
+/// A list of days, parsed whole (clap would otherwise read it as repeated values).
+#[derive(Clone, Debug)]
+struct Days(Vec<u16>);
+
+fn parse_days(text: &str) -> Result<Days, String> {
+    Ladder::parse_days(text).map(Days)
+}
+
+fn parse_day(text: &str) -> Result<Day, String> {
+    Day::parse(text).ok_or_else(|| format!("`{text}` is not a date (YYYY-MM-DD)"))
+}
+
+impl LadderArgs {
+    fn ladder(&self) -> Result<Ladder> {
+        Ladder::new(
+            self.remind_before.0.clone(),
+            self.escalate_leaders_after,
+            self.escalate_assigner_after,
+            self.escalate_quiet_after,
+        )
+        .map_err(|problem| anyhow::anyhow!("{problem}"))
+    }
 }
 
 #[derive(Args, Debug)]
@@ -107,6 +162,19 @@ struct ServeArgs {
     /// off (for measuring throughput only).
     #[arg(long, env = "TIENDO_FEEDBACK_PER_IP", default_value_t = tiendo::server::feedback::DEFAULT_PER_IP)]
     feedback_per_ip: u32,
+
+    /// Seconds between reminder sweeps, across all servers on the database; 0 turns the
+    /// sweep off on this server.
+    #[arg(long, env = "TIENDO_SWEEP_EVERY", default_value_t = 600)]
+    sweep_every: u64,
+
+    /// This server's name in the sweep's lease (default: the address it listens on).
+    /// Keep it the same across restarts.
+    #[arg(long, env = "TIENDO_INSTANCE")]
+    instance: Option<String>,
+
+    #[command(flatten)]
+    ladder: LadderArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -302,6 +370,50 @@ async fn run(cli: Cli) -> Result<()> {
             println!("backup written to {}", file.display());
             Ok(())
         }
+        Some(Command::Sweep {
+            ladder,
+            today,
+            instance,
+        }) => {
+            let ladder = ladder.ladder()?;
+            let now = match today {
+                // Noon in Vietnam is 05:00 UTC.
+                Some(day) => {
+                    chrono::DateTime::from_timestamp(i64::from(day.0) * 86_400 + 5 * 3600, 0)
+                        .context("the day is out of range")?
+                }
+                None => chrono::Utc::now(),
+            };
+            let db = tiendo::server::open_database(&cli.database_url).await?;
+            let mut sweeper = Sweeper::new(ladder, instance, std::time::Duration::from_secs(60));
+            // For fault tests that kill a sweep halfway.
+            if let Some(pause) = std::env::var("TIENDO_SWEEP_STEP_PAUSE_MS")
+                .ok()
+                .and_then(|ms| ms.parse().ok())
+            {
+                sweeper.step_pause = std::time::Duration::from_millis(pause);
+            }
+            let started = std::time::Instant::now();
+            let report = supervision::sweep(&db, &sweeper, now).await;
+            let took = started.elapsed();
+            db.close().await;
+            match report? {
+                Some(report) => {
+                    for (step, tasks) in &report.fired {
+                        println!("{:<18} {tasks} tasks", step.key());
+                    }
+                    println!(
+                        "{} reminders, {} notifications ({} daily summaries) in {:.3} s",
+                        report.reminders(),
+                        report.notified,
+                        report.summaries,
+                        took.as_secs_f64()
+                    );
+                }
+                None => println!("another server is sweeping; nothing done"),
+            }
+            Ok(())
+        }
         Some(Command::Restore { file }) => {
             let restored = db::restore(&cli.database_url, &file).await?;
             println!(
@@ -318,6 +430,8 @@ async fn run(cli: Cli) -> Result<()> {
 }
 
 async fn serve(url: &str, evidence_dir: &std::path::Path, args: ServeArgs) -> Result<()> {
+    // A wrong setting stops the start, before anything listens.
+    let ladder = args.ladder.ladder()?;
     let mut config = ServeConfig::new(args.listen, args.secure_cookies);
     config.feedback_per_ip = args.feedback_per_ip;
     config.evidence_dir = evidence_dir.to_owned();
@@ -336,6 +450,11 @@ async fn serve(url: &str, evidence_dir: &std::path::Path, args: ServeArgs) -> Re
     }
     if args.demo {
         print_demo_login(&db).await?;
+    }
+    if args.sweep_every > 0 {
+        let instance = args.instance.clone().unwrap_or_else(|| addr.to_string());
+        let every = std::time::Duration::from_secs(args.sweep_every);
+        supervision::sweep::spawn(db.clone(), Sweeper::new(ladder, instance, every));
     }
     tracing::info!(%addr, database = %db::redact(url), "Tiến Độ is serving");
     println!("Tiến Độ is serving on http://{addr}");

@@ -11,6 +11,7 @@ mod m20261202_000006_feedback;
 mod m20261203_000007_access_rules;
 mod m20261204_000008_document_figures;
 mod m20261206_000009_units_by_level;
+mod m20261207_000010_supervision;
 pub mod tallies;
 
 /// An index named `name` on `columns` of `table`.
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000007_access_rules::Migration),
             Box::new(m20261204_000008_document_figures::Migration),
             Box::new(m20261206_000009_units_by_level::Migration),
+            Box::new(m20261207_000010_supervision::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod documents;
 pub mod feedback;
 pub mod locale;
+pub mod notifications;
 pub mod tasks;
 pub mod units;
 

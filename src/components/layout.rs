@@ -31,6 +31,7 @@ fn HeaderBody(me: Option<Viewer>) -> impl IntoView {
     let i18n = use_i18n();
     let is_admin = me.as_ref().is_some_and(Viewer::is_admin);
     let signed_in = me.is_some();
+    let unread = me.as_ref().map_or(0, |me| me.unread);
     view! {
         <div class="site-header-inner">
             <A href="/" attr:class="brand">
@@ -47,6 +48,7 @@ fn HeaderBody(me: Option<Viewer>) -> impl IntoView {
                                 <li><A href="/dashboard">{t!(i18n, nav.dashboard)}</A></li>
                                 <li><A href="/documents">{t!(i18n, nav.documents)}</A></li>
                                 <li><A href="/admin/feedback">{t!(i18n, nav.inbox)}</A></li>
+                                <li><NotificationsLink unread /></li>
                             }
                         })}
                     <li><A href="/units">{t!(i18n, nav.units)}</A></li>
@@ -62,6 +64,33 @@ fn HeaderBody(me: Option<Viewer>) -> impl IntoView {
                 <LanguageSwitcher />
             </div>
         </div>
+    }
+}
+
+/// The notifications, with how many are unread: counted when the page was made, so it
+/// needs no script.
+#[component]
+fn NotificationsLink(unread: u64) -> impl IntoView {
+    let i18n = use_i18n();
+    let shown = if unread >= crate::model::notification::UNREAD_CAP {
+        format!("{}+", crate::model::notification::UNREAD_CAP - 1)
+    } else {
+        unread.to_string()
+    };
+    view! {
+        <A href="/notifications">
+            {t!(i18n, nav.notifications)}
+            {(unread > 0)
+                .then(|| {
+                    view! {
+                        " "
+                        <span class="badge" aria-hidden="true">{shown.clone()}</span>
+                        <span class="visually-hidden">
+                            " (" {t!(i18n, nav.unread, n = shown.clone())} ")"
+                        </span>
+                    }
+                })}
+        </A>
     }
 }
 

@@ -15,6 +15,9 @@ pub struct Viewer {
     pub clearance: Classification,
     /// The password was set by someone else: the official must choose their own first.
     pub must_change_password: bool,
+    /// Unread notifications the official may see (up to 100), counted for pages only.
+    #[serde(default)]
+    pub unread: u64,
 }
 
 impl Viewer {

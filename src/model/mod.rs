@@ -44,6 +44,7 @@ pub mod form;
 #[cfg(test)]
 pub mod hostile;
 pub mod nav;
+pub mod notification;
 #[cfg(test)]
 mod properties;
 pub mod task;

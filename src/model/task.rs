@@ -388,6 +388,8 @@ pub struct TaskDetail {
     pub more_children: bool,
     pub reports: Vec<ReportView>,
     pub history: Vec<TaskEventView>,
+    /// The reminders and escalations the task has had, oldest first.
+    pub reminders: Vec<super::notification::ReminderRecord>,
     pub actions: TaskActions,
     /// Units the viewer may cascade to in one go: the lead unit's children, and the
     /// communes below it when it is above the province level.

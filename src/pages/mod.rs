@@ -11,6 +11,7 @@ pub mod home;
 pub mod login;
 pub mod my_work;
 pub mod not_found;
+pub mod notifications;
 pub mod task;
 pub mod unit;
 pub mod units;

@@ -11,6 +11,7 @@ use crate::components::labels::{
 use crate::components::tasks::{ProgressBar, StatusBadge, TaskTable};
 use crate::i18n::*;
 use crate::model::AppError;
+use crate::model::notification::{ReminderRecord, Step};
 use crate::model::task::{
     CascadePreset, EventDetail, ReportKind, ReportStatus, ReportView, TaskDetail, TaskEventView,
 };
@@ -346,6 +347,59 @@ fn TaskView(
                     <ol class="history">
                         {detail.history.clone().into_iter().map(|event| view! { <HistoryItem event /> }).collect_view()}
                     </ol>
+                }
+                    .into_any()
+            }}
+        </section>
+
+        <Reminders reminders=detail.reminders.clone() />
+    }
+}
+
+/// The reminders and escalations the sweep sent about the task.
+#[component]
+fn Reminders(reminders: Vec<ReminderRecord>) -> impl IntoView {
+    let i18n = use_i18n();
+    let step_label = move |step: Step| match step {
+        Step::Before(days) => t_string!(i18n, notifications.step_before, days = days).to_string(),
+        Step::Overdue => t_string!(i18n, notifications.step_overdue).to_owned(),
+        Step::OverdueLeaders => t_string!(i18n, notifications.step_overdue_leaders).to_owned(),
+        Step::OverdueAssigner => t_string!(i18n, notifications.step_overdue_assigner).to_owned(),
+        Step::Quiet => t_string!(i18n, notifications.step_quiet).to_owned(),
+    };
+    view! {
+        <section aria-labelledby="reminders-heading">
+            <h2 id="reminders-heading">{t!(i18n, notifications.reminders)}</h2>
+            {if reminders.is_empty() {
+                view! { <p>{t!(i18n, notifications.no_reminders)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap" tabindex="0">
+                        <table class="data">
+                            <caption class="visually-hidden">{t!(i18n, notifications.reminders_caption)}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t!(i18n, notifications.step)}</th>
+                                    <th scope="col">{t!(i18n, notifications.counted_from)}</th>
+                                    <th scope="col">{t!(i18n, notifications.sent_at)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {reminders
+                                    .into_iter()
+                                    .map(|r| {
+                                        view! {
+                                            <tr>
+                                                <td>{step_label(r.step)}</td>
+                                                <td>{r.reference.display()}</td>
+                                                <td>{format_datetime(r.fired_at)}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                 }
                     .into_any()
             }}

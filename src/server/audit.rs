@@ -26,6 +26,7 @@ pub enum Action {
     OversightGranted,
     OversightWithdrawn,
     ClassificationRaised,
+    RemindersSent,
 }
 
 impl Action {
@@ -51,9 +52,13 @@ impl Action {
             Action::OversightGranted => "oversight_granted",
             Action::OversightWithdrawn => "oversight_withdrawn",
             Action::ClassificationRaised => "classification_raised",
+            Action::RemindersSent => "reminders_sent",
         }
     }
 }
+
+/// The actor of what the server does by itself (the reminder sweep): never a person.
+pub const SYSTEM_ACTOR: &str = "system";
 
 /// One event to record.
 #[derive(Clone, Debug)]

@@ -281,5 +281,6 @@ pub fn viewer_of(account: &user::Model, unit: &unit::Model) -> Viewer {
         role: account.role.parse().unwrap_or(Role::Viewer),
         clearance: Classification::from_rank(account.clearance).unwrap_or(Classification::Public),
         must_change_password: account.must_change_password,
+        unread: 0,
     }
 }

@@ -699,7 +699,7 @@ fn matching(q: &str) -> Condition {
 
 /// Items the reader may see: everything for those who see all, otherwise the items
 /// assigned to a unit of their subtree.
-fn visible(reader: &Reader) -> Condition {
+pub fn visible(reader: &Reader) -> Condition {
     if reader.sees_all {
         Condition::all()
     } else {
@@ -1120,6 +1120,16 @@ pub async fn act(
         detail,
     )
     .await?;
+    if let (FeedbackAction::Assigned, Some(unit_id)) = (action, unit_id) {
+        super::supervision::notify::tell_feedback_assigned(
+            &txn,
+            item.id,
+            unit_id,
+            reader.user_id,
+            now,
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(code_of(&item))
 }

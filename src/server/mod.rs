@@ -24,6 +24,7 @@ pub mod reports;
 pub mod security;
 pub mod seed;
 pub mod sessions;
+pub mod supervision;
 pub mod tallies;
 pub mod tasks;
 pub mod units;

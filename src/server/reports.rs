@@ -5,8 +5,10 @@ use super::access::Reader;
 use super::db::Db;
 use super::entity::{attachment, report, task, unit, user};
 use super::evidence::{EvidenceStore, StoreError, Upload};
+use super::supervision::notify::{Audience, tell_task};
 use super::tasks::{roll_up, visible};
 use super::work::{Failure, Outcome, not_found, status_of, to_naive, today, unit_ref};
+use crate::model::notification::NotificationKind;
 use crate::model::task::{
     AttachmentView, ReportKind, ReportStatus, ReportView, TEXT_MAX, TaskStatus, check_progress,
     check_text, completion_status,
@@ -218,6 +220,22 @@ async fn save(
     }
     .insert(&txn)
     .await?;
+    // The task is no longer quiet; the assigning unit's leaders have a report to decide.
+    task::Entity::update_many()
+        .col_expr(task::Column::LastReportOn, Expr::value(to_naive(today())))
+        .filter(task::Column::Id.eq(task.id))
+        .exec(&txn)
+        .await?;
+    tell_task(
+        &txn,
+        NotificationKind::ReportAwaiting,
+        Audience::AssignerLeaders,
+        task.id,
+        Some(saved.id),
+        Some(reader.user_id),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(saved.id)
 }
@@ -376,6 +394,19 @@ pub async fn evaluate(
     if let Some(parent) = task.parent_id {
         roll_up(&txn, parent, reader.user_id).await?;
     }
+    tell_task(
+        &txn,
+        match verdict {
+            Verdict::Accept => NotificationKind::ReportAccepted,
+            Verdict::Return => NotificationKind::ReportReturned,
+        },
+        Audience::LeadStaff,
+        task.id,
+        Some(report_id),
+        Some(reader.user_id),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(task.id)
 }

@@ -408,7 +408,7 @@ pub async fn authenticate(
     if is_static_asset(&path) {
         return next.run(request).await;
     }
-    let user: Option<CurrentUser> = match auth::session_user(&state.db, &session).await {
+    let mut user: Option<CurrentUser> = match auth::session_user(&state.db, &session).await {
         Ok(user) => user,
         Err(error) => {
             let shown = super::error::internal(error);
@@ -416,6 +416,18 @@ pub async fn authenticate(
         }
     };
     let is_server_fn = path.starts_with(SERVER_FN_PREFIX);
+    // The header's unread count: read for pages only, not for every server function.
+    if let Some(current) = user.as_mut()
+        && !is_server_fn
+        && request.method() == Method::GET
+    {
+        let reader = super::access::Reader::of(current);
+        match super::supervision::inbox::unread_count(&state.db, &reader).await {
+            Ok(unread) => current.viewer.unread = unread,
+            // The page itself reports an outage; the header only leaves the count out.
+            Err(error) => tracing::warn!(%error, "unread notifications not counted"),
+        }
+    }
     if user.is_none() {
         if is_server_fn && !PUBLIC_SERVER_FNS.contains(&path.as_str()) {
             return json_error(

@@ -5,10 +5,12 @@ use super::access::{Reader, own_unit_tasks, path_in_range, visible_documents, vi
 use super::db::Db;
 use super::documents::{rows_in_order, rows_in_tree_order};
 use super::entity::{document, report, task, task_coordinator, task_event, unit, user};
+use super::supervision::notify::{About, Audience, tell, tell_task};
 use super::work::{
     Failure, Outcome, classification_of, from_naive, not_found, status_of, task_row, to_naive,
     today, unit_ref,
 };
+use crate::model::notification::NotificationKind;
 use crate::model::task::{
     CHILDREN_LIMIT, CascadePreset, CascadeResult, DocumentRef, EventDetail, Priority, ReportKind,
     ReportStatus, TEXT_MAX, TITLE_MAX, TaskActions, TaskDetail, TaskEventView, TaskStatus,
@@ -318,6 +320,16 @@ pub async fn create(
         }
         roll_up(&txn, parent_id, reader.user_id).await?;
     }
+    tell_task(
+        &txn,
+        NotificationKind::TaskAssigned,
+        Audience::LeadStaff,
+        created.id,
+        None,
+        Some(reader.user_id),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(created.id)
 }
@@ -774,6 +786,21 @@ pub async fn cascade(
     super::tallies::pause(&txn, false).await?;
     if created > 0 {
         roll_up(&txn, parent.id, reader.user_id).await?;
+        tell(
+            &txn,
+            About {
+                kind: NotificationKind::TaskAssigned,
+                audience: Audience::LeadStaff,
+                source: "tasks t",
+                filter: "t.parent_id = $1 AND t.id > $2",
+                values: vec![parent.id.into(), last_before.into()],
+                step: None,
+                report_id: None,
+                except: Some(reader.user_id),
+            },
+            now,
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(CascadeResult {
@@ -958,6 +985,7 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<TaskDet
     super::access::audit_reads(db, reader, shown).await?;
     let mut row = task_row(&model, lead, child_count, today());
     row.parent_id = parent.as_ref().map(|(id, _)| *id);
+    let reminders = super::supervision::inbox::reminders_of(db, model.id).await?;
     Ok(Some(TaskDetail {
         row,
         document: DocumentRef {
@@ -978,6 +1006,7 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<TaskDet
         more_children,
         reports,
         history,
+        reminders,
         actions,
         cascade_presets,
         submission_key: format!(

@@ -14,7 +14,8 @@ use tiendo::model::Role;
 use tiendo::server::access::Reader;
 use tiendo::server::documents::{self, DocumentInput};
 use tiendo::server::entity::{
-    attachment, document, feedback, report, task, task_coordinator, task_event, unit,
+    attachment, document, feedback, notification, report, task, task_coordinator, task_event, unit,
+    user,
 };
 use tiendo::server::evidence::{EvidenceStore, Upload};
 use tiendo::server::reports::{self, ReportInput, Verdict};
@@ -477,6 +478,7 @@ struct Rows {
     attachments: Vec<attachment::Model>,
     events: Vec<task_event::Model>,
     feedback: Vec<feedback::Model>,
+    notifications: Vec<(notification::Model, String)>,
 }
 
 impl Rows {
@@ -505,6 +507,25 @@ impl Rows {
                     .await
                     .unwrap(),
                 feedback: feedback::Entity::find().all(&db.read).await.unwrap(),
+                notifications: {
+                    let names: HashMap<i32, String> = user::Entity::find()
+                        .all(&db.read)
+                        .await
+                        .unwrap()
+                        .into_iter()
+                        .map(|u| (u.id, u.username))
+                        .collect();
+                    notification::Entity::find()
+                        .all(&db.read)
+                        .await
+                        .unwrap()
+                        .into_iter()
+                        .map(|n| {
+                            let name = names[&n.user_id].clone();
+                            (n, name)
+                        })
+                        .collect()
+                },
             }
         });
         app.block_on(db.close());
@@ -1018,6 +1039,47 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
         seen.keep(code, &answer);
     }
 
+    // Notifications: those about what they may see, and the count of the unread ones.
+    let expected: BTreeSet<i64> = rows
+        .notifications
+        .iter()
+        .filter(|(n, name)| {
+            name == who
+                && n.task_id.is_none_or(|t| oracle.tasks.contains(&t))
+                && n.feedback_id.is_none_or(|f| {
+                    rows.feedback
+                        .iter()
+                        .any(|i| i.id == f && oracle.sees_item(i))
+                })
+        })
+        .map(|(n, _)| n.id)
+        .collect();
+    let mut shown = BTreeSet::new();
+    let mut page = 1;
+    loop {
+        let answer = browser.call("/api/notifications", &format!("page={page}"));
+        assert_eq!(answer.status, 200, "{who}: notifications");
+        let list = answer.json();
+        assert_eq!(
+            list["unread"],
+            expected.len().min(100),
+            "{who}: the unread count"
+        );
+        for item in list["items"].as_array().unwrap() {
+            shown.insert(item["id"].as_i64().unwrap());
+        }
+        seen.keep(format!("notifications page {page}"), &answer);
+        if page >= list["pages"].as_u64().unwrap() {
+            break;
+        }
+        page += 1;
+    }
+    assert_eq!(shown, expected, "{who}: notifications");
+    if pages {
+        let html = browser.get("/notifications");
+        seen.keep("/notifications".to_owned(), &html);
+    }
+
     // Nothing of what they may not see appears anywhere they were answered. A cascaded
     // copy carries its parent's title: a title seen on a visible task is no secret.
     let seen_titles: HashSet<&str> = rows
@@ -1072,6 +1134,34 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
     assert_audited(app, who, &seen.classified);
 }
 
+/// Runs the reminder sweep, then tells each official tested of every task and feedback
+/// item there is, as if each had concerned them: what they are shown of it is the rule's.
+fn notify_everyone_of_everything(app: &TestApp, officials: &[Official]) {
+    use tiendo::server::supervision::{Ladder, Sweeper, sweep};
+    let db = app.db();
+    let sweeper = Sweeper::new(
+        Ladder::default(),
+        "oracle",
+        std::time::Duration::from_secs(60),
+    );
+    app.block_on(sweep(&db, &sweeper, chrono::Utc::now()))
+        .unwrap();
+    app.block_on(db.close());
+    let names = officials
+        .iter()
+        .map(|o| format!("'{}'", o.username))
+        .collect::<Vec<_>>()
+        .join(", ");
+    app.execute(&format!(
+        "INSERT INTO notifications (user_id, kind, task_id, created_at) \
+         SELECT u.id, 'task_assigned', t.id, CURRENT_TIMESTAMP FROM users u, tasks t WHERE u.username IN ({names})"
+    ));
+    app.execute(&format!(
+        "INSERT INTO notifications (user_id, kind, feedback_id, created_at) \
+         SELECT u.id, 'feedback_assigned', f.id, CURRENT_TIMESTAMP FROM users u, feedback f WHERE u.username IN ({names})"
+    ));
+}
+
 /// Every classified record in `shown` left a `classified_read` under the official's name.
 fn assert_audited(app: &TestApp, who: &str, shown: &BTreeSet<(&'static str, i32)>) {
     let db = app.db();
@@ -1106,6 +1196,7 @@ fn run(backend: Backend, seed: u64) {
     };
     let units = Units::load(&app);
     let officials = build(&app, seed, &units);
+    notify_everyone_of_everything(&app, &officials);
     let rows = Rows::read(&app);
     // The generated country is rich enough to mean something.
     assert!(rows.tasks.len() >= 20, "{} tasks", rows.tasks.len());

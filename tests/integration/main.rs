@@ -16,6 +16,7 @@ mod feedback;
 mod forms;
 mod fuzz;
 mod hierarchy;
+mod supervision;
 mod web;
 mod work;
 mod work_rules;

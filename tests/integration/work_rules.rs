@@ -94,6 +94,11 @@ const OTHER_AREAS: &[&str] = &[
     "/api/feedback/inbox",
     "/api/feedback/item",
     "/api/feedback/act",
+    // The caller's own notifications, read through the rule: checked against the access
+    // model's oracle, and in `supervision`.
+    "/api/notifications",
+    "/api/notifications/read",
+    "/api/notifications/read-all",
 ];
 
 /// Lists: the record must simply be absent.

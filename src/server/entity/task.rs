@@ -24,6 +24,8 @@ pub struct Model {
     pub status: String,
     pub progress: i16,
     pub completed_on: Option<Date>,
+    /// The day of the task's latest report, if any: when it went quiet.
+    pub last_report_on: Option<Date>,
     pub version: i32,
     pub created_by: i32,
     pub created_at: DateTimeUtc,

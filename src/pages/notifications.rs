@@ -1,0 +1,185 @@
+//! `/notifications`: what the official was told, newest first, with a way to mark it read.
+
+use crate::api::notifications::{
+    MarkAllNotificationsRead, MarkNotificationRead, list_notifications,
+};
+use crate::components::error::ErrorPage;
+use crate::components::format::count;
+use crate::components::pagination::Pagination;
+use crate::components::title::page_title;
+use crate::i18n::*;
+use crate::model::notification::{NotificationItem, NotificationKind, NotificationPage, Step};
+use crate::model::time::format_datetime;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let page = Memo::new(move |_| {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u64>().ok())
+            .unwrap_or(1)
+    });
+    let list = Resource::new(move || page.get(), list_notifications);
+    let body = move || {
+        Suspend::new(async move {
+            match list.await {
+                Ok(list) => view! { <NotificationList list /> }.into_any(),
+                Err(error) => view! { <ErrorPage error /> }.into_any(),
+            }
+        })
+    };
+    view! {
+        {page_title(move || t_string!(i18n, notifications.title).to_owned())}
+        <section class="page">
+            <h1>{t!(i18n, notifications.title)}</h1>
+            <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>{body}</Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn NotificationList(list: NotificationPage) -> impl IntoView {
+    let i18n = use_i18n();
+    let mark_all = ServerAction::<MarkAllNotificationsRead>::new();
+    let mark = ServerAction::<MarkNotificationRead>::new();
+    let summary = if list.unread > 0 {
+        let unread = count(i18n.get_locale_untracked(), list.unread);
+        view! { <p role="status">{t!(i18n, notifications.unread_summary, n = unread.clone())}</p> }
+            .into_any()
+    } else {
+        view! { <p role="status">{t!(i18n, notifications.none_unread)}</p> }.into_any()
+    };
+    let href = |page: u64| format!("/notifications?page={page}");
+    let page = list.page;
+    view! {
+        {summary}
+        {list
+            .newest
+            .filter(|_| list.unread > 0)
+            .map(|newest| {
+                view! {
+                    <ActionForm action=mark_all attr:class="inline-form">
+                        <input type="hidden" name="up_to" value=newest />
+                        <button type="submit" class="secondary">{t!(i18n, notifications.mark_all)}</button>
+                    </ActionForm>
+                }
+            })}
+        {if list.items.is_empty() {
+            view! { <p>{t!(i18n, notifications.empty)}</p> }.into_any()
+        } else {
+            view! {
+                <ol class="notifications">
+                    {list
+                        .items
+                        .into_iter()
+                        .map(|item| view! { <NotificationRow item mark page /> })
+                        .collect_view()}
+                </ol>
+            }
+                .into_any()
+        }}
+        {(list.pages > 1)
+            .then(|| {
+                view! {
+                    <Pagination
+                        previous=(list.page > 1).then(|| href(list.page - 1))
+                        next=(list.page < list.pages).then(|| href(list.page + 1))
+                        page=list.page
+                        pages=list.pages
+                    />
+                }
+            })}
+    }
+}
+
+/// The sentence that says what happened.
+fn sentence(i18n: I18nContext<Locale>, item: &NotificationItem) -> String {
+    match item.kind {
+        NotificationKind::TaskAssigned => t_string!(i18n, notifications.task_assigned).to_owned(),
+        NotificationKind::ReportAwaiting => {
+            t_string!(i18n, notifications.report_awaiting).to_owned()
+        }
+        NotificationKind::ReportAccepted => {
+            t_string!(i18n, notifications.report_accepted).to_owned()
+        }
+        NotificationKind::ReportReturned => {
+            t_string!(i18n, notifications.report_returned).to_owned()
+        }
+        NotificationKind::DueSoon => t_string!(i18n, notifications.due_soon).to_owned(),
+        NotificationKind::Overdue => t_string!(i18n, notifications.overdue).to_owned(),
+        NotificationKind::OverdueDaily => t_string!(
+            i18n,
+            notifications.overdue_daily,
+            day = item.day.map(|d| d.display()).unwrap_or_default(),
+            n = count(
+                i18n.get_locale_untracked(),
+                item.count.unwrap_or(0).max(0) as u64
+            )
+        )
+        .to_string(),
+        NotificationKind::Escalated => match item.step {
+            Some(Step::OverdueLeaders) => {
+                t_string!(i18n, notifications.escalated_leaders).to_owned()
+            }
+            Some(Step::Quiet) => t_string!(i18n, notifications.escalated_quiet).to_owned(),
+            _ => t_string!(i18n, notifications.escalated_assigner).to_owned(),
+        },
+        NotificationKind::FeedbackAssigned => t_string!(
+            i18n,
+            notifications.feedback_assigned,
+            code = item.feedback_code.clone().unwrap_or_default()
+        )
+        .to_string(),
+    }
+}
+
+#[component]
+fn NotificationRow(
+    item: NotificationItem,
+    mark: ServerAction<MarkNotificationRead>,
+    page: u64,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = sentence(i18n, &item);
+    let target = match (&item.task, &item.feedback_code, item.kind) {
+        (Some(task), _, _) => Some((format!("/tasks/{}", task.id), task.title.clone())),
+        (None, Some(code), _) => Some((format!("/admin/feedback/{code}"), code.clone())),
+        (None, None, NotificationKind::OverdueDaily) => Some((
+            "/my-work?view=overdue".to_owned(),
+            t_string!(i18n, notifications.overdue_daily_link).to_owned(),
+        )),
+        _ => None,
+    };
+    let due = item.task.as_ref().map(|task| task.due_on.display());
+    view! {
+        <li class=if item.read { "notification" } else { "notification unread" }>
+            <p class="notification-what">
+                {(!item.read)
+                    .then(|| view! { <strong class="tag">{t!(i18n, notifications.unread)}</strong> " " })}
+                {text}
+            </p>
+            {target.map(|(href, label)| view! { <p><A href=href>{label}</A></p> })}
+            <p class="muted">
+                {due.map(|due| view! { {t!(i18n, notifications.due, due = due.clone())} " · " })}
+                <time>{format_datetime(item.created_at)}</time>
+            </p>
+            {(!item.read)
+                .then(|| {
+                    view! {
+                        <ActionForm action=mark attr:class="inline-form">
+                            <input type="hidden" name="id" value=item.id />
+                            <input type="hidden" name="page" value=page />
+                            <button type="submit" class="link-button">{t!(i18n, notifications.mark_read)}</button>
+                        </ActionForm>
+                    }
+                })}
+        </li>
+    }
+}

@@ -1,0 +1,335 @@
+//! The reminder sweep: runs inside every server, periodically, and acts once across all
+//! of them.
+//!
+//! A lease row in the database names the server sweeping and until when; another server
+//! takes it only once it has expired, so a server killed mid-sweep is replaced within the
+//! lease. What makes each reminder happen exactly once is not the lease but the unique
+//! key of `task_reminders` (task, step, reference day): a step is written with
+//! `ON CONFLICT DO NOTHING` and its notifications are made, in the same transaction, from
+//! the rows this sweep wrote. A sweep killed between two steps leaves the finished steps
+//! whole and the rest to the next sweep.
+
+use super::ladder::{FIRST_CATCH_UP_DAYS, Ladder, Reference, Rule};
+use super::notify::{About, tell};
+use crate::model::notification::{NotificationKind, Step};
+use crate::model::time::Day;
+use crate::server::audit::{self, Action, Event};
+use crate::server::db::Db;
+use crate::server::work::{from_naive, to_naive};
+use chrono::{DateTime, NaiveDate, Utc};
+use migration::tallies::OPEN;
+use sea_orm::{ConnectionTrait, DbErr, Statement};
+use std::time::Duration;
+
+const JOB: &str = "reminders";
+
+/// How this server sweeps.
+#[derive(Clone, Debug)]
+pub struct Sweeper {
+    pub ladder: Ladder,
+    /// This server's name in the lease: the same after a restart, so a restarted server
+    /// takes back its own lease at once.
+    pub holder: String,
+    /// How long a sweep may hold the lease without renewing it.
+    pub lease: Duration,
+    /// How often the sweep runs (across all servers).
+    pub every: Duration,
+    /// A pause after each step, for fault tests that stop a sweep halfway.
+    pub step_pause: Duration,
+}
+
+impl Sweeper {
+    pub fn new(ladder: Ladder, holder: impl Into<String>, every: Duration) -> Sweeper {
+        let mut holder: String = holder.into();
+        holder.truncate(64);
+        Sweeper {
+            ladder,
+            holder,
+            lease: Duration::from_secs(60),
+            every,
+            step_pause: Duration::ZERO,
+        }
+    }
+}
+
+/// What one sweep did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    pub day: Option<Day>,
+    /// Tasks that reached each step.
+    pub fired: Vec<(Step, u64)>,
+    /// Notifications written, the daily summaries included.
+    pub notified: u64,
+    pub summaries: u64,
+}
+
+impl SweepReport {
+    pub fn reminders(&self) -> u64 {
+        self.fired.iter().map(|(_, n)| n).sum()
+    }
+}
+
+fn chrono_of(duration: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::seconds(60))
+}
+
+/// Takes the lease if it is free, expired or already ours; returns the last day a sweep
+/// finished, or `None` when another server holds it.
+async fn take_lease(
+    db: &impl ConnectionTrait,
+    sweeper: &Sweeper,
+    now: DateTime<Utc>,
+) -> Result<Option<Option<NaiveDate>>, DbErr> {
+    let backend = db.get_database_backend();
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        "INSERT INTO job_leases (name, holder, expires_at) VALUES ($1, NULL, $2) \
+         ON CONFLICT (name) DO NOTHING",
+        [JOB.into(), DateTime::<Utc>::UNIX_EPOCH.into()],
+    ))
+    .await?;
+    let taken = db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            "UPDATE job_leases SET holder = $1, expires_at = $2 \
+             WHERE name = $3 AND (holder IS NULL OR holder = $1 OR expires_at < $4)",
+            [
+                sweeper.holder.clone().into(),
+                (now + chrono_of(sweeper.lease)).into(),
+                JOB.into(),
+                now.into(),
+            ],
+        ))
+        .await?
+        .rows_affected();
+    if taken == 0 {
+        return Ok(None);
+    }
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT done_through FROM job_leases WHERE name = $1",
+            [JOB.into()],
+        ))
+        .await?;
+    Ok(Some(match row {
+        Some(row) => row.try_get::<Option<NaiveDate>>("", "done_through")?,
+        None => None,
+    }))
+}
+
+/// Moves our lease's expiry to `until`; false when it is no longer ours.
+async fn hold_lease(
+    db: &impl ConnectionTrait,
+    sweeper: &Sweeper,
+    until: DateTime<Utc>,
+    done_through: Option<NaiveDate>,
+) -> Result<bool, DbErr> {
+    let backend = db.get_database_backend();
+    let (sql, values): (&str, Vec<sea_orm::Value>) = match done_through {
+        Some(day) => (
+            "UPDATE job_leases SET expires_at = $1, done_through = $2 WHERE name = $3 AND holder = $4",
+            vec![
+                until.into(),
+                day.into(),
+                JOB.into(),
+                sweeper.holder.clone().into(),
+            ],
+        ),
+        None => (
+            "UPDATE job_leases SET expires_at = $1 WHERE name = $2 AND holder = $3",
+            vec![until.into(), JOB.into(), sweeper.holder.clone().into()],
+        ),
+    };
+    Ok(db
+        .execute_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+/// Runs the sweep as of `now` if no other server is at it: every step of the ladder due
+/// today (and those missed since the last sweep), then the daily summary of overdue
+/// tasks. `None` when another server holds the lease.
+pub async fn sweep(
+    db: &Db,
+    sweeper: &Sweeper,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<SweepReport>> {
+    let Some(done_through) = take_lease(&db.write, sweeper, now).await? else {
+        return Ok(None);
+    };
+    let today = Day::in_vietnam(now.timestamp());
+    let from = done_through
+        .map(from_naive)
+        .unwrap_or(today.plus_days(-FIRST_CATCH_UP_DAYS));
+    let sweep_id = format!(
+        "{}-{}",
+        now.timestamp_millis(),
+        crate::server::error::new_reference()
+    );
+    let mut report = SweepReport {
+        day: Some(today),
+        ..SweepReport::default()
+    };
+    // The lease is kept on the sweep's clock (a test's clock may be days ahead).
+    let started = std::time::Instant::now();
+    let clock = || now + chrono_of(started.elapsed());
+    for rule in sweeper.ladder.rules(today, from) {
+        if !sweeper.step_pause.is_zero() {
+            tokio::time::sleep(sweeper.step_pause).await;
+        }
+        let txn = db.begin_write().await?;
+        if !hold_lease(&txn, sweeper, clock() + chrono_of(sweeper.lease), None).await? {
+            // Taken over after our lease expired: the other server finishes.
+            return Ok(Some(report));
+        }
+        let (fired, notified) = fire(&txn, &rule, &sweep_id, now).await?;
+        txn.commit().await?;
+        report.fired.push((rule.step, fired));
+        report.notified += notified;
+    }
+    let txn = db.begin_write().await?;
+    let summaries = summarise_overdue(&txn, today, now).await?;
+    report.summaries = summaries;
+    report.notified += summaries;
+    // Done for today: the next sweep, on any server, is due in `every`.
+    let next = clock() + chrono_of(sweeper.every);
+    hold_lease(&txn, sweeper, next, Some(to_naive(today))).await?;
+    if report.reminders() > 0 {
+        let detail = report
+            .fired
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(step, n)| format!("{}={n}", step.key()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        audit::record(
+            &txn,
+            Event::new(Action::RemindersSent)
+                .actor(None, audit::SYSTEM_ACTOR)
+                .on("sweep", &sweep_id)
+                .detail(format!(
+                    "{} {detail} notified={}",
+                    today.iso(),
+                    report.notified
+                )),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(Some(report))
+}
+
+/// Writes the rule's step for every open task due for it, and tells the step's audience
+/// about the tasks that had not had it. Returns (tasks, notifications).
+async fn fire(
+    db: &impl ConnectionTrait,
+    rule: &Rule,
+    sweep_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(u64, u64), DbErr> {
+    let backend = db.get_database_backend();
+    let step = rule.step.key();
+    // The reference day as the index has it; a task gone quiet is a leaf (a task with
+    // subtasks is reported on through them).
+    let (reference, only) = match rule.reference {
+        Reference::Due => ("t.due_on", ""),
+        Reference::Quiet => (
+            "COALESCE(t.last_report_on, t.start_on)",
+            " AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id \
+             AND c.status <> 'cancelled')",
+        ),
+    };
+    let sql = format!(
+        "INSERT INTO task_reminders (task_id, step, reference, sweep, fired_at) \
+         SELECT t.id, $1, {reference}, $2, $3 FROM tasks t \
+         WHERE {reference} >= $4 AND {reference} <= $5 AND t.status IN {OPEN}{only} \
+         ON CONFLICT (task_id, step, reference) DO NOTHING"
+    );
+    let fired = db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                step.clone().into(),
+                sweep_id.into(),
+                now.into(),
+                to_naive(rule.from).into(),
+                to_naive(rule.to).into(),
+            ],
+        ))
+        .await?
+        .rows_affected();
+    if fired == 0 {
+        return Ok((0, 0));
+    }
+    let notified = tell(
+        db,
+        About {
+            kind: rule.step.kind(),
+            audience: rule.audience,
+            source: "task_reminders r JOIN tasks t ON t.id = r.task_id",
+            filter: "r.sweep = $1 AND r.step = $2",
+            values: vec![sweep_id.into(), step.into()],
+            step: Some("r.step"),
+            report_id: None,
+            except: None,
+        },
+        now,
+    )
+    .await?;
+    Ok((fired, notified))
+}
+
+/// One summary a day for each officer of a unit with overdue tasks: how many of the
+/// unit's tasks they may see are overdue.
+async fn summarise_overdue(
+    db: &impl ConnectionTrait,
+    today: Day,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let backend = db.get_database_backend();
+    let sql = format!(
+        "INSERT INTO notifications (user_id, kind, day, count, created_at) \
+         SELECT u.id, $1, $2, SUM(c.n), $3 FROM \
+           (SELECT lead_path, classification, COUNT(*) AS n FROM tasks \
+            WHERE due_on < $2 AND status IN {OPEN} GROUP BY lead_path, classification) c \
+         JOIN units un ON un.path = c.lead_path \
+         JOIN users u ON u.unit_id = un.id AND u.role = 'officer' AND u.active = TRUE \
+           AND u.clearance >= c.classification \
+         GROUP BY u.id \
+         ON CONFLICT (user_id, kind, day) DO NOTHING"
+    );
+    Ok(db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                NotificationKind::OverdueDaily.as_str().into(),
+                to_naive(today).into(),
+                now.into(),
+            ],
+        ))
+        .await?
+        .rows_affected())
+}
+
+/// Sweeps now and then every `sweeper.every`, for as long as the server runs. A failed
+/// sweep (a busy or unreachable database) is logged and tried again at the next turn.
+pub fn spawn(db: Db, sweeper: Sweeper) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match sweep(&db, &sweeper, Utc::now()).await {
+                Ok(Some(report)) if report.notified > 0 => tracing::info!(
+                    reminders = report.reminders(),
+                    notified = report.notified,
+                    "reminder sweep"
+                ),
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "reminder sweep failed; trying again later"),
+            }
+            tokio::time::sleep(sweeper.every).await;
+        }
+    })
+}
