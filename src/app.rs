@@ -5,6 +5,7 @@ use crate::components::viewer::provide_viewer;
 use crate::i18n::{I18nContextProvider, Locale};
 use crate::pages::{
     account::AccountPage,
+    admin_audit::AdminAuditPage,
     admin_oversight::AdminOversightPage,
     admin_users::{AdminUserNewPage, AdminUserPage, AdminUsersPage},
     dashboard::DashboardPage,
@@ -137,6 +138,7 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=path!("/admin/users/:id") view=AdminUserPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
                         <Route
                             path=path!("/admin/oversight")
                             view=AdminOversightPage

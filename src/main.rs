@@ -175,6 +175,33 @@ struct ServeArgs {
 
     #[command(flatten)]
     ladder: LadderArgs,
+
+    /// The mail server for the daily digests: smtps://USER:PASSWORD@HOST:465,
+    /// smtp://USER:PASSWORD@HOST:587?tls=required, or smtp://HOST:PORT (unencrypted, for a
+    /// relay on the same host). No email is sent without it.
+    #[arg(long, env = "TIENDO_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+
+    /// The digests' sender.
+    #[arg(
+        long,
+        env = "TIENDO_MAIL_FROM",
+        default_value = "Tiến Độ <noreply@localhost>"
+    )]
+    mail_from: String,
+
+    /// The address officials open the application at, for the links in the digests.
+    #[arg(long, env = "TIENDO_PUBLIC_URL")]
+    public_url: Option<String>,
+
+    /// The hour (Vietnam time, 0-23) from which each day's digests are sent.
+    #[arg(long, env = "TIENDO_DIGEST_HOUR", default_value_t = 7)]
+    digest_hour: u32,
+
+    /// Days an audit event is kept (at least 366); older ones are removed once a day.
+    #[arg(long, env = "TIENDO_AUDIT_RETENTION_DAYS", default_value_t = tiendo::server::audit::retention::DEFAULT_DAYS,
+          value_parser = clap::value_parser!(u32).range(i64::from(tiendo::server::audit::retention::MIN_DAYS)..))]
+    audit_retention_days: u32,
 }
 
 #[derive(Subcommand, Debug)]
@@ -432,6 +459,23 @@ async fn run(cli: Cli) -> Result<()> {
 async fn serve(url: &str, evidence_dir: &std::path::Path, args: ServeArgs) -> Result<()> {
     // A wrong setting stops the start, before anything listens.
     let ladder = args.ladder.ladder()?;
+    let instance = args
+        .instance
+        .clone()
+        .unwrap_or_else(|| args.listen.to_string());
+    let mailer = match &args.smtp_url {
+        Some(url) => Some(
+            supervision::mail::Mailer::new(
+                url,
+                &args.mail_from,
+                args.public_url.as_deref(),
+                args.digest_hour,
+                instance.clone(),
+            )
+            .map_err(|problem| anyhow::anyhow!("{problem}"))?,
+        ),
+        None => None,
+    };
     let mut config = ServeConfig::new(args.listen, args.secure_cookies);
     config.feedback_per_ip = args.feedback_per_ip;
     config.evidence_dir = evidence_dir.to_owned();
@@ -452,9 +496,13 @@ async fn serve(url: &str, evidence_dir: &std::path::Path, args: ServeArgs) -> Re
         print_demo_login(&db).await?;
     }
     if args.sweep_every > 0 {
-        let instance = args.instance.clone().unwrap_or_else(|| addr.to_string());
         let every = std::time::Duration::from_secs(args.sweep_every);
-        supervision::sweep::spawn(db.clone(), Sweeper::new(ladder, instance, every));
+        let mut sweeper = Sweeper::new(ladder, instance, every);
+        sweeper.audit_retention_days = args.audit_retention_days;
+        supervision::sweep::spawn(db.clone(), sweeper);
+    }
+    if let Some(mailer) = mailer {
+        supervision::mail::spawn(db.clone(), mailer, std::time::Duration::from_secs(60));
     }
     tracing::info!(%addr, database = %db::redact(url), "Tiến Độ is serving");
     println!("Tiến Độ is serving on http://{addr}");

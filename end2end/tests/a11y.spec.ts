@@ -130,7 +130,7 @@ for (const language of ["vi", "en"] as const) {
       paths.push(await firstLink(official, "/documents", "/documents/"));
       const task = await firstLink(official, "/my-work?view=all", "/tasks/").catch(() => "");
       if (task) paths.push(task);
-      if (username === "admin") paths.push("/admin/users", "/admin/users/new", "/admin/oversight");
+      if (username === "admin") paths.push("/admin/users", "/admin/users/new", "/admin/oversight", "/admin/audit");
       if (username === "hanoi.lanhdao") paths.push("/documents/new", "/dashboard/01");
       for (const path of paths) {
         await official.goto(path);

@@ -12,6 +12,8 @@ mod m20261203_000007_access_rules;
 mod m20261204_000008_document_figures;
 mod m20261206_000009_units_by_level;
 mod m20261207_000010_supervision;
+mod m20261207_000011_mail;
+mod m20261207_000012_audit_scope;
 pub mod tallies;
 
 /// An index named `name` on `columns` of `table`.
@@ -40,6 +42,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000008_document_figures::Migration),
             Box::new(m20261206_000009_units_by_level::Migration),
             Box::new(m20261207_000010_supervision::Migration),
+            Box::new(m20261207_000011_mail::Migration),
+            Box::new(m20261207_000012_audit_scope::Migration),
         ]
     }
 }

@@ -112,3 +112,44 @@ pub async fn revoke_session(handle: String) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+/// Which kinds of notification the official gets in the daily email: one field per kind,
+/// present (a ticked box) when wanted. On success the browser goes to `/account?done=mail`.
+#[server(endpoint = "account/mail")]
+#[allow(clippy::too_many_arguments)]
+pub async fn set_mail_preferences(
+    #[server(default)] task_assigned: Option<String>,
+    #[server(default)] report_awaiting: Option<String>,
+    #[server(default)] report_accepted: Option<String>,
+    #[server(default)] report_returned: Option<String>,
+    #[server(default)] due_soon: Option<String>,
+    #[server(default)] overdue: Option<String>,
+    #[server(default)] overdue_daily: Option<String>,
+    #[server(default)] escalated: Option<String>,
+    #[server(default)] feedback_assigned: Option<String>,
+) -> Result<(), AppError> {
+    use crate::model::notification::NotificationKind as K;
+    let user = super::require_user()?;
+    let state = super::state()?;
+    let wanted = [
+        (K::TaskAssigned, task_assigned),
+        (K::ReportAwaiting, report_awaiting),
+        (K::ReportAccepted, report_accepted),
+        (K::ReportReturned, report_returned),
+        (K::DueSoon, due_soon),
+        (K::Overdue, overdue),
+        (K::OverdueDaily, overdue_daily),
+        (K::Escalated, escalated),
+        (K::FeedbackAssigned, feedback_assigned),
+    ];
+    let off: Vec<K> = wanted
+        .into_iter()
+        .filter(|(_, ticked)| ticked.is_none())
+        .map(|(kind, _)| kind)
+        .collect();
+    crate::server::users::set_mail_off(&state.db, user.viewer.id, &off)
+        .await
+        .map_err(super::database)?;
+    leptos_axum::redirect("/account?done=mail");
+    Ok(())
+}

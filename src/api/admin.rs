@@ -237,3 +237,14 @@ pub async fn set_oversight(code: String, granted: bool) -> Result<(), AppError> 
 
 /// The roles an administrator can choose from, in the order they are offered.
 pub const ROLES: [Role; 4] = [Role::Viewer, Role::Officer, Role::Leader, Role::Admin];
+
+/// The audit log, for administrators: their subtree's events within their clearance.
+#[server(endpoint = "admin/audit")]
+pub async fn list_audit(
+    #[server(default)] filter: crate::model::audit::AuditFilter,
+) -> Result<crate::model::audit::AuditPage, AppError> {
+    let admin = super::require_role(&[Role::Admin])?;
+    let reader = crate::server::access::Reader::of(&admin);
+    let state = super::state()?;
+    super::outcome(crate::server::audit::viewer::page(&state.db, &reader, &filter).await)
+}

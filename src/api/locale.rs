@@ -22,6 +22,13 @@ pub async fn set_locale(locale: String, next: String) -> Result<(), AppError> {
         SET_COOKIE,
         HeaderValue::from_str(&cookie).map_err(super::internal)?,
     );
+    // A signed-in official's email follows the language they chose.
+    if let Some(user) = super::current_user() {
+        let state = super::state()?;
+        crate::server::users::set_locale(&state.db, user.viewer.id, locale.as_ref())
+            .await
+            .map_err(super::database)?;
+    }
     leptos_axum::redirect(&crate::model::nav::local_path_or_home(&next));
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use crate::i18n::*;
 use crate::model::feedback::{Category, FeedbackAction, FeedbackStatus, SenderKind};
+use crate::model::notification::{NotificationItem, NotificationKind, Step};
 use crate::model::task::{DocumentKind, DocumentStatus, Priority, ReportStatus, TaskStatus};
 use crate::model::{Classification, Problem, Role, UnitLevel};
 use leptos::prelude::*;
@@ -231,5 +232,62 @@ pub fn feedback_action_label(i18n: I18nContext<Locale>, action: FeedbackAction) 
         FeedbackAction::MarkedDuplicate => t_string!(i18n, fb_action.marked_duplicate),
         FeedbackAction::Rejected => t_string!(i18n, fb_action.rejected),
         FeedbackAction::Closed => t_string!(i18n, fb_action.closed),
+    }
+}
+
+/// What a notification says happened, in a given language (its page, and its email).
+pub fn notification_sentence(locale: Locale, item: &NotificationItem) -> String {
+    match item.kind {
+        NotificationKind::TaskAssigned => {
+            td_string!(locale, notifications.task_assigned).to_owned()
+        }
+        NotificationKind::ReportAwaiting => {
+            td_string!(locale, notifications.report_awaiting).to_owned()
+        }
+        NotificationKind::ReportAccepted => {
+            td_string!(locale, notifications.report_accepted).to_owned()
+        }
+        NotificationKind::ReportReturned => {
+            td_string!(locale, notifications.report_returned).to_owned()
+        }
+        NotificationKind::DueSoon => td_string!(locale, notifications.due_soon).to_owned(),
+        NotificationKind::Overdue => td_string!(locale, notifications.overdue).to_owned(),
+        NotificationKind::OverdueDaily => td_string!(
+            locale,
+            notifications.overdue_daily,
+            day = item.day.map(|d| d.display()).unwrap_or_default(),
+            n = super::format::count(locale, item.count.unwrap_or(0).max(0) as u64)
+        )
+        .to_string(),
+        NotificationKind::Escalated => match item.step {
+            Some(Step::OverdueLeaders) => {
+                td_string!(locale, notifications.escalated_leaders).to_owned()
+            }
+            Some(Step::Quiet) => td_string!(locale, notifications.escalated_quiet).to_owned(),
+            _ => td_string!(locale, notifications.escalated_assigner).to_owned(),
+        },
+        NotificationKind::FeedbackAssigned => td_string!(
+            locale,
+            notifications.feedback_assigned,
+            code = item.feedback_code.clone().unwrap_or_default()
+        )
+        .to_string(),
+    }
+}
+
+/// A kind of notification, as the email settings name it.
+pub fn notification_kind_label(locale: Locale, kind: NotificationKind) -> &'static str {
+    match kind {
+        NotificationKind::TaskAssigned => td_string!(locale, notifications.kind_task_assigned),
+        NotificationKind::ReportAwaiting => td_string!(locale, notifications.kind_report_awaiting),
+        NotificationKind::ReportAccepted => td_string!(locale, notifications.kind_report_accepted),
+        NotificationKind::ReportReturned => td_string!(locale, notifications.kind_report_returned),
+        NotificationKind::DueSoon => td_string!(locale, notifications.kind_due_soon),
+        NotificationKind::Overdue => td_string!(locale, notifications.kind_overdue),
+        NotificationKind::OverdueDaily => td_string!(locale, notifications.kind_overdue_daily),
+        NotificationKind::Escalated => td_string!(locale, notifications.kind_escalated),
+        NotificationKind::FeedbackAssigned => {
+            td_string!(locale, notifications.kind_feedback_assigned)
+        }
     }
 }

@@ -45,6 +45,8 @@ pub struct SessionInfo {
 pub struct Account {
     pub viewer: Viewer,
     pub email: Option<String>,
+    /// Kinds of notification the official does not want by email.
+    pub mail_off: Vec<crate::model::notification::NotificationKind>,
     pub last_login_at: Option<i64>,
     pub password_changed_at: i64,
     pub sessions: Vec<SessionInfo>,

@@ -37,6 +37,7 @@ macro_rules! text_enum {
 
 pub mod account;
 pub mod admin;
+pub mod audit;
 pub mod dashboard;
 pub mod error;
 pub mod feedback;

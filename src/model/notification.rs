@@ -75,6 +75,8 @@ pub struct NotifiedTask {
     pub id: i32,
     pub title: String,
     pub due_on: Day,
+    /// Above "internal": its title is never put in an email.
+    pub classified: bool,
 }
 
 /// One notification, as its reader may see it.

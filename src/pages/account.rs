@@ -1,11 +1,12 @@
 //! `/account`: the official's profile, password and sessions.
 
-use crate::api::account::{ChangePassword, RevokeSession, get_account};
+use crate::api::account::{ChangePassword, RevokeSession, SetMailPreferences, get_account};
 use crate::components::error::ErrorPage;
 use crate::components::form::{FormProblem, Refusal};
-use crate::components::labels::{clearance_label, role_label};
+use crate::components::labels::{clearance_label, notification_kind_label, role_label};
 use crate::components::title::page_title;
 use crate::i18n::*;
+use crate::model::notification::NotificationKind;
 use crate::model::time::format_datetime;
 use crate::model::{Account, SessionInfo};
 use leptos::prelude::*;
@@ -24,6 +25,7 @@ pub fn AccountPage() -> impl IntoView {
     let done = move || match query.read().get("done").as_deref() {
         Some("password") => Some(t_string!(i18n, account.password_changed_done)),
         Some("revoked") => Some(t_string!(i18n, account.revoked_done)),
+        Some("mail") => Some(t_string!(i18n, notifications.mail_saved)),
         _ => None,
     };
     let body = move || {
@@ -54,10 +56,12 @@ fn AccountView(
     let Account {
         viewer,
         email,
+        mail_off,
         last_login_at,
         password_changed_at,
         sessions,
     } = account;
+    let has_email = email.is_some();
     let refusal = Refusal::of(change);
     let never = move || t_string!(i18n, account.none).to_owned();
     view! {
@@ -159,6 +163,8 @@ fn AccountView(
             </ActionForm>
         </section>
 
+        <MailPreferences has_email mail_off />
+
         <section aria-labelledby="sessions-heading">
             <h2 id="sessions-heading">{t!(i18n, account.sessions)}</h2>
             <p>{t!(i18n, account.sessions_lead)}</p>
@@ -203,5 +209,45 @@ fn SessionItem(session: SessionInfo, revoke: ServerAction<RevokeSession>) -> imp
                 <button type="submit" class="secondary">{t!(i18n, account.revoke)}</button>
             </ActionForm>
         </li>
+    }
+}
+
+/// Which notifications come by email: a box per kind, a plain form.
+#[component]
+fn MailPreferences(has_email: bool, mail_off: Vec<NotificationKind>) -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SetMailPreferences>::new();
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <section aria-labelledby="mail-heading">
+            <h2 id="mail-heading">{t!(i18n, notifications.mail_heading)}</h2>
+            <p>{t!(i18n, notifications.mail_lead)}</p>
+            {(!has_email).then(|| view! { <p class="notice">{t!(i18n, notifications.mail_no_address)}</p> })}
+            <ActionForm action=save attr:class="form narrow">
+                <fieldset>
+                    <legend>{t!(i18n, notifications.mail_kinds)}</legend>
+                    {NotificationKind::ALL
+                        .iter()
+                        .copied()
+                        .map(|kind| {
+                            let id = format!("mail-{}", kind.as_str());
+                            view! {
+                                <div class="field checkbox">
+                                    <input
+                                        type="checkbox"
+                                        id=id.clone()
+                                        name=kind.as_str()
+                                        value="on"
+                                        checked=!mail_off.contains(&kind)
+                                    />
+                                    <label for=id>{notification_kind_label(locale, kind)}</label>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <button type="submit" class="primary">{t!(i18n, notifications.mail_save)}</button>
+            </ActionForm>
+        </section>
     }
 }

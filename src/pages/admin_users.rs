@@ -76,6 +76,8 @@ pub fn AdminUsersPage() -> impl IntoView {
                     <A href="/admin/users/new" attr:class="button">{t!(i18n, admin.new_user)}</A>
                     " "
                     <A href="/admin/oversight">{t!(i18n, oversight.title)}</A>
+                    " "
+                    <A href="/admin/audit">{t!(i18n, audit.title)}</A>
                 </p>
                 <FilterForm filter=filter.get_untracked() />
                 {match listed {

@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod account;
+pub mod admin_audit;
 pub mod admin_oversight;
 pub mod admin_users;
 pub mod dashboard;

@@ -5,13 +5,13 @@ use crate::api::notifications::{
 };
 use crate::components::error::ErrorPage;
 use crate::components::format::count;
+use crate::components::labels::notification_sentence;
 use crate::components::pagination::Pagination;
 use crate::components::title::page_title;
 use crate::i18n::*;
-use crate::model::notification::{NotificationItem, NotificationKind, NotificationPage, Step};
+use crate::model::notification::{NotificationItem, NotificationKind, NotificationPage};
 use crate::model::time::format_datetime;
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -99,47 +99,6 @@ fn NotificationList(list: NotificationPage) -> impl IntoView {
     }
 }
 
-/// The sentence that says what happened.
-fn sentence(i18n: I18nContext<Locale>, item: &NotificationItem) -> String {
-    match item.kind {
-        NotificationKind::TaskAssigned => t_string!(i18n, notifications.task_assigned).to_owned(),
-        NotificationKind::ReportAwaiting => {
-            t_string!(i18n, notifications.report_awaiting).to_owned()
-        }
-        NotificationKind::ReportAccepted => {
-            t_string!(i18n, notifications.report_accepted).to_owned()
-        }
-        NotificationKind::ReportReturned => {
-            t_string!(i18n, notifications.report_returned).to_owned()
-        }
-        NotificationKind::DueSoon => t_string!(i18n, notifications.due_soon).to_owned(),
-        NotificationKind::Overdue => t_string!(i18n, notifications.overdue).to_owned(),
-        NotificationKind::OverdueDaily => t_string!(
-            i18n,
-            notifications.overdue_daily,
-            day = item.day.map(|d| d.display()).unwrap_or_default(),
-            n = count(
-                i18n.get_locale_untracked(),
-                item.count.unwrap_or(0).max(0) as u64
-            )
-        )
-        .to_string(),
-        NotificationKind::Escalated => match item.step {
-            Some(Step::OverdueLeaders) => {
-                t_string!(i18n, notifications.escalated_leaders).to_owned()
-            }
-            Some(Step::Quiet) => t_string!(i18n, notifications.escalated_quiet).to_owned(),
-            _ => t_string!(i18n, notifications.escalated_assigner).to_owned(),
-        },
-        NotificationKind::FeedbackAssigned => t_string!(
-            i18n,
-            notifications.feedback_assigned,
-            code = item.feedback_code.clone().unwrap_or_default()
-        )
-        .to_string(),
-    }
-}
-
 #[component]
 fn NotificationRow(
     item: NotificationItem,
@@ -147,7 +106,7 @@ fn NotificationRow(
     page: u64,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let text = sentence(i18n, &item);
+    let text = notification_sentence(i18n.get_locale_untracked(), &item);
     let target = match (&item.task, &item.feedback_code, item.kind) {
         (Some(task), _, _) => Some((format!("/tasks/{}", task.id), task.title.clone())),
         (None, Some(code), _) => Some((format!("/admin/feedback/{code}"), code.clone())),

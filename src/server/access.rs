@@ -139,6 +139,7 @@ pub async fn audit_reads(
                 .actor(Some(reader.user_id), &reader.username)
                 .on(kind, id)
                 .detail(level.as_str())
+                .classified(level.rank())
         })
         .collect();
     super::audit::record_all(&db.write, events).await

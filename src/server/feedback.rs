@@ -23,7 +23,7 @@ use crate::model::feedback::{
     parse_reference_code, reference_code,
 };
 use crate::model::text::{fold, search_terms};
-use crate::model::time::Day;
+
 use crate::model::{AppError, Classification, Problem, Role, UnitLevel, UnitRef};
 use chrono::{DateTime, Datelike, Utc};
 use sea_orm::sea_query::{Condition, Expr, OnConflict};
@@ -739,11 +739,6 @@ async fn units_below(db: &Db, reader: &Reader) -> Outcome<Vec<UnitRef>> {
     Ok(units)
 }
 
-fn day_start(day: Day) -> DateTime<Utc> {
-    // Days are Vietnam's: midnight there is 17:00 UTC the day before.
-    DateTime::from_timestamp(i64::from(day.0) * 86_400 - 7 * 3600, 0).unwrap_or_default()
-}
-
 /// The inbox: the items the reader may see, newest first, filtered.
 pub async fn inbox(db: &Db, reader: &Reader, filter: &InboxFilter) -> Outcome<InboxPage> {
     let mut query = feedback::Entity::find().filter(visible(reader));
@@ -773,18 +768,12 @@ pub async fn inbox(db: &Db, reader: &Reader, filter: &InboxFilter) -> Outcome<In
             &found.path,
         ));
     }
-    let from = parse_day("from", &filter.from)?;
-    let to = parse_day("to", &filter.to)?;
-    if let (Some(from), Some(to)) = (from, to)
-        && to < from
-    {
-        return Err(AppError::invalid("to", Problem::BeforeStart).into());
-    }
+    let (from, until) = super::work::days_between(&filter.from, &filter.to)?;
     if let Some(from) = from {
-        query = query.filter(feedback::Column::CreatedAt.gte(day_start(from)));
+        query = query.filter(feedback::Column::CreatedAt.gte(from));
     }
-    if let Some(to) = to {
-        query = query.filter(feedback::Column::CreatedAt.lt(day_start(to.plus_days(1))));
+    if let Some(until) = until {
+        query = query.filter(feedback::Column::CreatedAt.lt(until));
     }
     query = query.filter(matching(&filter.q));
     let (items, total, page, pages) =
@@ -830,15 +819,6 @@ async fn one_page(
         .all(&db.read)
         .await?;
     Ok((items, total, page, pages))
-}
-
-fn parse_day(field: &str, value: &str) -> Outcome<Option<Day>> {
-    if value.trim().is_empty() {
-        return Ok(None);
-    }
-    Day::parse(value)
-        .map(Some)
-        .ok_or_else(|| Failure::App(AppError::invalid(field, Problem::Malformed)))
 }
 
 async fn units_of(db: &Db, ids: impl Iterator<Item = i32>) -> Outcome<HashMap<i32, UnitRef>> {

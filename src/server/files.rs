@@ -102,6 +102,52 @@ pub async fn download(
     response
 }
 
+/// `GET /admin/audit.csv?<the viewer's filters>`: the audit log's matching events as a
+/// spreadsheet, for administrators, within the same reach as the viewer.
+pub async fn audit_export(
+    State(state): State<AppState>,
+    axum::extract::Query(filter): axum::extract::Query<crate::model::audit::AuditFilter>,
+    Extension(Authenticated(user)): Extension<Authenticated>,
+) -> Response {
+    let Some(user) = user.filter(|u| u.viewer.role == crate::model::Role::Admin) else {
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CACHE_CONTROL, "no-store")],
+            "Chỉ quản trị viên. / Administrators only.",
+        )
+            .into_response();
+    };
+    let reader = Reader::of(&user);
+    match super::audit::viewer::export(&state.db, &reader, &filter).await {
+        Ok(csv) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/csv; charset=utf-8"),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_static("attachment; filename=\"audit.csv\""),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(failure) => {
+            let error = failure.shown();
+            let status =
+                StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
+            (
+                status,
+                [(header::CACHE_CONTROL, "no-store")],
+                error.to_string(),
+            )
+                .into_response()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::disposition;

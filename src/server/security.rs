@@ -137,8 +137,9 @@ const WHILE_PASSWORD_IS_TEMPORARY: [&str; 6] = [
 
 /// Pages that need a signed-in official. Without one, the browser is sent to sign in.
 /// (The data behind every page is guarded again by its server functions.)
-const SIGNED_IN_PAGES: [&str; 7] = [
+const SIGNED_IN_PAGES: [&str; 8] = [
     "/account",
+    "/notifications",
     "/dashboard",
     "/admin",
     "/documents",

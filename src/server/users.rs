@@ -253,6 +253,11 @@ pub async fn account(
         .collect();
     Ok(Account {
         viewer,
+        mail_off: account
+            .mail_off
+            .split(',')
+            .filter_map(|kind| kind.parse().ok())
+            .collect(),
         email: account.email,
         last_login_at: account.last_login_at.map(|t| t.timestamp()),
         password_changed_at: account.password_changed_at.timestamp(),
@@ -273,6 +278,35 @@ pub fn plausible_email(email: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// The kinds of notification the official does not want by email.
+pub async fn set_mail_off(
+    db: &Db,
+    user_id: i32,
+    off: &[crate::model::notification::NotificationKind],
+) -> Result<(), DbErr> {
+    let text = off.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",");
+    user::Entity::update_many()
+        .col_expr(user::Column::MailOff, sea_orm::sea_query::Expr::value(text))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(&db.write)
+        .await?;
+    Ok(())
+}
+
+/// The language the official last chose: their email is written in it.
+pub async fn set_locale(db: &Db, user_id: i32, locale: &str) -> Result<(), DbErr> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::Locale,
+            sea_orm::sea_query::Expr::value(locale),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .filter(user::Column::Locale.ne(locale))
+        .exec(&db.write)
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use super::entity::{task, unit};
 use crate::model::task::{Priority, TaskRow, TaskStatus, is_overdue};
 use crate::model::time::Day;
-use crate::model::{AppError, Classification, UnitLevel, UnitRef};
+use crate::model::{AppError, Classification, Problem, UnitLevel, UnitRef};
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::DbErr;
 
@@ -92,4 +92,33 @@ pub fn task_row(task: &task::Model, lead: &unit::Model, child_count: u32, today:
         classification: classification_of(task.classification),
         child_count,
     }
+}
+
+/// Midnight in Vietnam at the start of `day`, as UTC (17:00 the day before).
+pub fn day_start(day: Day) -> chrono::DateTime<Utc> {
+    chrono::DateTime::from_timestamp(i64::from(day.0) * 86_400 - 7 * 3600, 0).unwrap_or_default()
+}
+
+/// Where a date range starts and what it ends before: either may be open.
+pub type Span = (Option<chrono::DateTime<Utc>>, Option<chrono::DateTime<Utc>>);
+
+/// A filter's date range, `from` and `to` as typed (`YYYY-MM-DD`, either may be empty):
+/// the moments it starts at and ends before. An impossible date, or an end before the
+/// start, is refused naming the field.
+pub fn days_between(from: &str, to: &str) -> Outcome<Span> {
+    let parse = |field: &str, value: &str| -> Outcome<Option<Day>> {
+        if value.trim().is_empty() {
+            return Ok(None);
+        }
+        Day::parse(value)
+            .map(Some)
+            .ok_or_else(|| Failure::App(AppError::invalid(field, Problem::Malformed)))
+    };
+    let (from, to) = (parse("from", from)?, parse("to", to)?);
+    if let (Some(from), Some(to)) = (from, to)
+        && to < from
+    {
+        return Err(AppError::invalid("to", Problem::BeforeStart).into());
+    }
+    Ok((from.map(day_start), to.map(|to| day_start(to.plus_days(1)))))
 }

@@ -6,6 +6,7 @@
 mod access_holes;
 mod access_model;
 mod admin;
+mod audit;
 mod auth;
 mod cli;
 mod common;

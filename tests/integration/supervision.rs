@@ -33,8 +33,14 @@ fn header_count(page: &str) -> Option<u64> {
 
 /// A task led by Huế (46), cascaded from the centre's task in an internal document.
 fn hue_task(app: &TestApp, classification: &str) -> (i32, i32) {
+    static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let centre = signed_in(app, "tw.lanhdao");
-    let document = create_document(&centre, &format!("S-{classification}/TW"), classification);
+    let document = create_document(
+        &centre,
+        &format!("S{n}-{classification}/TW"),
+        classification,
+    );
     let parent = redirected_id(
         &create_task(
             &centre,
@@ -318,4 +324,224 @@ fn two_servers_on_postgres_sweep_each_reminder_exactly_once() {
              JOIN units u ON u.id = t.lead_unit_id WHERE u.code = '46' AND r.step IN ('before_7', 'before_3', 'before_1', 'overdue')"
         )
     );
+}
+
+/// A mail server for one test: answers SMTP on a port of its own and keeps what it is sent.
+struct SmtpSink {
+    addr: std::net::SocketAddr,
+    received: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl SmtpSink {
+    fn start() -> SmtpSink {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let store = received.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut say = |text: &str| stream.write_all(text.as_bytes()).is_ok();
+                    say("220 sink.test ESMTP\r\n");
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let command = line.trim_end().to_ascii_uppercase();
+                        if command.starts_with("EHLO") {
+                            say("250-sink.test\r\n250 8BITMIME\r\n");
+                        } else if command == "DATA" {
+                            say("354 end with .\r\n");
+                            let mut message = String::new();
+                            loop {
+                                line.clear();
+                                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                                    return;
+                                }
+                                if line == ".\r\n" {
+                                    break;
+                                }
+                                message.push_str(&line);
+                            }
+                            store.lock().unwrap().push(message);
+                            say("250 queued\r\n");
+                        } else if command == "QUIT" {
+                            say("221 bye\r\n");
+                            return;
+                        } else {
+                            say("250 ok\r\n");
+                        }
+                    }
+                });
+            }
+        });
+        SmtpSink { addr, received }
+    }
+
+    fn messages(&self) -> Vec<Mail> {
+        self.received
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|m| Mail::parse(m))
+            .collect()
+    }
+}
+
+/// A received message: its recipient, and its subject and body decoded.
+struct Mail {
+    to: String,
+    subject: String,
+    body: String,
+}
+
+impl Mail {
+    fn parse(raw: &str) -> Mail {
+        use base64::Engine;
+        let decode = |text: &str| {
+            String::from_utf8(
+                base64::engine::general_purpose::STANDARD
+                    .decode(text)
+                    .unwrap(),
+            )
+            .unwrap()
+        };
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+        // Headers unfolded: a line starting with a space continues the one before.
+        let head = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+        let header = |name: &str| {
+            head.lines()
+                .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+                .unwrap_or_default()
+                .to_owned()
+        };
+        // RFC 2047: the space between two encoded words is not part of the text.
+        let mut subject = String::new();
+        let mut after_encoded = false;
+        for word in header("Subject").split_whitespace() {
+            let encoded =
+                word.to_ascii_lowercase().starts_with("=?utf-8?b?") && word.ends_with("?=");
+            if !(subject.is_empty() || encoded && after_encoded) {
+                subject.push(' ');
+            }
+            subject.push_str(&if encoded {
+                decode(&word[10..word.len() - 2])
+            } else {
+                word.to_owned()
+            });
+            after_encoded = encoded;
+        }
+        let body: String = body.lines().collect();
+        Mail {
+            to: header("To"),
+            subject,
+            body: decode(body.trim()),
+        }
+    }
+}
+
+on_both_backends! {
+    fn the_daily_digest_reaches_each_official_in_their_language(app) {
+        use tiendo::server::supervision::mail::{Mailer, compose, send_due};
+        add_account(&app, "hue.lanhdao", "46", Role::Leader, "confidential");
+        app.execute("UPDATE users SET email = 'thao.ngo@hue.example.vn' WHERE username = 'hue.canbo'");
+        app.execute("UPDATE users SET email = 'lanh.dao@hue.example.vn' WHERE username = 'hue.lanhdao'");
+        // The leader reads in English: the language they chose last.
+        let leader = signed_in(&app, "hue.lanhdao");
+        assert!(leader.post_form("/api/locale", "locale=en&next=/").status < 400);
+        // The officer wants everything but feedback by email.
+        let officer = signed_in(&app, "hue.canbo");
+        let kinds = ["task_assigned", "report_awaiting", "report_accepted", "report_returned", "due_soon", "overdue", "overdue_daily", "escalated"];
+        let ticked = kinds.map(|k| format!("{k}=on")).join("&");
+        assert!(officer.call("/api/account/mail", &ticked).status < 400);
+        assert!(officer.get("/account").body.contains("id=\"mail-feedback_assigned\""));
+
+        let (_, open) = hue_task(&app, "internal");
+        let (_, secret) = hue_task(&app, "confidential");
+        let posted = app.open311_post("service_code=other&description=G%C3%B3p%20%C3%BD");
+        let code = posted.json()[0]["service_request_id"].as_str().unwrap().to_owned();
+        let centre = signed_in(&app, "tw.lanhdao");
+        assert!(centre.call("/api/feedback/act", &format!("code={code}&version=0&action=assign&unit=46")).status < 400);
+
+        let sink = SmtpSink::start();
+        let mailer = Mailer::new(&format!("smtp://{}", sink.addr), "Tiến Độ <noreply@tiendo.test>", Some("https://tiendo.test/"), 7, "test").unwrap();
+        let db = app.db();
+        let morning = noon(Day::from_ymd(2027, 4, 5));
+        assert_eq!(app.block_on(compose(&db, &mailer, morning)).unwrap(), Some(2));
+        assert_eq!(app.block_on(send_due(&db, &mailer, morning)).unwrap(), Some((2, 0)));
+        let mails = sink.messages();
+        assert_eq!(mails.len(), 2);
+        let to_officer = mails.iter().find(|m| m.to.contains("thao.ngo@hue.example.vn")).unwrap();
+        assert!(to_officer.subject.contains("thông báo mới ngày 05/04/2027"), "{}", to_officer.subject);
+        assert!(to_officer.body.contains("Nhiệm vụ mới giao cho đơn vị"), "{}", to_officer.body);
+        assert!(to_officer.body.contains("Đôn đốc chuyển đổi số"));
+        assert!(to_officer.body.contains(&format!("https://tiendo.test/tasks/{open}")));
+        assert!(!to_officer.body.contains(&code), "feedback was opted out: {}", to_officer.body);
+        assert!(!to_officer.body.contains(&format!("/tasks/{secret}")), "above the officer's clearance");
+        let to_leader = mails.iter().find(|m| m.to.contains("lanh.dao@hue.example.vn")).unwrap();
+        assert!(to_leader.subject.contains("new notifications on 05/04/2027"), "{}", to_leader.subject);
+        assert!(to_leader.body.contains("A new task was assigned to your unit"), "{}", to_leader.body);
+        assert!(to_leader.body.contains(&code), "feedback, in the leader's digest");
+        // The confidential task is named by its link only, never by its title.
+        assert!(to_leader.body.contains(&format!("/tasks/{secret}")));
+        assert!(to_leader.body.contains("A classified task"));
+        assert_eq!(to_leader.body.matches("Đôn đốc chuyển đổi số").count(), 1, "only the internal task's title");
+
+        // Once a day: a second run that day mails nothing.
+        assert_eq!(app.block_on(compose(&db, &mailer, morning + chrono::Duration::hours(3))).unwrap(), None);
+        assert_eq!(app.block_on(send_due(&db, &mailer, morning + chrono::Duration::hours(3))).unwrap(), Some((0, 0)));
+
+        // The next day the mail server is away: the digest waits, with back-off, and goes
+        // out once it is back; requests never waited for it.
+        hue_task(&app, "internal");
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let away = Mailer::new(&format!("smtp://{closed}"), "Tiến Độ <noreply@tiendo.test>", None, 7, "test").unwrap();
+        let next = morning + chrono::Duration::days(1);
+        assert_eq!(app.block_on(compose(&db, &away, next)).unwrap(), Some(2));
+        assert_eq!(app.block_on(send_due(&db, &away, next)).unwrap(), Some((0, 2)));
+        assert_eq!(app.count("SELECT COUNT(*) FROM mail_digests WHERE sent_at IS NULL AND attempts = 1 AND last_error IS NOT NULL"), 2);
+        assert_eq!(app.block_on(send_due(&db, &mailer, next + chrono::Duration::seconds(30))).unwrap(), Some((0, 0)), "not yet due again");
+        assert_eq!(app.block_on(send_due(&db, &mailer, next + chrono::Duration::minutes(2))).unwrap(), Some((2, 0)));
+        assert_eq!(sink.messages().len(), 4);
+        assert_eq!(app.count("SELECT COUNT(*) FROM mail_digests WHERE sent_at IS NULL"), 0);
+        app.block_on(db.close());
+    }
+}
+
+/// A malformed mail setting stops the server at start, saying what is wrong.
+#[test]
+fn a_malformed_smtp_setting_fails_at_start() {
+    for (flag, value, says) in [
+        (
+            "--smtp-url",
+            "mail.example.vn:25",
+            "the SMTP URL is not valid",
+        ),
+        ("--mail-from", "not an address", "the sender address"),
+        ("--digest-hour", "25", "the digest hour must be 0 to 23"),
+        ("--remind-before", "7,x", "`x` is not a number of days"),
+    ] {
+        let folder = crate::common::TempDir::new();
+        let mut args = vec!["serve", "--listen", "127.0.0.1:0", flag, value];
+        if flag != "--smtp-url" {
+            args.extend(["--smtp-url", "smtp://127.0.0.1:2525"]);
+        }
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_tiendo"))
+            .env(
+                "TIENDO_DATABASE_URL",
+                format!("sqlite://{}/t.db", folder.path().display()),
+            )
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{flag} {value}");
+        assert!(stderr.contains(says), "{flag} {value}: {stderr}");
+    }
 }

@@ -74,6 +74,7 @@ const OTHER_AREAS: &[&str] = &[
     "/api/account",
     "/api/account/password",
     "/api/account/revoke",
+    "/api/account/mail",
     "/api/admin/users",
     "/api/admin/grantable",
     "/api/admin/user",
@@ -84,6 +85,9 @@ const OTHER_AREAS: &[&str] = &[
     // Which units oversee the country: administrators only, no record.
     "/api/admin/oversight",
     "/api/admin/oversight/set",
+    // The audit log: administrators only, their subtree within their clearance, checked
+    // against the raw rows in `audit`.
+    "/api/admin/audit",
     // Registers a new document for the caller's own unit: it reads no record.
     "/api/documents/create",
     // Feedback has its own access checks, in `feedback`.

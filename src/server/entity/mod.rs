@@ -1,9 +1,11 @@
 //! Database tables as sea-orm entities. The schema itself lives in `migrations/`.
 
 pub mod attachment;
+pub mod audit_event;
 pub mod document;
 pub mod feedback;
 pub mod feedback_event;
+pub mod mail_digest;
 pub mod notification;
 pub mod report;
 pub mod session;

@@ -15,6 +15,8 @@ pub struct Model {
     pub count: Option<i32>,
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
+    /// The day its digest was made (also when it had nothing to mail).
+    pub mailed_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -24,6 +24,10 @@ pub struct Model {
     pub version: i32,
     /// Username and full name, folded for search.
     pub search_key: String,
+    /// The language of their email (`vi`, `en`): the last one they chose.
+    pub locale: String,
+    /// Notification kinds they do not want by email, comma-separated.
+    pub mail_off: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -65,6 +65,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route("/files/{id}", get(super::files::download))
+        .route("/admin/audit.csv", get(super::files::audit_export))
         .leptos_routes_with_context(&state, routes, security::provide_csp_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -1,11 +1,11 @@
 //! An official's notifications, read through the access rule: a notification about a
 //! task or a feedback item the reader may no longer see is neither shown nor counted.
 
-use crate::model::AppError;
 use crate::model::feedback::reference_code;
 use crate::model::notification::{
     NotificationItem, NotificationKind, NotificationPage, NotifiedTask, ReminderRecord, Step,
 };
+use crate::model::{AppError, Classification};
 use crate::server::access::{Reader, visible_tasks};
 use crate::server::db::Db;
 use crate::server::entity::{feedback, notification, task, task_reminder};
@@ -23,7 +23,7 @@ use crate::model::notification::UNREAD_CAP as COUNT_CAP;
 
 /// The reader's notifications that they may see: its task (if any) visible to them, its
 /// feedback item (if any) assigned within their reach.
-fn readable(reader: &Reader) -> sea_orm::Select<notification::Entity> {
+pub fn readable(reader: &Reader) -> sea_orm::Select<notification::Entity> {
     let mine = notification::Entity::find()
         .join(JoinType::LeftJoin, notification::Relation::Task.def())
         .filter(notification::Column::UserId.eq(reader.user_id))
@@ -68,6 +68,30 @@ pub async fn page(db: &Db, reader: &Reader, page: u64) -> Outcome<NotificationPa
         .offset((page - 1) * PAGE_SIZE)
         .all(&db.read)
         .await?;
+    let items = items_of(db, rows).await?;
+    let unread = unread_count(db, reader).await?;
+    let newest = readable(reader)
+        .select_only()
+        .column(notification::Column::Id)
+        .order_by_desc(notification::Column::Id)
+        .into_tuple::<i64>()
+        .one(&db.read)
+        .await?;
+    Ok(NotificationPage {
+        items,
+        page,
+        pages,
+        unread,
+        newest,
+    })
+}
+
+/// Notifications as their reader sees them: with the title of their task and the code of
+/// their feedback item (rows already filtered by `readable`).
+pub async fn items_of(
+    db: &Db,
+    rows: Vec<notification::Model>,
+) -> Result<Vec<NotificationItem>, sea_orm::DbErr> {
     let task_ids: Vec<i32> = rows.iter().filter_map(|n| n.task_id).collect();
     let tasks: HashMap<i32, task::Model> = if task_ids.is_empty() {
         HashMap::new()
@@ -92,7 +116,7 @@ pub async fn page(db: &Db, reader: &Reader, page: u64) -> Outcome<NotificationPa
             .map(|f| (f.id, reference_code(f.created_at.year(), f.id)))
             .collect()
     };
-    let items = rows
+    Ok(rows
         .into_iter()
         .filter_map(|row| {
             let kind: NotificationKind = row.kind.parse().ok()?;
@@ -106,6 +130,7 @@ pub async fn page(db: &Db, reader: &Reader, page: u64) -> Outcome<NotificationPa
                         id: t.id,
                         title: t.title.clone(),
                         due_on: from_naive(t.due_on),
+                        classified: t.classification > Classification::Internal.rank(),
                     }),
                 feedback_code: row.feedback_id.and_then(|id| codes.get(&id).cloned()),
                 step: row.step.as_deref().and_then(Step::parse),
@@ -115,22 +140,7 @@ pub async fn page(db: &Db, reader: &Reader, page: u64) -> Outcome<NotificationPa
                 read: row.read_at.is_some(),
             })
         })
-        .collect();
-    let unread = unread_count(db, reader).await?;
-    let newest = readable(reader)
-        .select_only()
-        .column(notification::Column::Id)
-        .order_by_desc(notification::Column::Id)
-        .into_tuple::<i64>()
-        .one(&db.read)
-        .await?;
-    Ok(NotificationPage {
-        items,
-        page,
-        pages,
-        unread,
-        newest,
-    })
+        .collect())
 }
 
 /// Marks one of the reader's notifications read.

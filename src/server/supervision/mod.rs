@@ -3,6 +3,8 @@
 
 pub mod inbox;
 pub mod ladder;
+pub mod lease;
+pub mod mail;
 pub mod notify;
 pub mod sweep;
 

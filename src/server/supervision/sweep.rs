@@ -10,13 +10,14 @@
 //! whole and the rest to the next sweep.
 
 use super::ladder::{FIRST_CATCH_UP_DAYS, Ladder, Reference, Rule};
+use super::lease::{Lease, chrono_of};
 use super::notify::{About, tell};
 use crate::model::notification::{NotificationKind, Step};
 use crate::model::time::Day;
 use crate::server::audit::{self, Action, Event};
 use crate::server::db::Db;
 use crate::server::work::{from_naive, to_naive};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use migration::tallies::OPEN;
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 use std::time::Duration;
@@ -36,6 +37,8 @@ pub struct Sweeper {
     pub every: Duration,
     /// A pause after each step, for fault tests that stop a sweep halfway.
     pub step_pause: Duration,
+    /// Audit events older than this many days are removed by the day's first sweep.
+    pub audit_retention_days: u32,
 }
 
 impl Sweeper {
@@ -48,6 +51,7 @@ impl Sweeper {
             lease: Duration::from_secs(60),
             every,
             step_pause: Duration::ZERO,
+            audit_retention_days: crate::server::audit::retention::DEFAULT_DAYS,
         }
     }
 }
@@ -69,85 +73,6 @@ impl SweepReport {
     }
 }
 
-fn chrono_of(duration: Duration) -> chrono::Duration {
-    chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::seconds(60))
-}
-
-/// Takes the lease if it is free, expired or already ours; returns the last day a sweep
-/// finished, or `None` when another server holds it.
-async fn take_lease(
-    db: &impl ConnectionTrait,
-    sweeper: &Sweeper,
-    now: DateTime<Utc>,
-) -> Result<Option<Option<NaiveDate>>, DbErr> {
-    let backend = db.get_database_backend();
-    db.execute_raw(Statement::from_sql_and_values(
-        backend,
-        "INSERT INTO job_leases (name, holder, expires_at) VALUES ($1, NULL, $2) \
-         ON CONFLICT (name) DO NOTHING",
-        [JOB.into(), DateTime::<Utc>::UNIX_EPOCH.into()],
-    ))
-    .await?;
-    let taken = db
-        .execute_raw(Statement::from_sql_and_values(
-            backend,
-            "UPDATE job_leases SET holder = $1, expires_at = $2 \
-             WHERE name = $3 AND (holder IS NULL OR holder = $1 OR expires_at < $4)",
-            [
-                sweeper.holder.clone().into(),
-                (now + chrono_of(sweeper.lease)).into(),
-                JOB.into(),
-                now.into(),
-            ],
-        ))
-        .await?
-        .rows_affected();
-    if taken == 0 {
-        return Ok(None);
-    }
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            "SELECT done_through FROM job_leases WHERE name = $1",
-            [JOB.into()],
-        ))
-        .await?;
-    Ok(Some(match row {
-        Some(row) => row.try_get::<Option<NaiveDate>>("", "done_through")?,
-        None => None,
-    }))
-}
-
-/// Moves our lease's expiry to `until`; false when it is no longer ours.
-async fn hold_lease(
-    db: &impl ConnectionTrait,
-    sweeper: &Sweeper,
-    until: DateTime<Utc>,
-    done_through: Option<NaiveDate>,
-) -> Result<bool, DbErr> {
-    let backend = db.get_database_backend();
-    let (sql, values): (&str, Vec<sea_orm::Value>) = match done_through {
-        Some(day) => (
-            "UPDATE job_leases SET expires_at = $1, done_through = $2 WHERE name = $3 AND holder = $4",
-            vec![
-                until.into(),
-                day.into(),
-                JOB.into(),
-                sweeper.holder.clone().into(),
-            ],
-        ),
-        None => (
-            "UPDATE job_leases SET expires_at = $1 WHERE name = $2 AND holder = $3",
-            vec![until.into(), JOB.into(), sweeper.holder.clone().into()],
-        ),
-    };
-    Ok(db
-        .execute_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?
-        .rows_affected()
-        == 1)
-}
-
 /// Runs the sweep as of `now` if no other server is at it: every step of the ladder due
 /// today (and those missed since the last sweep), then the daily summary of overdue
 /// tasks. `None` when another server holds the lease.
@@ -156,7 +81,8 @@ pub async fn sweep(
     sweeper: &Sweeper,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<SweepReport>> {
-    let Some(done_through) = take_lease(&db.write, sweeper, now).await? else {
+    let lease = Lease::new(JOB, &sweeper.holder, sweeper.lease);
+    let Some(done_through) = lease.take(&db.write, now).await? else {
         return Ok(None);
     };
     let today = Day::in_vietnam(now.timestamp());
@@ -180,7 +106,7 @@ pub async fn sweep(
             tokio::time::sleep(sweeper.step_pause).await;
         }
         let txn = db.begin_write().await?;
-        if !hold_lease(&txn, sweeper, clock() + chrono_of(sweeper.lease), None).await? {
+        if !lease.hold(&txn, clock(), None).await? {
             // Taken over after our lease expired: the other server finishes.
             return Ok(Some(report));
         }
@@ -190,12 +116,20 @@ pub async fn sweep(
         report.notified += notified;
     }
     let txn = db.begin_write().await?;
+    if done_through.is_none_or(|day| from_naive(day) < today) {
+        crate::server::audit::retention::expire(&txn, now, sweeper.audit_retention_days).await?;
+    }
     let summaries = summarise_overdue(&txn, today, now).await?;
     report.summaries = summaries;
     report.notified += summaries;
     // Done for today: the next sweep, on any server, is due in `every`.
-    let next = clock() + chrono_of(sweeper.every);
-    hold_lease(&txn, sweeper, next, Some(to_naive(today))).await?;
+    lease
+        .hold_until(
+            &txn,
+            clock() + chrono_of(sweeper.every),
+            Some(to_naive(today)),
+        )
+        .await?;
     if report.reminders() > 0 {
         let detail = report
             .fired

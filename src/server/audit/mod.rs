@@ -1,4 +1,9 @@
-//! The audit trail: who did what to what, when, from where, and how it went. Append-only.
+//! The audit trail: who did what to what, when, from where, and how it went. Append-only:
+//! the database refuses to change a row or remove one younger than a year; only the
+//! retention (`retention`) removes expired rows, and records that it did.
+
+pub mod retention;
+pub mod viewer;
 
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DbErr};
@@ -27,9 +32,35 @@ pub enum Action {
     OversightWithdrawn,
     ClassificationRaised,
     RemindersSent,
+    AuditExpired,
 }
 
 impl Action {
+    pub const ALL: [Action; 22] = [
+        Action::LoginSucceeded,
+        Action::LoginFailed,
+        Action::AccountLocked,
+        Action::Logout,
+        Action::PasswordChanged,
+        Action::PasswordReset,
+        Action::UserCreated,
+        Action::RoleChanged,
+        Action::ClearanceChanged,
+        Action::UnitChanged,
+        Action::UserDisabled,
+        Action::UserEnabled,
+        Action::SessionRevoked,
+        Action::DocumentCreated,
+        Action::DocumentEdited,
+        Action::ClassifiedRead,
+        Action::EvidenceDownloaded,
+        Action::OversightGranted,
+        Action::OversightWithdrawn,
+        Action::ClassificationRaised,
+        Action::RemindersSent,
+        Action::AuditExpired,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Action::LoginSucceeded => "login_succeeded",
@@ -53,6 +84,7 @@ impl Action {
             Action::OversightWithdrawn => "oversight_withdrawn",
             Action::ClassificationRaised => "classification_raised",
             Action::RemindersSent => "reminders_sent",
+            Action::AuditExpired => "audit_expired",
         }
     }
 }
@@ -70,6 +102,9 @@ pub struct Event<'a> {
     pub success: bool,
     pub ip: Option<&'a str>,
     pub detail: Option<String>,
+    /// The classification of what it was about: the viewer shows it only to
+    /// administrators cleared for it.
+    pub classification: i16,
 }
 
 impl<'a> Event<'a> {
@@ -82,6 +117,7 @@ impl<'a> Event<'a> {
             success: true,
             ip: None,
             detail: None,
+            classification: 0,
         }
     }
 
@@ -115,6 +151,11 @@ impl<'a> Event<'a> {
         self.detail = Some(detail.into());
         self
     }
+
+    pub fn classified(mut self, rank: i16) -> Self {
+        self.classification = rank;
+        self
+    }
 }
 
 /// Appends events in one statement (a list's classified rows are read at once). Typed
@@ -136,6 +177,8 @@ pub async fn record_all(db: &impl ConnectionTrait, events: Vec<Event<'_>>) -> Re
             "outcome",
             "ip",
             "detail",
+            "unit_path",
+            "classification",
         ]
         .map(Alias::new),
     );
@@ -158,10 +201,35 @@ pub async fn record_all(db: &impl ConnectionTrait, events: Vec<Event<'_>>) -> Re
             if event.success { "success" } else { "failure" }.into(),
             event.ip.map(str::to_owned).into(),
             event.detail.into(),
+            unit_path_of(event.actor_id),
+            event.classification.into(),
         ]);
     }
     db.execute(&insert).await?;
     Ok(())
+}
+
+/// The path of the actor's unit, read as the event is written: whose subtree it belongs to.
+fn unit_path_of(actor: Option<i32>) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SimpleExpr, SubQueryStatement};
+    match actor {
+        Some(id) => SimpleExpr::SubQuery(
+            None,
+            Box::new(SubQueryStatement::SelectStatement(
+                Query::select()
+                    .column((Alias::new("units"), Alias::new("path")))
+                    .from(Alias::new("users"))
+                    .inner_join(
+                        Alias::new("units"),
+                        Expr::col((Alias::new("units"), Alias::new("id")))
+                            .equals((Alias::new("users"), Alias::new("unit_id"))),
+                    )
+                    .and_where(Expr::col((Alias::new("users"), Alias::new("id"))).eq(id))
+                    .to_owned(),
+            )),
+        ),
+        None => Expr::value(Option::<String>::None),
+    }
 }
 
 /// Appends the event, in the caller's transaction when it passes one, so that the event

@@ -1,0 +1,387 @@
+//! The daily email digest: one mail a day per official, in their language, listing the
+//! notifications of the kinds they did not opt out of, as the access rule lets them see
+//! them. Titles of tasks above "internal" never leave the system: the mail says only that
+//! there is a classified task.
+//!
+//! Two jobs, each on one server at a time (`lease`): composing, once a day after the
+//! digest hour, writes each official's digest into `mail_digests` with their notifications
+//! marked in the same transaction; sending delivers what is unsent, and a mail server that
+//! does not answer is tried again later (1, 2, 4... minutes, at most every 6 hours). No
+//! request ever waits for the mail server, and nothing is dropped while it is away.
+
+use super::inbox::{items_of, readable};
+use super::lease::Lease;
+use crate::components::labels::notification_sentence;
+use crate::i18n::Locale;
+use crate::model::notification::{NotificationItem, NotificationKind};
+use crate::model::time::Day;
+use crate::server::access::Reader;
+use crate::server::db::Db;
+use crate::server::entity::{mail_digest, notification, user};
+use crate::server::work::to_naive;
+use chrono::{DateTime, Timelike, Utc};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Mailbox, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
+use std::time::Duration;
+
+const COMPOSE_JOB: &str = "mail_digest";
+const SEND_JOB: &str = "mail_send";
+/// At most this many notifications are listed in one mail; the rest are counted.
+const LISTED: usize = 50;
+/// The longest wait between two tries of an undelivered mail.
+const MAX_BACKOFF_MINUTES: i64 = 360;
+
+/// How this server mails.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    /// The address officials reach the application at, for links in the mail.
+    public_url: Option<String>,
+    /// The hour (Vietnam time) from which the day's digests are made.
+    pub digest_hour: u32,
+    pub holder: String,
+}
+
+impl Mailer {
+    /// Checks the settings; the message says which is wrong and how it should look.
+    pub fn new(
+        smtp_url: &str,
+        from: &str,
+        public_url: Option<&str>,
+        digest_hour: u32,
+        holder: impl Into<String>,
+    ) -> Result<Mailer, String> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
+            .map_err(|error| {
+                format!(
+                    "the SMTP URL is not valid ({error}): expected smtps://USER:PASSWORD@HOST:465, \
+                     smtp://USER:PASSWORD@HOST:587?tls=required or smtp://HOST:PORT"
+                )
+            })?
+            .timeout(Some(Duration::from_secs(20)))
+            .build();
+        let from: Mailbox = from.parse().map_err(|error| {
+            format!("the sender address `{from}` is not valid ({error}): expected `Tiến Độ <noreply@example.gov.vn>`")
+        })?;
+        if digest_hour > 23 {
+            return Err(format!(
+                "the digest hour must be 0 to 23, not {digest_hour}"
+            ));
+        }
+        let public_url = match public_url.map(str::trim).filter(|u| !u.is_empty()) {
+            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                Some(url.trim_end_matches('/').to_owned())
+            }
+            Some(url) => {
+                return Err(format!(
+                    "the public URL `{url}` must start with https:// (or http://)"
+                ));
+            }
+            None => None,
+        };
+        let mut holder: String = holder.into();
+        holder.truncate(64);
+        Ok(Mailer {
+            transport,
+            from,
+            public_url,
+            digest_hour,
+            holder,
+        })
+    }
+}
+
+/// Makes today's digests if the digest hour has come and no server made them yet.
+/// Returns how many mails were written, or `None` when it was not time or not our turn.
+pub async fn compose(db: &Db, mailer: &Mailer, now: DateTime<Utc>) -> anyhow::Result<Option<u64>> {
+    let local = now + chrono::Duration::hours(7);
+    let today = Day::in_vietnam(now.timestamp());
+    if local.hour() < mailer.digest_hour {
+        return Ok(None);
+    }
+    let lease = Lease::new(COMPOSE_JOB, &mailer.holder, Duration::from_secs(300));
+    let Some(done_through) = lease.take(&db.write, now).await? else {
+        return Ok(None);
+    };
+    if done_through.is_some_and(|day| day >= to_naive(today)) {
+        return Ok(None);
+    }
+    let day = to_naive(today);
+    // Officials with an address and notifications not yet in a digest.
+    let recipients: Vec<user::Model> = user::Entity::find()
+        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::Email.is_not_null())
+        .filter(
+            user::Column::Id.in_subquery(
+                notification::Entity::find()
+                    .select_only()
+                    .column(notification::Column::UserId)
+                    .filter(notification::Column::MailedOn.is_null())
+                    .into_query(),
+            ),
+        )
+        .all(&db.read)
+        .await?;
+    let mut written = 0;
+    for official in recipients {
+        let Some(address) = official.email.as_deref().and_then(|e| {
+            format!("{} <{}>", official.full_name, e.trim())
+                .parse::<Mailbox>()
+                .ok()
+        }) else {
+            tracing::warn!(
+                user = official.id,
+                "an email address that cannot be mailed to"
+            );
+            continue;
+        };
+        let reader = Reader::load(db, &official.username).await?;
+        let rows = readable(&reader)
+            .filter(notification::Column::MailedOn.is_null())
+            .filter(notification::Column::CreatedAt.lte(now))
+            .order_by_asc(notification::Column::Id)
+            .all(&db.read)
+            .await?;
+        let Some(last) = rows.last().map(|n| n.id) else {
+            continue;
+        };
+        let off: Vec<&str> = official.mail_off.split(',').collect();
+        let items: Vec<NotificationItem> = items_of(db, rows)
+            .await?
+            .into_iter()
+            .filter(|item| !item.read && !off.contains(&item.kind.as_str()))
+            .collect();
+        let txn = db.begin_write().await?;
+        if !items.is_empty() {
+            let locale: Locale = official.locale.parse().unwrap_or(Locale::vi);
+            let (subject, body) = digest(locale, &official.full_name, &items, today, mailer);
+            let inserted = mail_digest::Entity::insert(mail_digest::ActiveModel {
+                user_id: Set(official.id),
+                day: Set(day),
+                recipient: Set(address.to_string()),
+                subject: Set(subject),
+                body: Set(body),
+                created_at: Set(now),
+                attempts: Set(0),
+                next_attempt_at: Set(now),
+                ..Default::default()
+            })
+            .on_conflict(
+                OnConflict::columns([mail_digest::Column::UserId, mail_digest::Column::Day])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+            written += inserted;
+        }
+        notification::Entity::update_many()
+            .col_expr(notification::Column::MailedOn, Expr::value(day))
+            .filter(notification::Column::UserId.eq(official.id))
+            .filter(notification::Column::MailedOn.is_null())
+            .filter(notification::Column::Id.lte(last))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+    }
+    // Notifications of officials without an address are not mailed later either.
+    let txn = db.begin_write().await?;
+    notification::Entity::update_many()
+        .col_expr(notification::Column::MailedOn, Expr::value(day))
+        .filter(notification::Column::MailedOn.is_null())
+        .filter(notification::Column::CreatedAt.lte(now))
+        .filter(
+            notification::Column::UserId.in_subquery(
+                user::Entity::find()
+                    .select_only()
+                    .column(user::Column::Id)
+                    .filter(user::Column::Email.is_null())
+                    .into_query(),
+            ),
+        )
+        .exec(&txn)
+        .await?;
+    lease
+        .hold_until(&txn, now + chrono::Duration::minutes(5), Some(day))
+        .await?;
+    txn.commit().await?;
+    Ok(Some(written))
+}
+
+/// The subject and plain-text body of one official's digest.
+fn digest(
+    locale: Locale,
+    name: &str,
+    items: &[NotificationItem],
+    today: Day,
+    mailer: &Mailer,
+) -> (String, String) {
+    use crate::i18n::td_string;
+    let n = crate::components::format::count(locale, items.len() as u64);
+    let subject = td_string!(
+        locale,
+        notifications.mail_subject,
+        n = n.clone(),
+        day = today.display()
+    )
+    .to_string();
+    let link = |path: &str| {
+        mailer
+            .public_url
+            .as_ref()
+            .map(|base| format!("\n  {base}{path}"))
+            .unwrap_or_default()
+    };
+    let mut body = format!(
+        "{}\n\n{}\n",
+        td_string!(locale, notifications.mail_greeting, name = name.to_owned()),
+        td_string!(locale, notifications.mail_intro)
+    );
+    for item in items.iter().take(LISTED) {
+        body.push_str(&format!("\n- {}", notification_sentence(locale, item)));
+        if let Some(task) = &item.task {
+            let title = if task.classified {
+                td_string!(locale, notifications.mail_classified).to_owned()
+            } else {
+                task.title.clone()
+            };
+            body.push_str(&format!(
+                "\n  {title} ({})",
+                td_string!(locale, notifications.due, due = task.due_on.display())
+            ));
+            body.push_str(&link(&format!("/tasks/{}", task.id)));
+        } else if let Some(code) = &item.feedback_code {
+            body.push_str(&link(&format!("/admin/feedback/{code}")));
+        } else if item.kind == NotificationKind::OverdueDaily {
+            body.push_str(&link("/my-work?view=overdue"));
+        }
+        body.push('\n');
+    }
+    if items.len() > LISTED {
+        let more = crate::components::format::count(locale, (items.len() - LISTED) as u64);
+        body.push_str(&format!(
+            "\n{}\n",
+            td_string!(locale, notifications.mail_more, n = more)
+        ));
+    }
+    body.push_str(&format!(
+        "\n--\n{}{}\n",
+        td_string!(locale, notifications.mail_footer),
+        link("/account")
+    ));
+    (subject, body)
+}
+
+/// Sends the digests that are due, oldest first; a failure waits longer each time.
+/// Returns (sent, failed), or `None` when another server is sending.
+pub async fn send_due(
+    db: &Db,
+    mailer: &Mailer,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<(u64, u64)>> {
+    let lease = Lease::new(SEND_JOB, &mailer.holder, Duration::from_secs(120));
+    if lease.take(&db.write, now).await?.is_none() {
+        return Ok(None);
+    }
+    let due = mail_digest::Entity::find()
+        .filter(mail_digest::Column::SentAt.is_null())
+        .filter(mail_digest::Column::NextAttemptAt.lte(now))
+        .order_by_asc(mail_digest::Column::Id)
+        .limit(200)
+        .all(&db.read)
+        .await?;
+    let (mut sent, mut failed) = (0, 0);
+    for mail in due {
+        let outcome = match message(mailer, &mail) {
+            Ok(message) => mailer
+                .transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Err(problem) => Err(problem),
+        };
+        let txn = db.begin_write().await?;
+        let update = mail_digest::Entity::update_many().filter(mail_digest::Column::Id.eq(mail.id));
+        match outcome {
+            Ok(()) => {
+                sent += 1;
+                update
+                    .col_expr(mail_digest::Column::SentAt, Expr::value(Utc::now()))
+                    .col_expr(
+                        mail_digest::Column::Attempts,
+                        Expr::value(mail.attempts + 1),
+                    )
+                    .exec(&txn)
+                    .await?;
+            }
+            Err(problem) => {
+                failed += 1;
+                let wait = (1i64 << mail.attempts.clamp(0, 16)).min(MAX_BACKOFF_MINUTES);
+                tracing::warn!(digest = mail.id, attempts = mail.attempts + 1, %problem, "a digest was not delivered; trying again later");
+                update
+                    .col_expr(
+                        mail_digest::Column::Attempts,
+                        Expr::value(mail.attempts + 1),
+                    )
+                    .col_expr(
+                        mail_digest::Column::NextAttemptAt,
+                        Expr::value(now + chrono::Duration::minutes(wait)),
+                    )
+                    .col_expr(
+                        mail_digest::Column::LastError,
+                        Expr::value(problem.chars().take(500).collect::<String>()),
+                    )
+                    .exec(&txn)
+                    .await?;
+            }
+        }
+        lease.hold(&txn, Utc::now().max(now), None).await?;
+        txn.commit().await?;
+    }
+    Ok(Some((sent, failed)))
+}
+
+fn message(mailer: &Mailer, mail: &mail_digest::Model) -> Result<Message, String> {
+    let to: Mailbox = mail
+        .recipient
+        .parse()
+        .map_err(|e| format!("recipient: {e}"))?;
+    Message::builder()
+        .from(mailer.from.clone())
+        .to(to)
+        .subject(mail.subject.clone())
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .header(ContentTransferEncoding::Base64)
+                .body(mail.body.clone()),
+        )
+        .map_err(|e| e.to_string())
+}
+
+/// Composes and sends every `every`, for as long as the server runs.
+pub fn spawn(db: Db, mailer: Mailer, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let now = Utc::now();
+            if let Err(error) = compose(&db, &mailer, now).await {
+                tracing::warn!(%error, "the daily digests were not made; trying again later");
+            }
+            match send_due(&db, &mailer, now).await {
+                Ok(Some((sent, failed))) if sent + failed > 0 => {
+                    tracing::info!(sent, failed, "email digests")
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "email digests not sent; trying again later"),
+            }
+            tokio::time::sleep(every).await;
+        }
+    })
+}
