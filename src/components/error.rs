@@ -86,3 +86,17 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     }
     .into_any()
 }
+
+/// A list's filters refused (an impossible date, an unknown unit): the page answers 400
+/// and says which filter, above the list it could not make.
+#[component]
+pub fn RefusedFilter(error: AppError, fields: &'static [&'static str]) -> impl IntoView {
+    let i18n = use_i18n();
+    set_http_status(400);
+    view! {
+        <p class="notice notice-error" role="alert">
+            {form_error(i18n, Some(&error))
+                .or_else(|| fields.iter().find_map(|f| field_error(i18n, Some(&error), f)))}
+        </p>
+    }
+}

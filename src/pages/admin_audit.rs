@@ -1,7 +1,7 @@
 //! `/admin/audit`: the audit log for administrators, filtered, paged, and exported as CSV.
 
 use crate::api::admin::list_audit;
-use crate::components::error::{ErrorPage, field_error, form_error};
+use crate::components::error::{ErrorPage, RefusedFilter};
 use crate::components::format::count;
 use crate::components::pagination::Pagination;
 use crate::components::title::page_title;
@@ -46,17 +46,11 @@ pub fn AdminAuditPage() -> impl IntoView {
         Suspend::new(async move {
             match log.await {
                 Ok(found) => view! { <AuditView found filter=filter.get_untracked() /> }.into_any(),
-                Err(error @ AppError::Invalid { .. }) => {
-                    crate::components::status::set_http_status(400);
-                    view! {
-                        <AuditFilters filter=filter.get_untracked() actions=Vec::new() />
-                        <p class="notice notice-error" role="alert">
-                            {form_error(i18n, Some(&error))
-                                .or_else(|| FIELDS.iter().find_map(|f| field_error(i18n, Some(&error), f)))}
-                        </p>
-                    }
-                    .into_any()
+                Err(error @ AppError::Invalid { .. }) => view! {
+                    <AuditFilters filter=filter.get_untracked() actions=Vec::new() />
+                    <RefusedFilter error fields=&FIELDS />
                 }
+                .into_any(),
                 Err(error) => view! { <ErrorPage error /> }.into_any(),
             }
         })

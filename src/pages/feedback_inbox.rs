@@ -2,7 +2,7 @@
 //! `/admin/feedback/{code}` (one item, its history and what may be done with it).
 
 use crate::api::feedback::{ActOnFeedback, get_feedback_inbox, get_feedback_item};
-use crate::components::error::{ErrorPage, field_error, form_error};
+use crate::components::error::{ErrorPage, RefusedFilter, field_error, form_error};
 use crate::components::form::{FormProblem, Refusal};
 use crate::components::format::count;
 use crate::components::labels::{category_label, feedback_status_label, sender_kind_label};
@@ -60,20 +60,10 @@ pub fn FeedbackInboxPage() -> impl IntoView {
         Suspend::new(async move {
             match inbox.await {
                 Ok(found) => view! { <InboxView found filter=filter.get_untracked() /> }.into_any(),
-                Err(error @ AppError::Invalid { .. }) => {
-                    crate::components::status::set_http_status(400);
-                    view! {
-                        <p class="notice notice-error" role="alert">
-                            {form_error(i18n, Some(&error))
-                                .or_else(|| {
-                                    ["status", "category", "unit", "from", "to"]
-                                        .iter()
-                                        .find_map(|f| field_error(i18n, Some(&error), f))
-                                })}
-                        </p>
-                    }
-                    .into_any()
+                Err(error @ AppError::Invalid { .. }) => view! {
+                    <RefusedFilter error fields=&["status", "category", "unit", "from", "to"] />
                 }
+                .into_any(),
                 Err(error) => view! { <ErrorPage error /> }.into_any(),
             }
         })
