@@ -413,6 +413,10 @@ async fn run(cli: Cli) -> Result<()> {
             };
             let db = tiendo::server::open_database(&cli.database_url).await?;
             let mut sweeper = Sweeper::new(ladder, instance, std::time::Duration::from_secs(60));
+            // As of another day: a lease of its own, so the servers' sweep is not held up.
+            if today.is_some() {
+                sweeper.job = supervision::sweep::SIMULATED_JOB.to_owned();
+            }
             // For fault tests that kill a sweep halfway.
             if let Some(pause) = std::env::var("TIENDO_SWEEP_STEP_PAUSE_MS")
                 .ok()
@@ -459,10 +463,11 @@ async fn run(cli: Cli) -> Result<()> {
 async fn serve(url: &str, evidence_dir: &std::path::Path, args: ServeArgs) -> Result<()> {
     // A wrong setting stops the start, before anything listens.
     let ladder = args.ladder.ladder()?;
+    // Unique per server: two servers never share a name (each lease would admit both).
     let instance = args
         .instance
         .clone()
-        .unwrap_or_else(|| args.listen.to_string());
+        .unwrap_or_else(|| format!("{}:{}", host_name(), args.listen.port()));
     let mailer = match &args.smtp_url {
         Some(url) => Some(
             supervision::mail::Mailer::new(
@@ -571,4 +576,14 @@ fn read_password_line() -> Result<String> {
         bail!("no password on standard input");
     }
     Ok(password)
+}
+
+/// This machine's name, for the default instance name.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "tiendo".to_owned())
 }

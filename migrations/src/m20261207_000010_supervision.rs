@@ -141,9 +141,12 @@ impl MigrationTrait for Migration {
             )
             .await?;
         let db = manager.get_connection();
+        // The day in Vietnam, as the application counts days.
         let day_of = match manager.get_database_backend() {
-            sea_orm::DatabaseBackend::Postgres => "CAST(MAX(r.created_at) AS DATE)",
-            _ => "date(MAX(r.created_at))",
+            sea_orm::DatabaseBackend::Postgres => {
+                "CAST(MAX(r.created_at) AT TIME ZONE 'Asia/Ho_Chi_Minh' AS DATE)"
+            }
+            _ => "date(MAX(r.created_at), '+7 hours')",
         };
         db.execute_unprepared(&format!(
             "UPDATE tasks SET last_report_on = (SELECT {day_of} FROM reports r \

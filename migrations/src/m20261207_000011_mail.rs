@@ -55,7 +55,7 @@ impl MigrationTrait for Migration {
                     .col(big_pk_auto("id"))
                     .col(integer("user_id"))
                     .col(date("day"))
-                    .col(string_len("recipient", 255))
+                    .col(text("recipient"))
                     .col(string_len("subject", 255))
                     .col(text("body"))
                     .col(timestamp_with_time_zone("created_at"))

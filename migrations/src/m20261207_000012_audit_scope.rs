@@ -49,6 +49,16 @@ impl MigrationTrait for Migration {
              WHERE action IN ('classified_read', 'evidence_downloaded')",
         )
         .await?;
+        // Events about a document or a task: as classified as the record is now.
+        for (kind, table) in [("document", "documents"), ("task", "tasks")] {
+            db.execute_unprepared(&format!(
+                "UPDATE audit_events SET classification = COALESCE((SELECT r.classification \
+                 FROM {table} r WHERE CAST(r.id AS TEXT) = audit_events.object_id), 0) \
+                 WHERE object_type = '{kind}' AND action NOT IN \
+                 ('classified_read', 'evidence_downloaded')"
+            ))
+            .await?;
+        }
         manager
             .create_index(index(
                 "idx_audit_unit",
@@ -59,7 +69,7 @@ impl MigrationTrait for Migration {
         let statements: Vec<String> = match manager.get_database_backend() {
             DatabaseBackend::Postgres => vec![
                 format!(
-                    "CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ \
+                    "CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ \
                      BEGIN \
                        IF TG_OP = 'UPDATE' OR OLD.at > now() - INTERVAL '365 days' THEN \
                          RAISE EXCEPTION '{MESSAGE}'; \

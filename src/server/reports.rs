@@ -430,7 +430,7 @@ pub async fn ask_completion(
     let now = Utc::now();
     let event = match (wanted, pending) {
         (true, None) => {
-            report::ActiveModel {
+            let request = report::ActiveModel {
                 task_id: Set(task.id),
                 unit_id: Set(task.lead_unit_id),
                 author_id: Set(actor),
@@ -451,6 +451,17 @@ pub async fn ask_completion(
                 ..Default::default()
             }
             .insert(txn)
+            .await?;
+            // The assigning unit's leaders have a completion to decide.
+            tell_task(
+                txn,
+                NotificationKind::ReportAwaiting,
+                Audience::AssignerLeaders,
+                task.id,
+                Some(request.id),
+                Some(actor),
+                now,
+            )
             .await?;
             "completion_requested"
         }

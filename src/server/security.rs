@@ -126,7 +126,8 @@ pub async fn cache_static_files(
 
 /// The server functions an official with a temporary password may call: the account page
 /// and its password change, signing out, and what every page's frame reads.
-const WHILE_PASSWORD_IS_TEMPORARY: [&str; 6] = [
+const WHILE_PASSWORD_IS_TEMPORARY: [&str; 7] = [
+    <crate::api::account::SetMailPreferences as leptos::server_fn::ServerFn>::PATH,
     <crate::api::account::GetAccount as leptos::server_fn::ServerFn>::PATH,
     <crate::api::account::RevokeSession as leptos::server_fn::ServerFn>::PATH,
     <crate::api::account::ChangePassword as leptos::server_fn::ServerFn>::PATH,

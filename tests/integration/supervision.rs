@@ -279,6 +279,11 @@ fn two_servers_on_postgres_sweep_each_reminder_exactly_once() {
         String::from_utf8_lossy(&restarted.stderr)
     );
     assert!(String::from_utf8_lossy(&other.stdout).contains("another server is sweeping"));
+    // Sweeps as of another day never hold the servers' own lease.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM job_leases WHERE name = 'reminders'"),
+        0
+    );
 
     // What the ladder calls for on that day, from the rows: each step once, none lost.
     let ladder = Ladder::default();

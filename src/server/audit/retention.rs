@@ -15,7 +15,8 @@ pub async fn expire(
     now: DateTime<Utc>,
     days: u32,
 ) -> Result<u64, DbErr> {
-    let cutoff = now - chrono::Duration::days(i64::from(days.max(MIN_DAYS)));
+    // Never from a clock ahead of the real one (a simulated sweep's `--today`).
+    let cutoff = now.min(Utc::now()) - chrono::Duration::days(i64::from(days.max(MIN_DAYS)));
     let removed = db
         .execute_raw(Statement::from_sql_and_values(
             db.get_database_backend(),

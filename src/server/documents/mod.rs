@@ -163,7 +163,8 @@ pub async fn create(db: &Db, reader: &Reader, input: &DocumentInput) -> Outcome<
         &txn,
         Event::new(Action::DocumentCreated)
             .actor(Some(reader.user_id), &reader.username)
-            .on("document", created.id),
+            .on("document", created.id)
+            .classified(created.classification),
     )
     .await?;
     txn.commit().await?;
@@ -257,6 +258,10 @@ pub async fn update(
         Event::new(Action::DocumentEdited)
             .actor(Some(reader.user_id), &reader.username)
             .on("document", id)
+            .classified(Ord::max(
+                current.classification,
+                checked.classification.rank(),
+            ))
             .detail(format!(
                 "classification {} -> {}",
                 super::work::classification_of(current.classification),
@@ -302,8 +307,8 @@ async fn raise_tasks(
         txn.execute_raw(sea_orm::Statement::from_sql_and_values(
             backend,
             "INSERT INTO audit_events (at, actor_id, actor_name, action, object_type, \
-             object_id, outcome, detail) \
-             SELECT $1, $2, $3, $4, 'task', CAST(id AS TEXT), 'success', $5 FROM tasks \
+             object_id, outcome, detail, unit_path, classification) \
+             SELECT $1, $2, $3, $4, 'task', CAST(id AS TEXT), 'success', $5, $8, $9 FROM tasks \
              WHERE document_id = $6 AND classification = $7",
             [
                 now.into(),
@@ -318,6 +323,8 @@ async fn raise_tasks(
                 .into(),
                 document_id.into(),
                 below.rank().into(),
+                reader.unit_path.clone().into(),
+                level.rank().into(),
             ],
         ))
         .await?;

@@ -6,7 +6,7 @@ use crate::model::notification::{
     NotificationItem, NotificationKind, NotificationPage, NotifiedTask, ReminderRecord, Step,
 };
 use crate::model::{AppError, Classification};
-use crate::server::access::{Reader, visible_tasks};
+use crate::server::access::{Reader, Shown, visible_tasks};
 use crate::server::db::Db;
 use crate::server::entity::{feedback, notification, task, task_reminder};
 use crate::server::work::{Outcome, from_naive};
@@ -68,7 +68,9 @@ pub async fn page(db: &Db, reader: &Reader, page: u64) -> Outcome<NotificationPa
         .offset((page - 1) * PAGE_SIZE)
         .all(&db.read)
         .await?;
-    let items = items_of(db, rows).await?;
+    let (items, shown) = items_of(db, rows).await?;
+    // Titles of classified tasks were shown: like every page that shows them, recorded.
+    crate::server::access::audit_reads(db, reader, shown).await?;
     let unread = unread_count(db, reader).await?;
     let newest = readable(reader)
         .select_only()
@@ -87,11 +89,12 @@ pub async fn page(db: &Db, reader: &Reader, page: u64) -> Outcome<NotificationPa
 }
 
 /// Notifications as their reader sees them: with the title of their task and the code of
-/// their feedback item (rows already filtered by `readable`).
+/// their feedback item (rows already filtered by `readable`); and the tasks they name, for
+/// the audit of classified reads.
 pub async fn items_of(
     db: &Db,
     rows: Vec<notification::Model>,
-) -> Result<Vec<NotificationItem>, sea_orm::DbErr> {
+) -> Result<(Vec<NotificationItem>, Vec<Shown>), sea_orm::DbErr> {
     let task_ids: Vec<i32> = rows.iter().filter_map(|n| n.task_id).collect();
     let tasks: HashMap<i32, task::Model> = if task_ids.is_empty() {
         HashMap::new()
@@ -116,7 +119,11 @@ pub async fn items_of(
             .map(|f| (f.id, reference_code(f.created_at.year(), f.id)))
             .collect()
     };
-    Ok(rows
+    let shown = tasks
+        .values()
+        .map(|t| ("task", t.id, t.classification))
+        .collect();
+    let items = rows
         .into_iter()
         .filter_map(|row| {
             let kind: NotificationKind = row.kind.parse().ok()?;
@@ -140,7 +147,8 @@ pub async fn items_of(
                 read: row.read_at.is_some(),
             })
         })
-        .collect())
+        .collect();
+    Ok((items, shown))
 }
 
 /// Marks one of the reader's notifications read.

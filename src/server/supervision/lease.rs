@@ -1,6 +1,8 @@
 //! A job that runs on one server at a time: a row of `job_leases` names the server at it and
 //! until when. Another server takes it only once that time has passed; the holder renews it
 //! as it goes, and a server restarted under the same name takes its own lease back at once.
+//! Lease times are on the real clock, whatever day a job works for (a test's or a
+//! command's `--today`), so that a simulated run cannot hold the lease for days.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
@@ -32,8 +34,8 @@ impl<'a> Lease<'a> {
     pub async fn take(
         &self,
         db: &impl ConnectionTrait,
-        now: DateTime<Utc>,
     ) -> Result<Option<Option<NaiveDate>>, DbErr> {
+        let now = Utc::now();
         let backend = db.get_database_backend();
         db.execute_raw(Statement::from_sql_and_values(
             backend,
@@ -72,25 +74,20 @@ impl<'a> Lease<'a> {
         }))
     }
 
-    /// Renews the lease from `now`; false when it is no longer ours.
-    pub async fn hold(
-        &self,
-        db: &impl ConnectionTrait,
-        now: DateTime<Utc>,
-        done_through: Option<NaiveDate>,
-    ) -> Result<bool, DbErr> {
-        self.hold_until(db, now + chrono_of(self.length), done_through)
-            .await
+    /// Renews the lease for its length from now; false when it is no longer ours.
+    pub async fn hold(&self, db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+        self.hold_for(db, self.length, None).await
     }
 
-    /// Keeps the lease until `until` (past the job's end: the next run is due then), and
-    /// records the day the job is done through.
-    pub async fn hold_until(
+    /// Keeps the lease for `length` from now (past the job's end: the next run is due
+    /// then), and records the day the job is done through.
+    pub async fn hold_for(
         &self,
         db: &impl ConnectionTrait,
-        until: DateTime<Utc>,
+        length: Duration,
         done_through: Option<NaiveDate>,
     ) -> Result<bool, DbErr> {
+        let until: DateTime<Utc> = Utc::now() + chrono_of(length);
         let backend = db.get_database_backend();
         let (sql, values): (&str, Vec<Value>) = match done_through {
             Some(day) => (

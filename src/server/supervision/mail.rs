@@ -20,10 +20,11 @@ use crate::server::db::Db;
 use crate::server::entity::{mail_digest, notification, user};
 use crate::server::work::to_naive;
 use chrono::{DateTime, Timelike, Utc};
+use lettre::Address;
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Mailbox, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Condition, Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
@@ -85,8 +86,7 @@ impl Mailer {
             }
             None => None,
         };
-        let mut holder: String = holder.into();
-        holder.truncate(64);
+        let holder: String = holder.into().chars().take(64).collect();
         Ok(Mailer {
             transport,
             from,
@@ -99,6 +99,8 @@ impl Mailer {
 
 /// Makes today's digests if the digest hour has come and no server made them yet.
 /// Returns how many mails were written, or `None` when it was not time or not our turn.
+/// One official whose digest cannot be made (a database error) is logged and left for
+/// the next run; the others go on.
 pub async fn compose(db: &Db, mailer: &Mailer, now: DateTime<Utc>) -> anyhow::Result<Option<u64>> {
     let local = now + chrono::Duration::hours(7);
     let today = Day::in_vietnam(now.timestamp());
@@ -106,7 +108,7 @@ pub async fn compose(db: &Db, mailer: &Mailer, now: DateTime<Utc>) -> anyhow::Re
         return Ok(None);
     }
     let lease = Lease::new(COMPOSE_JOB, &mailer.holder, Duration::from_secs(300));
-    let Some(done_through) = lease.take(&db.write, now).await? else {
+    let Some(done_through) = lease.take(&db.write).await? else {
         return Ok(None);
     };
     if done_through.is_some_and(|day| day >= to_naive(today)) {
@@ -130,38 +132,89 @@ pub async fn compose(db: &Db, mailer: &Mailer, now: DateTime<Utc>) -> anyhow::Re
         .await?;
     let mut written = 0;
     for official in recipients {
-        let Some(address) = official.email.as_deref().and_then(|e| {
-            format!("{} <{}>", official.full_name, e.trim())
-                .parse::<Mailbox>()
-                .ok()
-        }) else {
-            tracing::warn!(
-                user = official.id,
-                "an email address that cannot be mailed to"
-            );
-            continue;
-        };
-        let reader = Reader::load(db, &official.username).await?;
-        let rows = readable(&reader)
-            .filter(notification::Column::MailedOn.is_null())
-            .filter(notification::Column::CreatedAt.lte(now))
-            .order_by_asc(notification::Column::Id)
-            .all(&db.read)
-            .await?;
-        let Some(last) = rows.last().map(|n| n.id) else {
-            continue;
-        };
-        let off: Vec<&str> = official.mail_off.split(',').collect();
-        let items: Vec<NotificationItem> = items_of(db, rows)
-            .await?
-            .into_iter()
-            .filter(|item| !item.read && !off.contains(&item.kind.as_str()))
-            .collect();
-        let txn = db.begin_write().await?;
-        if !items.is_empty() {
+        // Another server took over (this one stalled past the lease): it finishes.
+        if !lease.hold(&db.write).await? {
+            return Ok(Some(written));
+        }
+        match compose_one(db, mailer, &official, today, now).await {
+            Ok(n) => written += n,
+            Err(error) => {
+                tracing::warn!(user = official.id, %error, "a digest was not made; tried again tomorrow")
+            }
+        }
+    }
+    // Officials who cannot be mailed (no address, disabled) are not mailed later either.
+    let txn = db.begin_write().await?;
+    notification::Entity::update_many()
+        .col_expr(notification::Column::MailedOn, Expr::value(day))
+        .filter(notification::Column::MailedOn.is_null())
+        .filter(notification::Column::CreatedAt.lte(now))
+        .filter(
+            notification::Column::UserId.in_subquery(
+                user::Entity::find()
+                    .select_only()
+                    .column(user::Column::Id)
+                    .filter(
+                        Condition::any()
+                            .add(user::Column::Email.is_null())
+                            .add(user::Column::Email.eq(""))
+                            .add(user::Column::Active.eq(false)),
+                    )
+                    .into_query(),
+            ),
+        )
+        .exec(&txn)
+        .await?;
+    lease
+        .hold_for(&txn, Duration::from_secs(300), Some(day))
+        .await?;
+    txn.commit().await?;
+    Ok(Some(written))
+}
+
+/// One official's digest for `today`, and their notifications marked as handled: those
+/// read for it, and those they can no longer see. Returns 1 when a mail was written.
+async fn compose_one(
+    db: &Db,
+    mailer: &Mailer,
+    official: &user::Model,
+    today: Day,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u64> {
+    let day = to_naive(today);
+    let address = official
+        .email
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .parse::<Address>()
+        .map(|address| Mailbox::new(Some(official.full_name.clone()), address));
+    let reader = Reader::load(db, &official.username).await?;
+    let rows = readable(&reader)
+        .filter(notification::Column::MailedOn.is_null())
+        .filter(notification::Column::CreatedAt.lte(now))
+        .order_by_asc(notification::Column::Id)
+        .all(&db.read)
+        .await?;
+    let read: Vec<i64> = rows.iter().map(|n| n.id).collect();
+    let off: Vec<&str> = official.mail_off.split(',').collect();
+    let items: Vec<NotificationItem> = items_of(db, rows)
+        .await?
+        .0
+        .into_iter()
+        .filter(|item| !item.read && !off.contains(&item.kind.as_str()))
+        .collect();
+    let txn = db.begin_write().await?;
+    let mut written = 0;
+    match (&address, items.is_empty()) {
+        (Err(error), _) => {
+            tracing::warn!(user = official.id, %error, "an email address that cannot be mailed to");
+        }
+        (Ok(_), true) => {}
+        (Ok(address), false) => {
             let locale: Locale = official.locale.parse().unwrap_or(Locale::vi);
             let (subject, body) = digest(locale, &official.full_name, &items, today, mailer);
-            let inserted = mail_digest::Entity::insert(mail_digest::ActiveModel {
+            written = mail_digest::Entity::insert(mail_digest::ActiveModel {
                 user_id: Set(official.id),
                 day: Set(day),
                 recipient: Set(address.to_string()),
@@ -179,39 +232,31 @@ pub async fn compose(db: &Db, mailer: &Mailer, now: DateTime<Utc>) -> anyhow::Re
             )
             .exec_without_returning(&txn)
             .await?;
-            written += inserted;
+            if written == 0 {
+                // Today's digest was made already: these wait for tomorrow's.
+                txn.commit().await?;
+                return Ok(0);
+            }
         }
+    }
+    for ids in read.chunks(500) {
         notification::Entity::update_many()
             .col_expr(notification::Column::MailedOn, Expr::value(day))
-            .filter(notification::Column::UserId.eq(official.id))
-            .filter(notification::Column::MailedOn.is_null())
-            .filter(notification::Column::Id.lte(last))
+            .filter(notification::Column::Id.is_in(ids.to_vec()))
             .exec(&txn)
             .await?;
-        txn.commit().await?;
     }
-    // Notifications of officials without an address are not mailed later either.
-    let txn = db.begin_write().await?;
+    // What they may no longer see (older than a few minutes, so not one committed while
+    // this ran) is not theirs to be mailed.
     notification::Entity::update_many()
         .col_expr(notification::Column::MailedOn, Expr::value(day))
+        .filter(notification::Column::UserId.eq(official.id))
         .filter(notification::Column::MailedOn.is_null())
-        .filter(notification::Column::CreatedAt.lte(now))
-        .filter(
-            notification::Column::UserId.in_subquery(
-                user::Entity::find()
-                    .select_only()
-                    .column(user::Column::Id)
-                    .filter(user::Column::Email.is_null())
-                    .into_query(),
-            ),
-        )
+        .filter(notification::Column::CreatedAt.lte(now - chrono::Duration::minutes(5)))
         .exec(&txn)
         .await?;
-    lease
-        .hold_until(&txn, now + chrono::Duration::minutes(5), Some(day))
-        .await?;
     txn.commit().await?;
-    Ok(Some(written))
+    Ok(written)
 }
 
 /// The subject and plain-text body of one official's digest.
@@ -279,15 +324,49 @@ fn digest(
 }
 
 /// Sends the digests that are due, oldest first; a failure waits longer each time.
-/// Returns (sent, failed), or `None` when another server is sending.
+/// Returns (sent, failed), or `None` when another server is sending. Each digest is
+/// claimed before it is sent, so two servers never send one twice; a server stopped
+/// between the mail server's acceptance and the record of it sends it again (at least
+/// once). A digest is not sent any more to an official since disabled or left without an
+/// address, nor two days late (its notifications stay in the application).
 pub async fn send_due(
     db: &Db,
     mailer: &Mailer,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<(u64, u64)>> {
     let lease = Lease::new(SEND_JOB, &mailer.holder, Duration::from_secs(120));
-    if lease.take(&db.write, now).await?.is_none() {
+    if lease.take(&db.write).await?.is_none() {
         return Ok(None);
+    }
+    let stale = mail_digest::Entity::delete_many()
+        .filter(mail_digest::Column::SentAt.is_null())
+        .filter(
+            Condition::any()
+                .add(
+                    mail_digest::Column::Day
+                        .lt(to_naive(Day::in_vietnam(now.timestamp()).plus_days(-1))),
+                )
+                .add(
+                    mail_digest::Column::UserId.in_subquery(
+                        user::Entity::find()
+                            .select_only()
+                            .column(user::Column::Id)
+                            .filter(
+                                Condition::any()
+                                    .add(user::Column::Email.is_null())
+                                    .add(user::Column::Active.eq(false)),
+                            )
+                            .into_query(),
+                    ),
+                ),
+        )
+        .exec(&db.write)
+        .await?;
+    if stale.rows_affected > 0 {
+        tracing::warn!(
+            dropped = stale.rows_affected,
+            "digests not delivered in time dropped"
+        );
     }
     let due = mail_digest::Entity::find()
         .filter(mail_digest::Column::SentAt.is_null())
@@ -298,6 +377,23 @@ pub async fn send_due(
         .await?;
     let (mut sent, mut failed) = (0, 0);
     for mail in due {
+        if !lease.hold(&db.write).await? {
+            break;
+        }
+        // Ours to send: nobody else will take it for ten minutes.
+        let claimed = mail_digest::Entity::update_many()
+            .col_expr(
+                mail_digest::Column::NextAttemptAt,
+                Expr::value(now + chrono::Duration::minutes(10)),
+            )
+            .filter(mail_digest::Column::Id.eq(mail.id))
+            .filter(mail_digest::Column::SentAt.is_null())
+            .filter(mail_digest::Column::NextAttemptAt.lte(now))
+            .exec(&db.write)
+            .await?;
+        if claimed.rows_affected != 1 {
+            continue;
+        }
         let outcome = match message(mailer, &mail) {
             Ok(message) => mailer
                 .transport
@@ -307,18 +403,18 @@ pub async fn send_due(
                 .map_err(|e| e.to_string()),
             Err(problem) => Err(problem),
         };
-        let txn = db.begin_write().await?;
-        let update = mail_digest::Entity::update_many().filter(mail_digest::Column::Id.eq(mail.id));
+        let update = mail_digest::Entity::update_many()
+            .filter(mail_digest::Column::Id.eq(mail.id))
+            .col_expr(
+                mail_digest::Column::Attempts,
+                Expr::value(mail.attempts + 1),
+            );
         match outcome {
             Ok(()) => {
                 sent += 1;
                 update
                     .col_expr(mail_digest::Column::SentAt, Expr::value(Utc::now()))
-                    .col_expr(
-                        mail_digest::Column::Attempts,
-                        Expr::value(mail.attempts + 1),
-                    )
-                    .exec(&txn)
+                    .exec(&db.write)
                     .await?;
             }
             Err(problem) => {
@@ -327,10 +423,6 @@ pub async fn send_due(
                 tracing::warn!(digest = mail.id, attempts = mail.attempts + 1, %problem, "a digest was not delivered; trying again later");
                 update
                     .col_expr(
-                        mail_digest::Column::Attempts,
-                        Expr::value(mail.attempts + 1),
-                    )
-                    .col_expr(
                         mail_digest::Column::NextAttemptAt,
                         Expr::value(now + chrono::Duration::minutes(wait)),
                     )
@@ -338,12 +430,10 @@ pub async fn send_due(
                         mail_digest::Column::LastError,
                         Expr::value(problem.chars().take(500).collect::<String>()),
                     )
-                    .exec(&txn)
+                    .exec(&db.write)
                     .await?;
             }
         }
-        lease.hold(&txn, Utc::now().max(now), None).await?;
-        txn.commit().await?;
     }
     Ok(Some((sent, failed)))
 }
@@ -370,11 +460,10 @@ fn message(mailer: &Mailer, mail: &mail_digest::Model) -> Result<Message, String
 pub fn spawn(db: Db, mailer: Mailer, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            let now = Utc::now();
-            if let Err(error) = compose(&db, &mailer, now).await {
+            if let Err(error) = compose(&db, &mailer, Utc::now()).await {
                 tracing::warn!(%error, "the daily digests were not made; trying again later");
             }
-            match send_due(&db, &mailer, now).await {
+            match send_due(&db, &mailer, Utc::now()).await {
                 Ok(Some((sent, failed))) if sent + failed > 0 => {
                     tracing::info!(sent, failed, "email digests")
                 }

@@ -10,7 +10,7 @@
 //! whole and the rest to the next sweep.
 
 use super::ladder::{FIRST_CATCH_UP_DAYS, Ladder, Reference, Rule};
-use super::lease::{Lease, chrono_of};
+use super::lease::Lease;
 use super::notify::{About, tell};
 use crate::model::notification::{NotificationKind, Step};
 use crate::model::time::Day;
@@ -22,12 +22,16 @@ use migration::tallies::OPEN;
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 use std::time::Duration;
 
-const JOB: &str = "reminders";
+/// The lease of the servers' sweep; a command sweeping as of another day uses its own.
+pub const JOB: &str = "reminders";
+pub const SIMULATED_JOB: &str = "reminders-simulated";
 
 /// How this server sweeps.
 #[derive(Clone, Debug)]
 pub struct Sweeper {
     pub ladder: Ladder,
+    /// The lease's name: `JOB`, or `SIMULATED_JOB` for a sweep as of another day.
+    pub job: String,
     /// This server's name in the lease: the same after a restart, so a restarted server
     /// takes back its own lease at once.
     pub holder: String,
@@ -43,10 +47,10 @@ pub struct Sweeper {
 
 impl Sweeper {
     pub fn new(ladder: Ladder, holder: impl Into<String>, every: Duration) -> Sweeper {
-        let mut holder: String = holder.into();
-        holder.truncate(64);
+        let holder: String = holder.into().chars().take(64).collect();
         Sweeper {
             ladder,
+            job: JOB.to_owned(),
             holder,
             lease: Duration::from_secs(60),
             every,
@@ -81,8 +85,8 @@ pub async fn sweep(
     sweeper: &Sweeper,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<SweepReport>> {
-    let lease = Lease::new(JOB, &sweeper.holder, sweeper.lease);
-    let Some(done_through) = lease.take(&db.write, now).await? else {
+    let lease = Lease::new(&sweeper.job, &sweeper.holder, sweeper.lease);
+    let Some(done_through) = lease.take(&db.write).await? else {
         return Ok(None);
     };
     let today = Day::in_vietnam(now.timestamp());
@@ -98,15 +102,12 @@ pub async fn sweep(
         day: Some(today),
         ..SweepReport::default()
     };
-    // The lease is kept on the sweep's clock (a test's clock may be days ahead).
-    let started = std::time::Instant::now();
-    let clock = || now + chrono_of(started.elapsed());
     for rule in sweeper.ladder.rules(today, from) {
         if !sweeper.step_pause.is_zero() {
             tokio::time::sleep(sweeper.step_pause).await;
         }
         let txn = db.begin_write().await?;
-        if !lease.hold(&txn, clock(), None).await? {
+        if !lease.hold(&txn).await? {
             // Taken over after our lease expired: the other server finishes.
             return Ok(Some(report));
         }
@@ -128,11 +129,7 @@ pub async fn sweep(
     report.notified += summaries;
     // Done for today: the next sweep, on any server, is due in `every`.
     lease
-        .hold_until(
-            &txn,
-            clock() + chrono_of(sweeper.every),
-            Some(to_naive(today)),
-        )
+        .hold_for(&txn, sweeper.every, Some(to_naive(today)))
         .await?;
     if report.reminders() > 0 {
         let detail = report
