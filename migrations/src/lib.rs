@@ -14,6 +14,7 @@ mod m20261206_000009_units_by_level;
 mod m20261207_000010_supervision;
 mod m20261207_000011_mail;
 mod m20261207_000012_audit_scope;
+mod m20261208_000013_notices_by_unit;
 pub mod tallies;
 
 /// An index named `name` on `columns` of `table`.
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000010_supervision::Migration),
             Box::new(m20261207_000011_mail::Migration),
             Box::new(m20261207_000012_audit_scope::Migration),
+            Box::new(m20261208_000013_notices_by_unit::Migration),
         ]
     }
 }

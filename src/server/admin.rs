@@ -332,7 +332,13 @@ pub async fn update(
     }
 
     let txn = db.begin_write().await?;
-    let updated = user::Entity::update_many()
+    let mut update = user::Entity::update_many();
+    if role_changed || unit_changed {
+        // What their new unit or role was told before is not theirs.
+        let newest = crate::server::supervision::inbox::newest_id(&txn).await?;
+        update = update.col_expr(user::Column::NoticesAfter, Expr::value(newest));
+    }
+    let updated = update
         .col_expr(user::Column::FullName, Expr::value(full_name.clone()))
         .col_expr(user::Column::Email, Expr::value(email))
         .col_expr(user::Column::UnitId, Expr::value(new_unit.id))

@@ -104,6 +104,7 @@ pub async fn create(db: &Db, new: NewUser) -> Result<user::Model, UserError> {
 
     let password_hash = password::hash_blocking(new.password).await?;
     let now = Utc::now();
+    let notices_after = crate::server::supervision::inbox::newest_id(&db.read).await?;
     let account = user::ActiveModel {
         username: Set(name.clone()),
         full_name: Set(full_name.clone()),
@@ -121,6 +122,10 @@ pub async fn create(db: &Db, new: NewUser) -> Result<user::Model, UserError> {
         last_login_at: Set(None),
         version: Set(0),
         search_key: Set(search_key(&name, &full_name)),
+        // What their unit was told before they came is not theirs.
+        notices_after: Set(notices_after),
+        read_through: Set(notices_after),
+        mailed_through: Set(notices_after),
         ..Default::default()
     };
     account

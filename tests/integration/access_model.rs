@@ -478,7 +478,8 @@ struct Rows {
     attachments: Vec<attachment::Model>,
     events: Vec<task_event::Model>,
     feedback: Vec<feedback::Model>,
-    notifications: Vec<(notification::Model, String)>,
+    /// Each notification with the officials it is addressed to.
+    notifications: Vec<(notification::Model, Vec<String>)>,
 }
 
 impl Rows {
@@ -508,21 +509,19 @@ impl Rows {
                     .unwrap(),
                 feedback: feedback::Entity::find().all(&db.read).await.unwrap(),
                 notifications: {
-                    let names: HashMap<i32, String> = user::Entity::find()
-                        .all(&db.read)
-                        .await
-                        .unwrap()
-                        .into_iter()
-                        .map(|u| (u.id, u.username))
-                        .collect();
+                    let officials = user::Entity::find().all(&db.read).await.unwrap();
                     notification::Entity::find()
                         .all(&db.read)
                         .await
                         .unwrap()
                         .into_iter()
                         .map(|n| {
-                            let name = names[&n.user_id].clone();
-                            (n, name)
+                            let to = officials
+                                .iter()
+                                .filter(|u| addressed(&n, u))
+                                .map(|u| u.username.clone())
+                                .collect();
+                            (n, to)
                         })
                         .collect()
                 },
@@ -531,6 +530,23 @@ impl Rows {
         app.block_on(db.close());
         rows
     }
+}
+
+/// Whether a notification is addressed to the official: to them, or to an audience of
+/// their unit they were in when it was written, not for their own action; and not above
+/// the clearance it asks for.
+fn addressed(n: &notification::Model, u: &user::Model) -> bool {
+    let in_audience = match n.audience.as_deref() {
+        Some("staff") => u.role == "leader" || u.role == "officer",
+        Some("officers") => u.role == "officer",
+        Some("leaders") => u.role == "leader",
+        _ => false,
+    };
+    let to_unit = n.unit_id == Some(u.unit_id)
+        && in_audience
+        && n.except_user_id != Some(u.id)
+        && n.id > u.notices_after;
+    (n.user_id == Some(u.id) || to_unit) && n.clearance <= u.clearance
 }
 
 /// One entry of a task's history as compared: its kind, the copies a cascade counts, the
@@ -1043,8 +1059,8 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
     let expected: BTreeSet<i64> = rows
         .notifications
         .iter()
-        .filter(|(n, name)| {
-            name == who
+        .filter(|(n, to)| {
+            to.iter().any(|name| name == who)
                 && n.task_id.is_none_or(|t| oracle.tasks.contains(&t))
                 && n.feedback_id.is_none_or(|f| {
                     rows.feedback

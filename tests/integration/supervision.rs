@@ -16,12 +16,23 @@ fn noon(day: Day) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(i64::from(day.0) * 86_400 + 5 * 3600, 0).unwrap()
 }
 
+/// The notifications of a kind that reach the official, counted from the rows: addressed
+/// to them, or to an audience of their unit they belong to (not for their own action,
+/// not from before they joined it), within their clearance.
 fn notifications(app: &TestApp, username: &str, kind: &str) -> i64 {
     app.count(&format!(
-        "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id \
-         WHERE u.username = '{username}' AND n.kind = '{kind}'"
+        "{RECEIVED} WHERE u.username = '{username}' AND n.kind = '{kind}'"
     ))
 }
+
+const RECEIVED: &str = "SELECT COUNT(*) FROM notifications n JOIN users u \
+     ON (n.user_id = u.id OR (n.unit_id = u.unit_id AND n.id > u.notices_after \
+       AND (n.except_user_id IS NULL OR n.except_user_id <> u.id) \
+       AND ((n.audience = 'staff' AND u.role IN ('leader', 'officer')) \
+         OR (n.audience = 'officers' AND u.role = 'officer') \
+         OR (n.audience = 'leaders' AND u.role = 'leader')))) \
+       AND n.clearance <= u.clearance \
+       AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = n.task_id AND t.classification > u.clearance)";
 
 /// The unread count in the header of a page, as a browser without scripts shows it.
 fn header_count(page: &str) -> Option<u64> {
@@ -141,6 +152,38 @@ on_both_backends! {
         assert_eq!(header_count(&officer.get("/my-work").body), None);
     }
 
+    fn a_notification_reaches_those_in_the_unit_when_it_was_sent(app) {
+        add_account(&app, "hue.lanhdao", "46", Role::Leader, "internal");
+        hue_task(&app, "internal");
+        let unread = |who: &str| signed_in(&app, who).call("/api/notifications", "page=1").json()["unread"].as_i64().unwrap();
+        assert_eq!(unread("hue.canbo"), 1);
+        // An officer who joins Huế afterwards is not told of what came before...
+        add_account(&app, "hue.moi", "46", Role::Officer, "internal");
+        assert_eq!(unread("hue.moi"), 0);
+        // ...but of what comes next, as is every other officer.
+        let (_, second) = hue_task(&app, "internal");
+        assert_eq!(unread("hue.moi"), 1);
+        assert_eq!(unread("hue.canbo"), 2);
+        // Moved to Hà Nội as a leader: Huế's notifications stay in Huế.
+        let admin = signed_in(&app, "admin");
+        let id = app.count("SELECT id FROM users WHERE username = 'hue.moi'");
+        let version = admin.call("/api/admin/user", &format!("id={id}")).json()["version"].as_i64().unwrap();
+        let moved = admin.call(
+            "/api/admin/users/update",
+            &format!("id={id}&version={version}&full_name=Moi&email=&unit=01&role=leader&clearance=internal"),
+        );
+        assert_eq!(moved.status, 200, "{}", moved.body);
+        assert_eq!(unread("hue.moi"), 0);
+        // The official who acts is not told of their own action: Huế's leader breaks
+        // Huế's task down into a subtask for Huế; its officers are told, the leader is not.
+        let leader = signed_in(&app, "hue.lanhdao");
+        let document = task_json(&leader, second)["document"]["id"].as_i64().unwrap() as i32;
+        let sub = create_task(&leader, document, Some(second), "Việc con của Huế", "46", "internal");
+        assert!(sub.status < 400, "{}", sub.body);
+        assert_eq!(notifications(&app, "hue.canbo", "task_assigned"), 3);
+        assert_eq!(notifications(&app, "hue.lanhdao", "task_assigned"), 2, "not of the leader's own");
+    }
+
     fn the_ladder_fires_each_step_once_through_forty_days(app) {
         add_account(&app, "hue.lanhdao", "46", Role::Leader, "confidential");
         let (parent, hue) = hue_task(&app, "internal");
@@ -185,7 +228,7 @@ on_both_backends! {
         assert_eq!(notifications(&app, "hue.lanhdao", "due_soon"), 0);
         assert_eq!(notifications(&app, "tw.lanhdao", "escalated"), 2);
         for other in ["hue.xem", "hanoi.canbo", "hanoi.lanhdao", "hcm.lanhdao"] {
-            assert_eq!(app.count(&format!("SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = '{other}'")), 0, "{other}");
+            assert_eq!(app.count(&format!("{RECEIVED} WHERE u.username = '{other}'")), 0, "{other}");
         }
         // Recorded under the system, never a person; the task page lists the steps.
         assert!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'reminders_sent' AND actor_name = 'system' AND actor_id IS NULL") >= 7);
@@ -205,9 +248,10 @@ on_both_backends! {
     }
 }
 
-/// Notifications written twice for one recipient, task and step (there must be none).
-const DUPLICATES: &str = "SELECT COUNT(*) FROM (SELECT user_id, task_id, step FROM notifications \
-     WHERE step IS NOT NULL GROUP BY user_id, task_id, step HAVING COUNT(*) > 1) d";
+/// Notifications written twice for one audience, task and step (there must be none).
+const DUPLICATES: &str = "SELECT COUNT(*) FROM (SELECT unit_id, audience, task_id, step \
+     FROM notifications WHERE step IS NOT NULL \
+     GROUP BY unit_id, audience, task_id, step HAVING COUNT(*) > 1) d";
 
 /// Two servers sweep one PostgreSQL database at once, and one is killed mid-sweep and
 /// restarted: every reminder the ladder calls for is there exactly once.
@@ -548,5 +592,85 @@ fn a_malformed_smtp_setting_fails_at_start() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(!output.status.success(), "{flag} {value}");
         assert!(stderr.contains(says), "{flag} {value}: {stderr}");
+    }
+}
+
+/// Notifications written one per official (before migration 13) become one per unit,
+/// audience and event, and what each official had read stays read.
+#[test]
+fn notifications_kept_one_per_official_move_to_their_units() {
+    use migration::MigratorTrait;
+    use sea_orm::ConnectionTrait;
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(database) = TestDatabase::create(backend) else {
+            continue;
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let url = match backend {
+                Backend::Sqlite => format!("{}?mode=rwc", database.url),
+                Backend::Postgres => database.url.clone(),
+            };
+            let db = sea_orm::Database::connect(&url).await.unwrap();
+            migration::Migrator::up(&db, Some(12)).await.unwrap();
+            let count = |sql: &'static str| {
+                let db = &db;
+                async move {
+                    let row = db
+                        .query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql))
+                        .await
+                        .unwrap()
+                        .unwrap();
+                    row.try_get_by_index::<i64>(0).unwrap()
+                }
+            };
+            for sql in [
+                "INSERT INTO units (id, code, name, level, path, search_key, created_at) VALUES \
+                 (1, '46', 'Huế', 'province', '/46/', 'hue', CURRENT_TIMESTAMP), \
+                 (2, '01', 'Hà Nội', 'province', '/01/', 'ha noi', CURRENT_TIMESTAMP)",
+                "INSERT INTO users (id, username, full_name, password_hash, unit_id, role, clearance, \
+                 password_changed_at, created_at) VALUES \
+                 (1, 'a', 'A', 'x', 1, 'officer', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), \
+                 (2, 'b', 'B', 'x', 1, 'leader', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), \
+                 (3, 'c', 'C', 'x', 2, 'leader', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+                // One feedback item assigned to Huế, told to both its officials; the
+                // officer read it. One escalation told to Hà Nội's leader.
+                "INSERT INTO notifications (user_id, kind, feedback_id, created_at, read_at) VALUES \
+                 (1, 'feedback_assigned', 7, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), \
+                 (2, 'feedback_assigned', 7, CURRENT_TIMESTAMP, NULL), \
+                 (3, 'escalated', NULL, CURRENT_TIMESTAMP, NULL)",
+            ] {
+                db.execute_unprepared(sql).await.unwrap();
+            }
+            migration::Migrator::up(&db, None).await.unwrap();
+            assert_eq!(count("SELECT COUNT(*) FROM notifications").await, 2, "{backend:?}");
+            assert_eq!(
+                count("SELECT COUNT(*) FROM notifications WHERE unit_id = 1 AND audience = 'staff' AND feedback_id = 7").await,
+                1
+            );
+            assert_eq!(
+                count("SELECT COUNT(*) FROM notifications WHERE unit_id = 2 AND audience = 'leaders' AND kind = 'escalated'").await,
+                1
+            );
+            assert_eq!(
+                count("SELECT COUNT(*) FROM notification_reads r JOIN notifications n ON n.id = r.notification_id \
+                       WHERE r.user_id = 1 AND n.feedback_id = 7").await,
+                1,
+                "the officer's read stays read"
+            );
+            assert_eq!(count("SELECT COUNT(*) FROM notification_reads").await, 1);
+            // New rows get ids after the moved ones.
+            db.execute_unprepared(
+                "INSERT INTO notifications (kind, unit_id, audience, created_at) \
+                 VALUES ('task_assigned', 1, 'staff', CURRENT_TIMESTAMP)",
+            )
+            .await
+            .unwrap();
+            assert_eq!(count("SELECT MAX(id) FROM notifications").await, 3);
+            db.close().await.unwrap();
+        });
     }
 }

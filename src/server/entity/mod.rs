@@ -7,6 +7,7 @@ pub mod feedback;
 pub mod feedback_event;
 pub mod mail_digest;
 pub mod notification;
+pub mod notification_read;
 pub mod report;
 pub mod session;
 pub mod task;

@@ -1,22 +1,25 @@
 use sea_orm::entity::prelude::*;
 
+/// Addressed to one official (`user_id`) or to a unit's audience (`unit_id`, `audience`)
+/// less the official who acted (`except_user_id`): who receives it is decided on reading.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "notifications")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub user_id: i32,
     pub kind: String,
+    pub user_id: Option<i32>,
+    pub unit_id: Option<i32>,
+    pub audience: Option<String>,
+    pub except_user_id: Option<i32>,
     pub task_id: Option<i32>,
     pub report_id: Option<i32>,
     pub feedback_id: Option<i32>,
     pub step: Option<String>,
     pub day: Option<Date>,
-    pub count: Option<i32>,
+    /// The clearance its reader needs besides what its task asks.
+    pub clearance: i16,
     pub created_at: DateTimeUtc,
-    pub read_at: Option<DateTimeUtc>,
-    /// The day its digest was made (also when it had nothing to mail).
-    pub mailed_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

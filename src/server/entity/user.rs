@@ -28,6 +28,13 @@ pub struct Model {
     pub locale: String,
     /// Notification kinds they do not want by email, comma-separated.
     pub mail_off: String,
+    /// Notifications up to this id are not theirs: sent before they joined their unit in
+    /// their role.
+    pub notices_after: i64,
+    /// Every notification up to this id is read (those above: `notification_reads`).
+    pub read_through: i64,
+    /// Notifications up to this id were considered for their email digest.
+    pub mailed_through: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -34,6 +34,9 @@ const COMPOSE_JOB: &str = "mail_digest";
 const SEND_JOB: &str = "mail_send";
 /// At most this many notifications are listed in one mail; the rest are counted.
 const LISTED: usize = 50;
+/// Notifications this many minutes old were committed (by any server) before the digest
+/// reads them.
+const SETTLE_MINUTES: i64 = 5;
 /// The longest wait between two tries of an undelivered mail.
 const MAX_BACKOFF_MINUTES: i64 = 360;
 
@@ -115,19 +118,30 @@ pub async fn compose(db: &Db, mailer: &Mailer, now: DateTime<Utc>) -> anyhow::Re
         return Ok(None);
     }
     let day = to_naive(today);
-    // Officials with an address and notifications not yet in a digest.
+    // Notifications up to this one are settled: any transaction that wrote one below it
+    // has long committed. Newer ones wait for tomorrow's digest.
+    let settled: i64 = notification::Entity::find()
+        .select_only()
+        .column(notification::Column::Id)
+        .filter(
+            notification::Column::CreatedAt.lte(now - chrono::Duration::minutes(SETTLE_MINUTES)),
+        )
+        .order_by_desc(notification::Column::Id)
+        .into_tuple()
+        .one(&db.read)
+        .await?
+        .unwrap_or_default();
+    // Officials with an address and notifications addressed to them or to their unit
+    // since their last digest.
     let recipients: Vec<user::Model> = user::Entity::find()
         .filter(user::Column::Active.eq(true))
         .filter(user::Column::Email.is_not_null())
-        .filter(
-            user::Column::Id.in_subquery(
-                notification::Entity::find()
-                    .select_only()
-                    .column(notification::Column::UserId)
-                    .filter(notification::Column::MailedOn.is_null())
-                    .into_query(),
-            ),
-        )
+        .filter(user::Column::Email.ne(""))
+        .filter(user::Column::MailedThrough.lt(settled))
+        .filter(Expr::cust(format!(
+            "EXISTS (SELECT 1 FROM notifications n WHERE n.id > users.mailed_through \
+             AND n.id <= {settled} AND (n.user_id = users.id OR n.unit_id = users.unit_id))"
+        )))
         .all(&db.read)
         .await?;
     let mut written = 0;
@@ -136,7 +150,7 @@ pub async fn compose(db: &Db, mailer: &Mailer, now: DateTime<Utc>) -> anyhow::Re
         if !lease.hold(&db.write).await? {
             return Ok(Some(written));
         }
-        match compose_one(db, mailer, &official, today, now).await {
+        match compose_one(db, mailer, &official, settled, today, now).await {
             Ok(n) => written += n,
             Err(error) => {
                 tracing::warn!(user = official.id, %error, "a digest was not made; tried again tomorrow")
@@ -145,23 +159,14 @@ pub async fn compose(db: &Db, mailer: &Mailer, now: DateTime<Utc>) -> anyhow::Re
     }
     // Officials who cannot be mailed (no address, disabled) are not mailed later either.
     let txn = db.begin_write().await?;
-    notification::Entity::update_many()
-        .col_expr(notification::Column::MailedOn, Expr::value(day))
-        .filter(notification::Column::MailedOn.is_null())
-        .filter(notification::Column::CreatedAt.lte(now))
+    user::Entity::update_many()
+        .col_expr(user::Column::MailedThrough, Expr::value(settled))
+        .filter(user::Column::MailedThrough.lt(settled))
         .filter(
-            notification::Column::UserId.in_subquery(
-                user::Entity::find()
-                    .select_only()
-                    .column(user::Column::Id)
-                    .filter(
-                        Condition::any()
-                            .add(user::Column::Email.is_null())
-                            .add(user::Column::Email.eq(""))
-                            .add(user::Column::Active.eq(false)),
-                    )
-                    .into_query(),
-            ),
+            Condition::any()
+                .add(user::Column::Email.is_null())
+                .add(user::Column::Email.eq(""))
+                .add(user::Column::Active.eq(false)),
         )
         .exec(&txn)
         .await?;
@@ -172,12 +177,13 @@ pub async fn compose(db: &Db, mailer: &Mailer, now: DateTime<Utc>) -> anyhow::Re
     Ok(Some(written))
 }
 
-/// One official's digest for `today`, and their notifications marked as handled: those
-/// read for it, and those they can no longer see. Returns 1 when a mail was written.
+/// One official's digest for `today` of their notifications since their last digest up
+/// to `settled`, and their mark moved there. Returns 1 when a mail was written.
 async fn compose_one(
     db: &Db,
     mailer: &Mailer,
     official: &user::Model,
+    settled: i64,
     today: Day,
     now: DateTime<Utc>,
 ) -> anyhow::Result<u64> {
@@ -191,21 +197,19 @@ async fn compose_one(
         .map(|address| Mailbox::new(Some(official.full_name.clone()), address));
     let reader = Reader::load(db, &official.username).await?;
     let rows = readable(&reader)
-        .filter(notification::Column::MailedOn.is_null())
-        .filter(notification::Column::CreatedAt.lte(now))
+        .filter(notification::Column::Id.gt(official.mailed_through))
+        .filter(notification::Column::Id.lte(settled))
         .order_by_asc(notification::Column::Id)
         .all(&db.read)
         .await?;
-    let read: Vec<i64> = rows.iter().map(|n| n.id).collect();
     let off: Vec<&str> = official.mail_off.split(',').collect();
-    let items: Vec<NotificationItem> = items_of(db, rows)
+    let items: Vec<NotificationItem> = items_of(db, &reader, rows)
         .await?
         .0
         .into_iter()
         .filter(|item| !item.read && !off.contains(&item.kind.as_str()))
         .collect();
     let txn = db.begin_write().await?;
-    let mut written = 0;
     match (&address, items.is_empty()) {
         (Err(error), _) => {
             tracing::warn!(user = official.id, %error, "an email address that cannot be mailed to");
@@ -214,7 +218,7 @@ async fn compose_one(
         (Ok(address), false) => {
             let locale: Locale = official.locale.parse().unwrap_or(Locale::vi);
             let (subject, body) = digest(locale, &official.full_name, &items, today, mailer);
-            written = mail_digest::Entity::insert(mail_digest::ActiveModel {
+            let written = mail_digest::Entity::insert(mail_digest::ActiveModel {
                 user_id: Set(official.id),
                 day: Set(day),
                 recipient: Set(address.to_string()),
@@ -234,29 +238,18 @@ async fn compose_one(
             .await?;
             if written == 0 {
                 // Today's digest was made already: these wait for tomorrow's.
-                txn.commit().await?;
                 return Ok(0);
             }
         }
     }
-    for ids in read.chunks(500) {
-        notification::Entity::update_many()
-            .col_expr(notification::Column::MailedOn, Expr::value(day))
-            .filter(notification::Column::Id.is_in(ids.to_vec()))
-            .exec(&txn)
-            .await?;
-    }
-    // What they may no longer see (older than a few minutes, so not one committed while
-    // this ran) is not theirs to be mailed.
-    notification::Entity::update_many()
-        .col_expr(notification::Column::MailedOn, Expr::value(day))
-        .filter(notification::Column::UserId.eq(official.id))
-        .filter(notification::Column::MailedOn.is_null())
-        .filter(notification::Column::CreatedAt.lte(now - chrono::Duration::minutes(5)))
+    user::Entity::update_many()
+        .col_expr(user::Column::MailedThrough, Expr::value(settled))
+        .filter(user::Column::Id.eq(official.id))
+        .filter(user::Column::MailedThrough.lt(settled))
         .exec(&txn)
         .await?;
     txn.commit().await?;
-    Ok(written)
+    Ok(u64::from(!items.is_empty() && address.is_ok()))
 }
 
 /// The subject and plain-text body of one official's digest.

@@ -1,9 +1,11 @@
 //! Telling officials, in the transaction of the change that concerns them: a notification
 //! is written with the change or not at all.
 //!
-//! Recipients are chosen by unit and role, and only those active and cleared for the
-//! task's classification; what each may see is checked again when they read it.
+//! A notification is written once per task and audience, addressed to a unit's staff,
+//! officers or leaders, not once per official: who receives it, and whether they may see
+//! it, is decided when it is read (`inbox::readable`).
 
+use crate::model::Role;
 use crate::model::notification::NotificationKind;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
@@ -20,14 +22,34 @@ pub enum Audience {
 }
 
 impl Audience {
-    /// The join of the recipients `u` to the task `t`.
-    fn join(self) -> &'static str {
+    /// The task's column naming the unit told.
+    fn unit(self) -> &'static str {
         match self {
-            Audience::LeadStaff => "u.unit_id = t.lead_unit_id AND u.role IN ('leader', 'officer')",
-            Audience::LeadOfficers => "u.unit_id = t.lead_unit_id AND u.role = 'officer'",
-            Audience::LeadLeaders => "u.unit_id = t.lead_unit_id AND u.role = 'leader'",
-            Audience::AssignerLeaders => "u.unit_id = t.assigner_unit_id AND u.role = 'leader'",
+            Audience::AssignerLeaders => "t.assigner_unit_id",
+            _ => "t.lead_unit_id",
         }
+    }
+
+    /// Which of the unit's officials, as stored in `notifications.audience`.
+    fn roles(self) -> &'static str {
+        match self {
+            Audience::LeadStaff => STAFF,
+            Audience::LeadOfficers => OFFICERS,
+            Audience::LeadLeaders | Audience::AssignerLeaders => LEADERS,
+        }
+    }
+}
+
+const STAFF: &str = "staff";
+const OFFICERS: &str = "officers";
+const LEADERS: &str = "leaders";
+
+/// The audiences an official of `role` belongs to in their unit.
+pub fn audiences_of(role: Role) -> &'static [&'static str] {
+    match role {
+        Role::Leader => &[STAFF, LEADERS],
+        Role::Officer => &[STAFF, OFFICERS],
+        _ => &[],
     }
 }
 
@@ -46,7 +68,7 @@ pub struct About<'a> {
     pub except: Option<i32>,
 }
 
-/// Writes one notification per recipient and task; returns how many.
+/// Writes one notification per task, addressed to the audience's unit; returns how many.
 pub async fn tell(
     db: &impl ConnectionTrait,
     about: About<'_>,
@@ -59,19 +81,17 @@ pub async fn tell(
     };
     let at = param(now.into());
     let report = param(about.report_id.into());
-    let except = match about.except {
-        Some(user) => format!(" AND u.id <> {}", param(user.into())),
-        None => String::new(),
-    };
+    let except = param(about.except.into());
     let step = about.step.unwrap_or("NULL");
     let sql = format!(
-        "INSERT INTO notifications (user_id, kind, task_id, report_id, step, created_at) \
-         SELECT u.id, '{kind}', t.id, {report}, {step}, {at} FROM {source} \
-         JOIN users u ON {join} AND u.active = TRUE AND u.clearance >= t.classification{except} \
+        "INSERT INTO notifications (kind, unit_id, audience, except_user_id, task_id, report_id, \
+         step, created_at) \
+         SELECT '{kind}', {unit}, '{roles}', {except}, t.id, {report}, {step}, {at} FROM {source} \
          WHERE {filter}",
         kind = about.kind.as_str(),
+        unit = about.audience.unit(),
+        roles = about.audience.roles(),
         source = about.source,
-        join = about.audience.join(),
         filter = about.filter,
     );
     let backend = db.get_database_backend();
@@ -120,15 +140,47 @@ pub async fn tell_feedback_assigned(
     Ok(db
         .execute_raw(Statement::from_sql_and_values(
             backend,
-            "INSERT INTO notifications (user_id, kind, feedback_id, created_at) \
-             SELECT u.id, $1, $2, $3 FROM users u WHERE u.unit_id = $4 \
-             AND u.role IN ('leader', 'officer') AND u.active = TRUE AND u.id <> $5",
+            "INSERT INTO notifications (kind, unit_id, audience, except_user_id, feedback_id, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6)",
             [
                 NotificationKind::FeedbackAssigned.as_str().into(),
+                unit_id.into(),
+                STAFF.into(),
+                except.into(),
                 feedback_id.into(),
                 now.into(),
-                unit_id.into(),
-                except.into(),
+            ],
+        ))
+        .await?
+        .rows_affected())
+}
+
+/// One summary a day for the officers of each unit with overdue tasks, readable by those
+/// cleared for at least one of them; the count is each reader's own (`inbox`).
+pub async fn summarise_overdue(
+    db: &impl ConnectionTrait,
+    today: crate::model::time::Day,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use migration::tallies::OPEN;
+    let backend = db.get_database_backend();
+    // Grouped by the lead unit's path, which the due-date index covers.
+    let sql = format!(
+        "INSERT INTO notifications (kind, unit_id, audience, day, clearance, created_at) \
+         SELECT $1, un.id, '{OFFICERS}', $2, c.clearance, $3 FROM \
+           (SELECT lead_path, MIN(classification) AS clearance FROM tasks \
+            WHERE due_on < $2 AND status IN {OPEN} GROUP BY lead_path) c \
+         JOIN units un ON un.path = c.lead_path WHERE 1 = 1 \
+         ON CONFLICT (unit_id, kind, day) DO NOTHING"
+    );
+    Ok(db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                NotificationKind::OverdueDaily.as_str().into(),
+                crate::server::work::to_naive(today).into(),
+                now.into(),
             ],
         ))
         .await?

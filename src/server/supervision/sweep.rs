@@ -11,8 +11,8 @@
 
 use super::ladder::{FIRST_CATCH_UP_DAYS, Ladder, Reference, Rule};
 use super::lease::Lease;
-use super::notify::{About, tell};
-use crate::model::notification::{NotificationKind, Step};
+use super::notify::{About, summarise_overdue, tell};
+use crate::model::notification::Step;
 use crate::model::time::Day;
 use crate::server::audit::{self, Action, Event};
 use crate::server::db::Db;
@@ -215,39 +215,6 @@ async fn fire(
     )
     .await?;
     Ok((fired, notified))
-}
-
-/// One summary a day for each officer of a unit with overdue tasks: how many of the
-/// unit's tasks they may see are overdue.
-async fn summarise_overdue(
-    db: &impl ConnectionTrait,
-    today: Day,
-    now: DateTime<Utc>,
-) -> Result<u64, DbErr> {
-    let backend = db.get_database_backend();
-    let sql = format!(
-        "INSERT INTO notifications (user_id, kind, day, count, created_at) \
-         SELECT u.id, $1, $2, SUM(c.n), $3 FROM \
-           (SELECT lead_path, classification, COUNT(*) AS n FROM tasks \
-            WHERE due_on < $2 AND status IN {OPEN} GROUP BY lead_path, classification) c \
-         JOIN units un ON un.path = c.lead_path \
-         JOIN users u ON u.unit_id = un.id AND u.role = 'officer' AND u.active = TRUE \
-           AND u.clearance >= c.classification \
-         GROUP BY u.id \
-         ON CONFLICT (user_id, kind, day) DO NOTHING"
-    );
-    Ok(db
-        .execute_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [
-                NotificationKind::OverdueDaily.as_str().into(),
-                to_naive(today).into(),
-                now.into(),
-            ],
-        ))
-        .await?
-        .rows_affected())
 }
 
 /// Sweeps now and then every `sweeper.every`, for as long as the server runs. A failed
