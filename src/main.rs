@@ -484,6 +484,7 @@ async fn serve(url: &str, evidence_dir: &std::path::Path, args: ServeArgs) -> Re
     let mut config = ServeConfig::new(args.listen, args.secure_cookies);
     config.feedback_per_ip = args.feedback_per_ip;
     config.evidence_dir = evidence_dir.to_owned();
+    config.remind_before = ladder.before.clone();
     let server = Server::bind(config).await?;
     let addr = server.local_addr()?;
     let db = tiendo::server::open_database(url).await?;

@@ -15,6 +15,7 @@ mod m20261207_000010_supervision;
 mod m20261207_000011_mail;
 mod m20261207_000012_audit_scope;
 mod m20261208_000013_notices_by_unit;
+mod m20261208_000014_unit_reminders;
 pub mod tallies;
 
 /// An index named `name` on `columns` of `table`.
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_mail::Migration),
             Box::new(m20261207_000012_audit_scope::Migration),
             Box::new(m20261208_000013_notices_by_unit::Migration),
+            Box::new(m20261208_000014_unit_reminders::Migration),
         ]
     }
 }

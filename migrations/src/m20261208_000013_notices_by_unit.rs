@@ -10,8 +10,8 @@
 //! `notification_reads`), and the newest that went into their email digest
 //! (`mailed_through`).
 //!
-//! Existing notifications become one row per unit, audience and event, and what each
-//! official had read stays read.
+//! Existing notifications stay their officials' (addressed to each, under the same id),
+//! and what each official had read stays read.
 
 use crate::index;
 use sea_orm_migration::prelude::*;
@@ -152,36 +152,33 @@ impl MigrationTrait for Migration {
             )
             .await?;
 
-        // One row per event and recipients' unit; the audience follows from the kind.
-        let same = "n.kind = o.kind AND n.unit_id = u.unit_id \
-             AND COALESCE(n.task_id, 0) = COALESCE(o.task_id, 0) \
-             AND COALESCE(n.report_id, 0) = COALESCE(o.report_id, 0) \
-             AND COALESCE(n.feedback_id, 0) = COALESCE(o.feedback_id, 0) \
-             AND COALESCE(n.step, '') = COALESCE(o.step, '') \
-             AND (n.day = o.day OR (n.day IS NULL AND o.day IS NULL))";
+        // Each existing notification stays its official's, under its id, read or not:
+        // what they were told before is theirs, and nobody else's.
         db.execute_unprepared(
-            "INSERT INTO notifications (kind, unit_id, audience, task_id, report_id, feedback_id, \
+            "INSERT INTO notifications (id, kind, user_id, task_id, report_id, feedback_id, \
              step, day, clearance, created_at) \
-             SELECT o.kind, u.unit_id, CASE \
-               WHEN o.kind IN ('report_awaiting', 'escalated') THEN 'leaders' \
-               WHEN o.kind IN ('due_soon', 'overdue', 'overdue_daily') THEN 'officers' \
-               ELSE 'staff' END, \
-             o.task_id, o.report_id, o.feedback_id, o.step, o.day, 0, MIN(o.created_at) \
-             FROM notifications_by_user o JOIN users u ON u.id = o.user_id \
-             GROUP BY o.kind, u.unit_id, o.task_id, o.report_id, o.feedback_id, o.step, o.day \
-             ORDER BY MIN(o.id)",
+             SELECT id, kind, user_id, task_id, report_id, feedback_id, step, day, 0, created_at \
+             FROM notifications_by_user ORDER BY id",
         )
         .await?;
-        db.execute_unprepared(&format!(
-            "INSERT INTO notification_reads (user_id, notification_id) \
-             SELECT DISTINCT o.user_id, n.id FROM notifications_by_user o \
-             JOIN users u ON u.id = o.user_id JOIN notifications n ON {same} \
-             WHERE o.read_at IS NOT NULL"
-        ))
-        .await?;
-        // What was converted was in a digest already, or will not be in one.
         db.execute_unprepared(
-            "UPDATE users SET mailed_through = (SELECT COALESCE(MAX(id), 0) FROM notifications)",
+            "INSERT INTO notification_reads (user_id, notification_id) \
+             SELECT user_id, id FROM notifications_by_user WHERE read_at IS NOT NULL",
+        )
+        .await?;
+        if manager.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+            // New ids follow the kept ones.
+            db.execute_unprepared(
+                "SELECT setval(pg_get_serial_sequence('notifications', 'id'), \
+                 COALESCE((SELECT MAX(id) FROM notifications), 0) + 1, false)",
+            )
+            .await?;
+        }
+        // What was kept was in a digest already, or will not be in one; and every unit
+        // notification from now on is for those in the unit now.
+        db.execute_unprepared(
+            "UPDATE users SET mailed_through = (SELECT COALESCE(MAX(id), 0) FROM notifications), \
+             notices_after = (SELECT COALESCE(MAX(id), 0) FROM notifications)",
         )
         .await?;
         db.execute_unprepared("DROP TABLE notifications_by_user")

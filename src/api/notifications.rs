@@ -8,7 +8,29 @@ use leptos::prelude::*;
 pub async fn list_notifications(page: u64) -> Result<NotificationPage, AppError> {
     let reader = super::reader()?;
     let state = super::state()?;
-    super::outcome(crate::server::supervision::inbox::page(&state.db, &reader, page).await)
+    let mut list =
+        super::outcome(crate::server::supervision::inbox::page(&state.db, &reader, page).await)?;
+    list.reminder_days = crate::server::supervision::unit_days::of_leader(
+        &state.db,
+        &reader,
+        &state.config.remind_before,
+    )
+    .await
+    .map_err(super::database)?;
+    Ok(list)
+}
+
+/// Sets the reminder days before a due date for the tasks the leader's unit leads
+/// (empty: the server's); the browser goes back to `/notifications?done=days`.
+#[server(endpoint = "notifications/reminder-days")]
+pub async fn set_reminder_days(days: String) -> Result<(), AppError> {
+    let reader = super::reader()?;
+    let state = super::state()?;
+    super::outcome(
+        crate::server::supervision::unit_days::set(&state.db, &reader, &days).await,
+    )?;
+    leptos_axum::redirect("/notifications?done=days");
+    Ok(())
 }
 
 /// Marks one notification read; the browser goes back to the page it was on.

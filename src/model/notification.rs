@@ -96,6 +96,29 @@ pub struct NotificationItem {
     pub read: bool,
 }
 
+/// A unit's reminder days before a due date, as its leaders see and set them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderDays {
+    /// Set by the unit's leaders, largest first; `None`: the server's apply.
+    pub own: Option<Vec<u16>>,
+    pub server: Vec<u16>,
+}
+
+impl ReminderDays {
+    /// What applies to the unit's tasks.
+    pub fn applied(&self) -> &[u16] {
+        self.own.as_deref().unwrap_or(&self.server)
+    }
+}
+
+/// Days as a person writes them: `7, 3, 1`.
+pub fn days_text(days: &[u16]) -> String {
+    days.iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A page of the reader's notifications, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationPage {
@@ -106,6 +129,8 @@ pub struct NotificationPage {
     /// The newest notification the reader may see: "mark all read" stops there, so one
     /// arriving after the page was shown stays unread.
     pub newest: Option<i64>,
+    /// The reader's unit's reminder days, for its leaders (who may change them).
+    pub reminder_days: Option<ReminderDays>,
 }
 
 /// A reminder or escalation a task has had.

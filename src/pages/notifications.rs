@@ -1,15 +1,18 @@
 //! `/notifications`: what the official was told, newest first, with a way to mark it read.
 
 use crate::api::notifications::{
-    MarkAllNotificationsRead, MarkNotificationRead, list_notifications,
+    MarkAllNotificationsRead, MarkNotificationRead, SetReminderDays, list_notifications,
 };
 use crate::components::error::ErrorPage;
+use crate::components::form::{FormProblem, Refusal};
 use crate::components::format::count;
 use crate::components::labels::notification_sentence;
 use crate::components::pagination::Pagination;
 use crate::components::title::page_title;
 use crate::i18n::*;
-use crate::model::notification::{NotificationItem, NotificationKind, NotificationPage};
+use crate::model::notification::{
+    NotificationItem, NotificationKind, NotificationPage, ReminderDays, days_text,
+};
 use crate::model::time::format_datetime;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -27,10 +30,24 @@ pub fn NotificationsPage() -> impl IntoView {
             .unwrap_or(1)
     });
     let list = Resource::new(move || page.get(), list_notifications);
+    let saved = move || {
+        (query.read().get("done").as_deref() == Some("days")).then(|| {
+            view! {
+                <p class="notice notice-ok" role="status">{t!(i18n, notifications.days_saved)}</p>
+            }
+        })
+    };
     let body = move || {
         Suspend::new(async move {
             match list.await {
-                Ok(list) => view! { <NotificationList list /> }.into_any(),
+                Ok(mut list) => {
+                    let days = list.reminder_days.take();
+                    view! {
+                        <NotificationList list />
+                        {days.map(|days| view! { <UnitReminderDays days /> })}
+                    }
+                        .into_any()
+                }
                 Err(error) => view! { <ErrorPage error /> }.into_any(),
             }
         })
@@ -39,6 +56,7 @@ pub fn NotificationsPage() -> impl IntoView {
         {page_title(move || t_string!(i18n, notifications.title).to_owned())}
         <section class="page">
             <h1>{t!(i18n, notifications.title)}</h1>
+            {saved}
             <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>{body}</Suspense>
         </section>
     }
@@ -140,5 +158,43 @@ fn NotificationRow(
                     }
                 })}
         </li>
+    }
+}
+
+/// The unit's reminder days before a due date, for its leaders to change.
+#[component]
+fn UnitReminderDays(days: ReminderDays) -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SetReminderDays>::new();
+    let refusal = Refusal::of(save);
+    let applied = days_text(days.applied());
+    let server = days_text(&days.server);
+    let own = days.own.as_deref().map(days_text).unwrap_or_default();
+    view! {
+        <section aria-labelledby="days-heading">
+            <h2 id="days-heading">{t!(i18n, notifications.days_heading)}</h2>
+            <p>{t!(i18n, notifications.days_lead, days = applied.clone())}</p>
+            <ActionForm action=save attr:class="form narrow" attr:novalidate=true>
+                <FormProblem refusal />
+                <div class="field">
+                    <label for="days">{t!(i18n, notifications.days_label)}</label>
+                    <input
+                        id="days"
+                        name="days"
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="off"
+                        maxlength="40"
+                        value=refusal.value("days", own)
+                        aria-describedby="days-hint days-error"
+                        aria-invalid=refusal.invalid("days")
+                        autofocus=refusal.focus("days")
+                    />
+                    <p id="days-hint" class="hint">{t!(i18n, notifications.days_hint, days = server.clone())}</p>
+                    <p id="days-error" class="field-error">{refusal.message("days")}</p>
+                </div>
+                <button type="submit" class="primary">{t!(i18n, notifications.days_save)}</button>
+            </ActionForm>
+        </section>
     }
 }

@@ -333,8 +333,9 @@ pub async fn update(
 
     let txn = db.begin_write().await?;
     let mut update = user::Entity::update_many();
-    if role_changed || unit_changed {
-        // What their new unit or role was told before is not theirs.
+    if unit_changed {
+        // What their new unit was told before they came is not theirs. (A new role in the
+        // same unit keeps what they had, and sees what the role's audience was told.)
         let newest = crate::server::supervision::inbox::newest_id(&txn).await?;
         update = update.col_expr(user::Column::NoticesAfter, Expr::value(newest));
     }
@@ -404,7 +405,16 @@ pub async fn set_active(db: &Db, scope: &Scope, id: i32, active: bool) -> Result
     if account.id == scope.admin_id {
         return Err(invalid("active", Problem::OutOfReach));
     }
-    user::Entity::update_many()
+    let mut update = user::Entity::update_many();
+    if active && !account.active {
+        // Back after a time away: what their unit was told meanwhile stays in their list,
+        // but not as unread, and not in their next email.
+        let newest = crate::server::supervision::inbox::newest_id(&txn).await?;
+        update = update
+            .col_expr(user::Column::ReadThrough, Expr::value(newest))
+            .col_expr(user::Column::MailedThrough, Expr::value(newest));
+    }
+    update
         .col_expr(user::Column::Active, Expr::value(active))
         .col_expr(
             user::Column::Version,

@@ -52,6 +52,8 @@ pub struct ServeConfig {
     /// Feedback submissions (form and Open311) per client address in ten minutes;
     /// 0 turns the limits off, for measuring throughput.
     pub feedback_per_ip: u32,
+    /// The server's reminder days before a due date, for units without their own.
+    pub remind_before: Vec<u16>,
 }
 
 impl ServeConfig {
@@ -63,6 +65,7 @@ impl ServeConfig {
             body_limit_bytes: 2 * 1024 * 1024,
             evidence_dir: std::path::PathBuf::from("data/evidence"),
             feedback_per_ip: feedback::DEFAULT_PER_IP,
+            remind_before: supervision::Ladder::default().before,
         }
     }
 }

@@ -184,6 +184,58 @@ on_both_backends! {
         assert_eq!(notifications(&app, "hue.lanhdao", "task_assigned"), 2, "not of the leader's own");
     }
 
+    fn a_units_own_reminder_days_replace_the_servers(app) {
+        add_account(&app, "hue.lanhdao", "46", Role::Leader, "internal");
+        let (parent, hue) = hue_task(&app, "internal");
+        let centre = signed_in(&app, "tw.lanhdao");
+        let cascaded = centre.call("/api/tasks/cascade", &format!("id={parent}&target=units&units=01"));
+        assert!(cascaded.status < 400, "{}", cascaded.body);
+        let hanoi = child_led_by(&task_json(&centre, parent), "01");
+        let due = Day::from_ymd(2027, 3, 31);
+        app.execute(&format!("UPDATE tasks SET due_on = '2030-12-31', start_on = '2030-01-01' WHERE id = {parent}"));
+        app.execute(&format!(
+            "UPDATE tasks SET due_on = '{}', start_on = '{}' WHERE id IN ({hue}, {hanoi})",
+            due.iso(),
+            due.plus_days(-20).iso()
+        ));
+        let set = |who: &str, days: &str| {
+            signed_in(&app, who).call("/api/notifications/reminder-days", &format!("days={}", encode(days)))
+        };
+        // Bad input is refused, naming the field, and changes nothing; an officer may not.
+        for bad in ["7;3", "0", "400", "6,5,4,3,2,1"] {
+            let refused = set("hue.lanhdao", bad);
+            assert_eq!(refused.status, 400, "{bad}: {}", refused.body);
+            assert!(refused.body.contains("days"), "{bad}: {}", refused.body);
+        }
+        assert_eq!(set("hue.canbo", "5").status, 403);
+        assert_eq!(app.count("SELECT COUNT(*) FROM units WHERE remind_before IS NOT NULL"), 0);
+        // Huế's leader chooses 5 and 2 days; the page shows them, the log has it.
+        assert!(set("hue.lanhdao", " 2, 5").status < 400);
+        assert_eq!(app.text("SELECT remind_before FROM units WHERE code = '46'"), "5,2");
+        assert!(signed_in(&app, "hue.lanhdao").get("/notifications").body.contains("value=\"5, 2\""));
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'reminder_days_changed' AND actor_name = 'hue.lanhdao'"), 1);
+        // Huế's task is reminded on its unit's days, Hà Nội's on the server's.
+        let db = app.db();
+        let sweeper = Sweeper::new(Ladder::default(), "test", std::time::Duration::from_secs(600));
+        for offset in -9..=0 {
+            app.block_on(sweep(&db, &sweeper, noon(due.plus_days(offset)))).unwrap().unwrap();
+        }
+        app.block_on(db.close());
+        let steps = |task: i32| -> Vec<&str> {
+            ["before_7", "before_5", "before_3", "before_2", "before_1"]
+                .into_iter()
+                .filter(|step| {
+                    app.count(&format!("SELECT COUNT(*) FROM task_reminders WHERE task_id = {task} AND step = '{step}'")) == 1
+                })
+                .collect()
+        };
+        assert_eq!(steps(hue), ["before_5", "before_2"]);
+        assert_eq!(steps(hanoi), ["before_7", "before_3", "before_1"]);
+        // Emptied: the server's days again.
+        assert!(set("hue.lanhdao", "").status < 400);
+        assert_eq!(app.count("SELECT COUNT(*) FROM units WHERE remind_before IS NOT NULL"), 0);
+    }
+
     fn the_ladder_fires_each_step_once_through_forty_days(app) {
         add_account(&app, "hue.lanhdao", "46", Role::Leader, "confidential");
         let (parent, hue) = hue_task(&app, "internal");
@@ -595,10 +647,10 @@ fn a_malformed_smtp_setting_fails_at_start() {
     }
 }
 
-/// Notifications written one per official (before migration 13) become one per unit,
-/// audience and event, and what each official had read stays read.
+/// Notifications written one per official (before migration 13) stay each official's,
+/// read or unread as they were, and new ones follow their ids.
 #[test]
-fn notifications_kept_one_per_official_move_to_their_units() {
+fn notifications_kept_one_per_official_stay_theirs() {
     use migration::MigratorTrait;
     use sea_orm::ConnectionTrait;
     for backend in [Backend::Sqlite, Backend::Postgres] {
@@ -646,20 +698,15 @@ fn notifications_kept_one_per_official_move_to_their_units() {
                 db.execute_unprepared(sql).await.unwrap();
             }
             migration::Migrator::up(&db, None).await.unwrap();
-            assert_eq!(count("SELECT COUNT(*) FROM notifications").await, 2, "{backend:?}");
+            // Each stays its official's, under its id; the officer's read stays read.
+            assert_eq!(count("SELECT COUNT(*) FROM notifications").await, 3, "{backend:?}");
             assert_eq!(
-                count("SELECT COUNT(*) FROM notifications WHERE unit_id = 1 AND audience = 'staff' AND feedback_id = 7").await,
-                1
+                count("SELECT COUNT(*) FROM notifications WHERE user_id = id AND unit_id IS NULL").await,
+                3
             );
             assert_eq!(
-                count("SELECT COUNT(*) FROM notifications WHERE unit_id = 2 AND audience = 'leaders' AND kind = 'escalated'").await,
+                count("SELECT COUNT(*) FROM notification_reads WHERE user_id = 1 AND notification_id = 1").await,
                 1
-            );
-            assert_eq!(
-                count("SELECT COUNT(*) FROM notification_reads r JOIN notifications n ON n.id = r.notification_id \
-                       WHERE r.user_id = 1 AND n.feedback_id = 7").await,
-                1,
-                "the officer's read stays read"
             );
             assert_eq!(count("SELECT COUNT(*) FROM notification_reads").await, 1);
             // New rows get ids after the moved ones.
@@ -669,7 +716,7 @@ fn notifications_kept_one_per_official_move_to_their_units() {
             )
             .await
             .unwrap();
-            assert_eq!(count("SELECT MAX(id) FROM notifications").await, 3);
+            assert_eq!(count("SELECT MAX(id) FROM notifications").await, 4);
             db.close().await.unwrap();
         });
     }

@@ -103,6 +103,8 @@ const OTHER_AREAS: &[&str] = &[
     "/api/notifications",
     "/api/notifications/read",
     "/api/notifications/read-all",
+    // A leader sets their own unit's reminder days: it reads no record (`supervision`).
+    "/api/notifications/reminder-days",
 ];
 
 /// Lists: the record must simply be absent.

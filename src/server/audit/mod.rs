@@ -33,10 +33,11 @@ pub enum Action {
     ClassificationRaised,
     RemindersSent,
     AuditExpired,
+    ReminderDaysChanged,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::AccountLocked,
@@ -59,6 +60,7 @@ impl Action {
         Action::ClassificationRaised,
         Action::RemindersSent,
         Action::AuditExpired,
+        Action::ReminderDaysChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -85,6 +87,7 @@ impl Action {
             Action::ClassificationRaised => "classification_raised",
             Action::RemindersSent => "reminders_sent",
             Action::AuditExpired => "audit_expired",
+            Action::ReminderDaysChanged => "reminder_days_changed",
         }
     }
 }

@@ -16,6 +16,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Sees every unit's work: the centre, and the central bodies an administrator marks.
     pub national_oversight: bool,
+    /// Its own reminder days before a due date, largest first (`7,3,1`); `None`: the
+    /// server's.
+    pub remind_before: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -159,6 +159,7 @@ pub async fn page(db: &Db, reader: &Reader, page: u64) -> Outcome<NotificationPa
         pages,
         unread,
         newest,
+        reminder_days: None,
     })
 }
 
@@ -221,13 +222,10 @@ pub async fn items_of(
             .into_iter()
             .collect()
     };
+    // A daily summary is about the reader's own unit (addressed to it, or to them).
     let mut counts = HashMap::new();
-    for (unit, day) in rows
-        .iter()
-        .filter_map(|n| Some((n.unit_id?, n.day?)))
-        .collect::<HashSet<_>>()
-    {
-        counts.insert((unit, day), overdue_on(db, reader, unit, day).await?);
+    for day in rows.iter().filter_map(|n| n.day).collect::<HashSet<_>>() {
+        counts.insert(day, overdue_on(db, reader, day).await?);
     }
     let shown = tasks
         .values()
@@ -252,10 +250,7 @@ pub async fn items_of(
                 feedback_code: row.feedback_id.and_then(|id| codes.get(&id).cloned()),
                 step: row.step.as_deref().and_then(Step::parse),
                 day: row.day.map(from_naive),
-                count: row
-                    .unit_id
-                    .zip(row.day)
-                    .and_then(|key| counts.get(&key).copied()),
+                count: row.day.and_then(|day| counts.get(&day).copied()),
                 created_at: row.created_at.timestamp(),
                 read: row.id <= read_through || read.contains(&row.id),
             })
@@ -264,12 +259,11 @@ pub async fn items_of(
     Ok((items, shown))
 }
 
-/// How many tasks led by `unit`, overdue on `day`, are still open and within the
-/// reader's clearance (a unit's own tasks are visible to its officials so cleared).
+/// How many tasks led by the reader's unit, overdue on `day`, are still open and within
+/// the reader's clearance (a unit's own tasks are visible to its officials so cleared).
 async fn overdue_on(
     db: &Db,
     reader: &Reader,
-    unit: i32,
     day: chrono::NaiveDate,
 ) -> Result<i32, sea_orm::DbErr> {
     use sea_orm::{ConnectionTrait, Statement};
@@ -281,7 +275,7 @@ async fn overdue_on(
                 "SELECT COUNT(*) AS n FROM tasks WHERE lead_unit_id = $1 AND status IN {OPEN} \
                  AND due_on < $2 AND classification <= $3"
             ),
-            [unit.into(), day.into(), reader.clearance.into()],
+            [reader.unit_id.into(), day.into(), reader.clearance.into()],
         ))
         .await?;
     let n: i64 = match row {

@@ -6,6 +6,7 @@
 //! index on that day; `due_steps` says the same for one task, for the tests.
 
 use super::notify::Audience;
+use crate::model::Problem;
 use crate::model::notification::Step;
 use crate::model::time::Day;
 
@@ -17,15 +18,27 @@ pub enum Reference {
     Quiet,
 }
 
+/// Whose tasks a rule concerns, by their lead unit: reminders before a due date follow
+/// the lead unit's own days when it set some.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Units {
+    All,
+    /// Units without days of their own.
+    WithServerDays,
+    /// Units whose own days are these (as stored: `7,3,1`).
+    WithDays(String),
+}
+
 /// One step as the sweep runs it on one day: tasks whose reference day lies in
 /// `from..=to` are due for it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rule {
     pub step: Step,
     pub reference: Reference,
     pub audience: Audience,
     pub from: Day,
     pub to: Day,
+    pub units: Units,
 }
 
 /// The ladder's settings.
@@ -103,21 +116,46 @@ impl Ladder {
             .collect()
     }
 
+    /// A unit's own reminder days as typed (`7, 3, 1`): `None` for an empty text (the
+    /// server's days apply), else at most five numbers of days, stored largest first.
+    pub fn own_days(text: &str) -> Result<Option<String>, Problem> {
+        let mut days = Ladder::parse_days(text).map_err(|_| Problem::Malformed)?;
+        if days.iter().any(|d| !(1..=365).contains(d)) {
+            return Err(Problem::OutOfRange { min: 1, max: 365 });
+        }
+        days.sort_unstable_by(|a, b| b.cmp(a));
+        days.dedup();
+        if days.len() > MAX_OWN_DAYS {
+            return Err(Problem::Malformed);
+        }
+        Ok((!days.is_empty()).then(|| {
+            days.iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        }))
+    }
+
     /// The steps due on `today` for a sweep that last finished on `from` (today when it
     /// ran earlier today; earlier days are caught up, at most `MAX_CATCH_UP_DAYS`).
     pub fn rules(&self, today: Day, from: Day) -> Vec<Rule> {
+        self.rules_for_units(today, from, &[])
+    }
+
+    /// The same, when some units set their own reminder days (`own`, as stored): the
+    /// reminders before a due date of their tasks follow those days.
+    pub fn rules_for_units(&self, today: Day, from: Day, own: &[String]) -> Vec<Rule> {
         let from = from.max(today.plus_days(-MAX_CATCH_UP_DAYS)).min(today);
         let mut rules = Vec::new();
-        // Before the due date only the current step: days left in (next step, step].
-        for (i, &days) in self.before.iter().enumerate() {
-            let next = self.before.get(i + 1).map_or(-1, |&d| i32::from(d));
-            rules.push(Rule {
-                step: Step::Before(days),
-                reference: Reference::Due,
-                audience: Audience::LeadOfficers,
-                from: today.plus_days(next + 1),
-                to: today.plus_days(i32::from(days)),
-            });
+        if own.is_empty() {
+            before_rules(&self.before, today, Units::All, &mut rules);
+        } else {
+            before_rules(&self.before, today, Units::WithServerDays, &mut rules);
+            for text in own {
+                // Stored by `own_days`, so always valid; anything else reminds of nothing.
+                let days = Ladder::parse_days(text).unwrap_or_default();
+                before_rules(&days, today, Units::WithDays(text.clone()), &mut rules);
+            }
         }
         // After it, a step `k` days past its reference fires on the day it is reached,
         // or on the first sweep after that within the catch-up.
@@ -127,6 +165,7 @@ impl Ladder {
             audience,
             from: from.plus_days(-i32::from(k)),
             to: today.plus_days(-i32::from(k)),
+            units: Units::All,
         };
         rules.push(past(
             Step::Overdue,
@@ -155,6 +194,28 @@ impl Ladder {
         rules
     }
 
+}
+
+/// The most reminder days a unit may set.
+pub const MAX_OWN_DAYS: usize = 5;
+
+/// Before the due date only the current step: days left in (next step, step]. `days` are
+/// largest first.
+fn before_rules(days: &[u16], today: Day, units: Units, rules: &mut Vec<Rule>) {
+    for (i, &step) in days.iter().enumerate() {
+        let next = days.get(i + 1).map_or(-1, |&d| i32::from(d));
+        rules.push(Rule {
+            step: Step::Before(step),
+            reference: Reference::Due,
+            audience: Audience::LeadOfficers,
+            from: today.plus_days(next + 1),
+            to: today.plus_days(i32::from(step)),
+            units: units.clone(),
+        });
+    }
+}
+
+impl Ladder {
     /// The steps one open task is due for on `today`, with its due date and quiet day.
     pub fn due_steps(&self, due: Day, quiet: Day, today: Day, from: Day) -> Vec<Step> {
         self.rules(today, from)
@@ -235,5 +296,40 @@ mod tests {
         assert!(Ladder::new(vec![7], 0, 7, 30).is_err());
         assert_eq!(Ladder::parse_days("7, 3,1").unwrap(), vec![7, 3, 1]);
         assert!(Ladder::parse_days("7;3").is_err());
+    }
+
+    #[test]
+    fn a_units_own_days_are_checked_and_stored_largest_first() {
+        assert_eq!(Ladder::own_days(" 2, 10,5 ,10"), Ok(Some("10,5,2".to_owned())));
+        assert_eq!(Ladder::own_days("  "), Ok(None));
+        assert_eq!(Ladder::own_days("7;3"), Err(Problem::Malformed));
+        assert_eq!(Ladder::own_days("0"), Err(Problem::OutOfRange { min: 1, max: 365 }));
+        assert_eq!(Ladder::own_days("400"), Err(Problem::OutOfRange { min: 1, max: 365 }));
+        assert_eq!(Ladder::own_days("6,5,4,3,2,1"), Err(Problem::Malformed));
+    }
+
+    #[test]
+    fn units_with_their_own_days_get_their_reminders_and_no_others() {
+        let ladder = Ladder::default();
+        let today = Day::from_ymd(2027, 3, 1);
+        let rules = ladder.rules_for_units(today, today, &["5,2".to_owned()]);
+        let before: Vec<(Step, Units, Day, Day)> = rules
+            .iter()
+            .filter(|r| matches!(r.step, Step::Before(_)))
+            .map(|r| (r.step, r.units.clone(), r.from, r.to))
+            .collect();
+        let own = Units::WithDays("5,2".to_owned());
+        assert_eq!(
+            before,
+            vec![
+                (Step::Before(7), Units::WithServerDays, today.plus_days(4), today.plus_days(7)),
+                (Step::Before(3), Units::WithServerDays, today.plus_days(2), today.plus_days(3)),
+                (Step::Before(1), Units::WithServerDays, today.plus_days(0), today.plus_days(1)),
+                (Step::Before(5), own.clone(), today.plus_days(3), today.plus_days(5)),
+                (Step::Before(2), own, today.plus_days(0), today.plus_days(2)),
+            ]
+        );
+        // Escalations are the same for every unit.
+        assert!(rules.iter().filter(|r| !matches!(r.step, Step::Before(_))).all(|r| r.units == Units::All));
     }
 }

@@ -34,9 +34,6 @@ const COMPOSE_JOB: &str = "mail_digest";
 const SEND_JOB: &str = "mail_send";
 /// At most this many notifications are listed in one mail; the rest are counted.
 const LISTED: usize = 50;
-/// Notifications this many minutes old were committed (by any server) before the digest
-/// reads them.
-const SETTLE_MINUTES: i64 = 5;
 /// The longest wait between two tries of an undelivered mail.
 const MAX_BACKOFF_MINUTES: i64 = 360;
 
@@ -118,19 +115,7 @@ pub async fn compose(db: &Db, mailer: &Mailer, now: DateTime<Utc>) -> anyhow::Re
         return Ok(None);
     }
     let day = to_naive(today);
-    // Notifications up to this one are settled: any transaction that wrote one below it
-    // has long committed. Newer ones wait for tomorrow's digest.
-    let settled: i64 = notification::Entity::find()
-        .select_only()
-        .column(notification::Column::Id)
-        .filter(
-            notification::Column::CreatedAt.lte(now - chrono::Duration::minutes(SETTLE_MINUTES)),
-        )
-        .order_by_desc(notification::Column::Id)
-        .into_tuple()
-        .one(&db.read)
-        .await?
-        .unwrap_or_default();
+    let settled = settled(db).await?;
     // Officials with an address and notifications addressed to them or to their unit
     // since their last digest.
     let recipients: Vec<user::Model> = user::Entity::find()
@@ -175,6 +160,23 @@ pub async fn compose(db: &Db, mailer: &Mailer, now: DateTime<Utc>) -> anyhow::Re
         .await?;
     txn.commit().await?;
     Ok(Some(written))
+}
+
+/// The newest notification such that none below it can still be committed: the digest
+/// covers up to it, and what comes after waits for tomorrow's. On PostgreSQL a
+/// transaction may hold a lower id and commit later, so the newest is read once every
+/// transaction writing notifications has ended (a share lock waits for them); SQLite has
+/// one writer at a time and increasing ids.
+async fn settled(db: &Db) -> Result<i64, sea_orm::DbErr> {
+    use sea_orm::ConnectionTrait;
+    let txn = db.begin_write().await?;
+    if db.backend() == sea_orm::DbBackend::Postgres {
+        txn.execute_unprepared("LOCK TABLE notifications IN SHARE MODE")
+            .await?;
+    }
+    let newest = super::inbox::newest_id(&txn).await?;
+    txn.commit().await?;
+    Ok(newest)
 }
 
 /// One official's digest for `today` of their notifications since their last digest up

@@ -7,6 +7,7 @@ pub mod lease;
 pub mod mail;
 pub mod notify;
 pub mod sweep;
+pub mod unit_days;
 
 pub use ladder::Ladder;
 pub use sweep::{SweepReport, Sweeper, sweep};

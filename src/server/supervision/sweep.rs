@@ -9,17 +9,18 @@
 //! the rows this sweep wrote. A sweep killed between two steps leaves the finished steps
 //! whole and the rest to the next sweep.
 
-use super::ladder::{FIRST_CATCH_UP_DAYS, Ladder, Reference, Rule};
+use super::ladder::{FIRST_CATCH_UP_DAYS, Ladder, Reference, Rule, Units};
 use super::lease::Lease;
 use super::notify::{About, summarise_overdue, tell};
 use crate::model::notification::Step;
 use crate::model::time::Day;
 use crate::server::audit::{self, Action, Event};
 use crate::server::db::Db;
+use crate::server::entity::unit;
 use crate::server::work::{from_naive, to_naive};
 use chrono::{DateTime, Utc};
 use migration::tallies::OPEN;
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Statement};
 use std::time::Duration;
 
 /// The lease of the servers' sweep; a command sweeping as of another day uses its own.
@@ -102,7 +103,16 @@ pub async fn sweep(
         day: Some(today),
         ..SweepReport::default()
     };
-    for rule in sweeper.ladder.rules(today, from) {
+    // Units with reminder days of their own (a few distinct settings at most).
+    let own: Vec<String> = unit::Entity::find()
+        .select_only()
+        .column(unit::Column::RemindBefore)
+        .distinct()
+        .filter(unit::Column::RemindBefore.is_not_null())
+        .into_tuple::<String>()
+        .all(&db.write)
+        .await?;
+    for rule in sweeper.ladder.rules_for_units(today, from, &own) {
         if !sweeper.step_pause.is_zero() {
             tokio::time::sleep(sweeper.step_pause).await;
         }
@@ -176,24 +186,34 @@ async fn fire(
              AND c.status <> 'cancelled')",
         ),
     };
+    let mut values: Vec<sea_orm::Value> = vec![
+        step.clone().into(),
+        sweep_id.into(),
+        now.into(),
+        to_naive(rule.from).into(),
+        to_naive(rule.to).into(),
+    ];
+    // Whose tasks, by the lead unit's own reminder days.
+    let units = match &rule.units {
+        Units::All => String::new(),
+        Units::WithServerDays => " AND NOT EXISTS (SELECT 1 FROM units un \
+             WHERE un.id = t.lead_unit_id AND un.remind_before IS NOT NULL)"
+            .to_owned(),
+        Units::WithDays(days) => {
+            values.push(days.clone().into());
+            " AND EXISTS (SELECT 1 FROM units un \
+             WHERE un.id = t.lead_unit_id AND un.remind_before = $6)"
+                .to_owned()
+        }
+    };
     let sql = format!(
         "INSERT INTO task_reminders (task_id, step, reference, sweep, fired_at) \
          SELECT t.id, $1, {reference}, $2, $3 FROM tasks t \
-         WHERE {reference} >= $4 AND {reference} <= $5 AND t.status IN {OPEN}{only} \
+         WHERE {reference} >= $4 AND {reference} <= $5 AND t.status IN {OPEN}{only}{units} \
          ON CONFLICT (task_id, step, reference) DO NOTHING"
     );
     let fired = db
-        .execute_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [
-                step.clone().into(),
-                sweep_id.into(),
-                now.into(),
-                to_naive(rule.from).into(),
-                to_naive(rule.to).into(),
-            ],
-        ))
+        .execute_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?
         .rows_affected();
     if fired == 0 {
