@@ -26,9 +26,7 @@ pub async fn list_notifications(page: u64) -> Result<NotificationPage, AppError>
 pub async fn set_reminder_days(days: String) -> Result<(), AppError> {
     let reader = super::reader()?;
     let state = super::state()?;
-    super::outcome(
-        crate::server::supervision::unit_days::set(&state.db, &reader, &days).await,
-    )?;
+    super::outcome(crate::server::supervision::unit_days::set(&state.db, &reader, &days).await)?;
     leptos_axum::redirect("/notifications?done=days");
     Ok(())
 }

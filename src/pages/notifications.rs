@@ -46,7 +46,7 @@ pub fn NotificationsPage() -> impl IntoView {
                         <NotificationList list />
                         {days.map(|days| view! { <UnitReminderDays days /> })}
                     }
-                        .into_any()
+                    .into_any()
                 }
                 Err(error) => view! { <ErrorPage error /> }.into_any(),
             }

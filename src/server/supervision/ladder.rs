@@ -193,7 +193,6 @@ impl Ladder {
         ));
         rules
     }
-
 }
 
 /// The most reminder days a unit may set.
@@ -300,11 +299,20 @@ mod tests {
 
     #[test]
     fn a_units_own_days_are_checked_and_stored_largest_first() {
-        assert_eq!(Ladder::own_days(" 2, 10,5 ,10"), Ok(Some("10,5,2".to_owned())));
+        assert_eq!(
+            Ladder::own_days(" 2, 10,5 ,10"),
+            Ok(Some("10,5,2".to_owned()))
+        );
         assert_eq!(Ladder::own_days("  "), Ok(None));
         assert_eq!(Ladder::own_days("7;3"), Err(Problem::Malformed));
-        assert_eq!(Ladder::own_days("0"), Err(Problem::OutOfRange { min: 1, max: 365 }));
-        assert_eq!(Ladder::own_days("400"), Err(Problem::OutOfRange { min: 1, max: 365 }));
+        assert_eq!(
+            Ladder::own_days("0"),
+            Err(Problem::OutOfRange { min: 1, max: 365 })
+        );
+        assert_eq!(
+            Ladder::own_days("400"),
+            Err(Problem::OutOfRange { min: 1, max: 365 })
+        );
         assert_eq!(Ladder::own_days("6,5,4,3,2,1"), Err(Problem::Malformed));
     }
 
@@ -322,14 +330,39 @@ mod tests {
         assert_eq!(
             before,
             vec![
-                (Step::Before(7), Units::WithServerDays, today.plus_days(4), today.plus_days(7)),
-                (Step::Before(3), Units::WithServerDays, today.plus_days(2), today.plus_days(3)),
-                (Step::Before(1), Units::WithServerDays, today.plus_days(0), today.plus_days(1)),
-                (Step::Before(5), own.clone(), today.plus_days(3), today.plus_days(5)),
+                (
+                    Step::Before(7),
+                    Units::WithServerDays,
+                    today.plus_days(4),
+                    today.plus_days(7)
+                ),
+                (
+                    Step::Before(3),
+                    Units::WithServerDays,
+                    today.plus_days(2),
+                    today.plus_days(3)
+                ),
+                (
+                    Step::Before(1),
+                    Units::WithServerDays,
+                    today.plus_days(0),
+                    today.plus_days(1)
+                ),
+                (
+                    Step::Before(5),
+                    own.clone(),
+                    today.plus_days(3),
+                    today.plus_days(5)
+                ),
                 (Step::Before(2), own, today.plus_days(0), today.plus_days(2)),
             ]
         );
         // Escalations are the same for every unit.
-        assert!(rules.iter().filter(|r| !matches!(r.step, Step::Before(_))).all(|r| r.units == Units::All));
+        assert!(
+            rules
+                .iter()
+                .filter(|r| !matches!(r.step, Step::Before(_)))
+                .all(|r| r.units == Units::All)
+        );
     }
 }

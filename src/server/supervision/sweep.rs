@@ -20,7 +20,9 @@ use crate::server::entity::unit;
 use crate::server::work::{from_naive, to_naive};
 use chrono::{DateTime, Utc};
 use migration::tallies::OPEN;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Statement,
+};
 use std::time::Duration;
 
 /// The lease of the servers' sweep; a command sweeping as of another day uses its own.
