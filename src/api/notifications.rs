@@ -6,10 +6,13 @@ use leptos::prelude::*;
 
 #[server(endpoint = "notifications")]
 pub async fn list_notifications(page: u64) -> Result<NotificationPage, AppError> {
-    let reader = super::reader()?;
+    let user = super::require_user()?;
+    let reader = crate::server::access::Reader::of(&user);
     let state = super::state()?;
-    let mut list =
-        super::outcome(crate::server::supervision::inbox::page(&state.db, &reader, page).await)?;
+    let counted = user.unread_counted.then_some(user.viewer.unread);
+    let mut list = super::outcome(
+        crate::server::supervision::inbox::page(&state.db, &reader, page, counted).await,
+    )?;
     list.reminder_days = crate::server::supervision::unit_days::of_leader(
         &state.db,
         &reader,

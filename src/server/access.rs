@@ -80,6 +80,7 @@ impl Reader {
             national_oversight: unit.national_oversight,
             unit_path: unit.path,
             session_key: String::new(),
+            unread_counted: false,
         }))
     }
 

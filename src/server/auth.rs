@@ -26,6 +26,8 @@ pub struct CurrentUser {
     pub national_oversight: bool,
     /// The key of the session the request came with.
     pub session_key: String,
+    /// Whether `viewer.unread` was counted for this request (page loads only).
+    pub unread_counted: bool,
 }
 
 /// Put into each request's extensions by the authentication middleware.
@@ -262,6 +264,7 @@ pub async fn session_user(db: &Db, session: &Session) -> anyhow::Result<Option<C
         national_oversight: unit.national_oversight,
         unit_path: unit.path,
         session_key,
+        unread_counted: false,
     }))
 }
 

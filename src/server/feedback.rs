@@ -23,7 +23,6 @@ use crate::model::feedback::{
     parse_reference_code, reference_code,
 };
 use crate::model::text::{fold, search_terms};
-
 use crate::model::{AppError, Classification, Problem, Role, UnitLevel, UnitRef};
 use chrono::{DateTime, Datelike, Utc};
 use sea_orm::sea_query::{Condition, Expr, OnConflict};

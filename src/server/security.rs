@@ -425,7 +425,10 @@ pub async fn authenticate(
     {
         let reader = super::access::Reader::of(current);
         match super::supervision::inbox::unread_count(&state.db, &reader).await {
-            Ok(unread) => current.viewer.unread = unread,
+            Ok(unread) => {
+                current.viewer.unread = unread;
+                current.unread_counted = true;
+            }
             // The page itself reports an outage; the header only leaves the count out.
             Err(error) => tracing::warn!(%error, "unread notifications not counted"),
         }

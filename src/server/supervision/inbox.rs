@@ -125,8 +125,14 @@ pub async fn unread_count(db: &Db, reader: &Reader) -> Result<u64, sea_orm::DbEr
     Ok(ids.len() as u64)
 }
 
-/// One page of the reader's notifications, newest first.
-pub async fn page(db: &Db, reader: &Reader, page: u64) -> Outcome<NotificationPage> {
+/// One page of the reader's notifications, newest first. `unread` is the count when it
+/// was already taken for this request (the page's header).
+pub async fn page(
+    db: &Db,
+    reader: &Reader,
+    page: u64,
+    unread: Option<u64>,
+) -> Outcome<NotificationPage> {
     let page = Ord::max(page, 1);
     let total = readable(reader).count(&db.read).await?;
     let pages = Ord::max(total.div_ceil(PAGE_SIZE), 1);
@@ -152,7 +158,10 @@ pub async fn page(db: &Db, reader: &Reader, page: u64) -> Outcome<NotificationPa
     let (items, shown) = items_of(db, reader, rows).await?;
     // Titles of classified tasks were shown: like every page that shows them, recorded.
     crate::server::access::audit_reads(db, reader, shown).await?;
-    let unread = unread_count(db, reader).await?;
+    let unread = match unread {
+        Some(unread) => unread,
+        None => unread_count(db, reader).await?,
+    };
     Ok(NotificationPage {
         items,
         page,

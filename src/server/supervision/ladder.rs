@@ -136,6 +136,11 @@ impl Ladder {
         }))
     }
 
+    /// A unit's days as `own_days` stored them (anything else reminds of nothing).
+    pub fn stored_days(text: &str) -> Vec<u16> {
+        Ladder::parse_days(text).unwrap_or_default()
+    }
+
     /// The steps due on `today` for a sweep that last finished on `from` (today when it
     /// ran earlier today; earlier days are caught up, at most `MAX_CATCH_UP_DAYS`).
     pub fn rules(&self, today: Day, from: Day) -> Vec<Rule> {
@@ -152,8 +157,7 @@ impl Ladder {
         } else {
             before_rules(&self.before, today, Units::WithServerDays, &mut rules);
             for text in own {
-                // Stored by `own_days`, so always valid; anything else reminds of nothing.
-                let days = Ladder::parse_days(text).unwrap_or_default();
+                let days = Ladder::stored_days(text);
                 before_rules(&days, today, Units::WithDays(text.clone()), &mut rules);
             }
         }

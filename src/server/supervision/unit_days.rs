@@ -25,7 +25,7 @@ pub async fn of_leader(
         .one(&db.read)
         .await?
         .and_then(|unit| unit.remind_before)
-        .map(|text| Ladder::parse_days(&text).unwrap_or_default());
+        .map(|text| Ladder::stored_days(&text));
     Ok(Some(ReminderDays {
         own,
         server: server.to_vec(),
