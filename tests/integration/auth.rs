@@ -451,15 +451,32 @@ fn a_burst_of_parallel_sign_ins_is_limited_as_it_arrives() {
         checked <= LOGIN_ATTEMPTS_PER_IP as usize,
         "{checked} passwords checked from one address in a burst"
     );
-    assert!(limited > 0, "{statuses:?}");
     for (status, retry) in &statuses {
         if *status != 401 {
             assert!(retry.is_some(), "{status} says when to try again");
         }
     }
+    // Whether the burst itself met the limit depends on how fast the machine checks
+    // passwords (an attempt told "busy" is not counted). What does not: once the burst is
+    // over, the address has exactly its allowance left, then 429.
+    let mut after = 0;
+    loop {
+        let page = app.login("admin", "not the password at all");
+        if page.status == 429 {
+            break;
+        }
+        assert_eq!(page.status, 401, "one attempt at a time is checked");
+        after += 1;
+        assert!(checked + after <= LOGIN_ATTEMPTS_PER_IP as usize);
+    }
+    assert_eq!(
+        checked + after,
+        LOGIN_ATTEMPTS_PER_IP as usize,
+        "{limited} limited, {busy} busy in the burst"
+    );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'login_failed'") as usize,
-        checked
+        checked + after
     );
 }
 
