@@ -106,6 +106,14 @@ def finish_profile(data, recorder):
         print(f"     {100 * count / samples:5.1f}%  {frame[:110]}")
 
 
+def server_panics(log_path):
+    """How many panics the server's log holds, or None without a log."""
+    if not log_path or not os.path.exists(log_path):
+        return None
+    with open(log_path, errors="replace") as f:
+        return sum(line.count("panicked at") for line in f)
+
+
 def peak_rss_mb(pid):
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -303,13 +311,18 @@ def main():
     peak = peak_rss_mb(args.pid) if args.pid else None
     if peak is not None:
         print(f"server peak RSS (VmHWM): {peak:.0f} MB")
+    # A panic is a defect even when no client saw it (one that left mid-page, say).
+    panics = server_panics(os.environ.get("TIENDO_BENCH_SERVER_LOG"))
+    if panics is not None:
+        print(f"server panics in its log: {panics}")
     os.makedirs("target/bench", exist_ok=True)
     path = "target/bench/results.json"
     stored = {}
     if os.path.exists(path):
         with open(path) as f:
             stored = json.load(f)
-    stored[args.label] = {"pages": results, "peak_rss_mb": peak, "seconds": args.seconds}
+    stored[args.label] = {"pages": results, "peak_rss_mb": peak, "panics": panics,
+                          "seconds": args.seconds}
     with open(path, "w") as f:
         json.dump(stored, f, indent=2, ensure_ascii=False)
     print(f"written to {path}")

@@ -34,7 +34,7 @@ run() {
     sleep 0.1
   done
   echo "== $label"
-  TIENDO_BENCH_DATABASE_URL=$url \
+  TIENDO_BENCH_DATABASE_URL=$url TIENDO_BENCH_SERVER_LOG=$log \
     python3 "${TIENDO_BENCH_SCRIPT:-benches/national.py}" "http://127.0.0.1:$port" --pid "$pid" --label "$label" \
     ${TIENDO_BENCH_ARGS:-}
   kill "$pid"

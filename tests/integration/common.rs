@@ -161,6 +161,15 @@ impl TestApp {
 
     /// Starts the server on `database`, configured by `configure`.
     pub fn start(database: TestDatabase, configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
+        Self::start_on(1, database, configure)
+    }
+
+    /// Starts the server on a runtime of `workers` threads, for races between them.
+    pub fn start_on(
+        workers: usize,
+        database: TestDatabase,
+        configure: impl FnOnce(&mut ServeConfig),
+    ) -> TestApp {
         if let Ok(filter) = std::env::var("TIENDO_TEST_LOG") {
             // Server logs while debugging a test; only the first test's call takes effect.
             let _ = tracing_subscriber::fmt()
@@ -170,7 +179,7 @@ impl TestApp {
         }
         let evidence = TempDir::new();
         let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
+            .worker_threads(workers)
             .enable_all()
             .build()
             .expect("a runtime");

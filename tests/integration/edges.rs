@@ -260,3 +260,76 @@ fn bodies_past_their_cap_are_413_with_or_without_a_length() {
     assert_eq!(app.count("SELECT COUNT(*) FROM feedback"), 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM attachments"), 0);
 }
+
+/// Panics whose message says a reactive value was used after its page was disposed.
+static DISPOSED_READS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Counts them from here on, in every thread of the process (the server's workers too);
+/// every panic still reaches the hook that was there before.
+fn count_disposed_reads() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let message = info
+                .payload()
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| info.payload().downcast_ref::<&str>().copied())
+                .unwrap_or_default();
+            if message.contains("already been disposed") {
+                DISPOSED_READS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+            previous(info);
+        }));
+    });
+}
+
+/// A client that leaves while its page is being rendered (a closed tab, a dropped mobile
+/// link) must not leave the render running on into values already thrown away.
+#[test]
+fn clients_leaving_mid_page_leave_no_panic() {
+    count_disposed_reads();
+    let Some(database) = crate::common::TestDatabase::create(Backend::Sqlite) else {
+        return;
+    };
+    // Several workers: the request's owner is dropped on one thread while the tasks its
+    // render spawned run on another.
+    let app = TestApp::start_on(4, database, |_| {});
+    let address = app
+        .url("")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let before = DISPOSED_READS.load(std::sync::atomic::Ordering::SeqCst);
+    let pages = ["/units", "/units?q=ha", "/", "/login", "/feedback"];
+    std::thread::scope(|scope| {
+        for client in 0..4 {
+            let address = &address;
+            scope.spawn(move || {
+                for visit in 0..300 {
+                    let path = pages[(client + visit) % pages.len()];
+                    let Ok(mut stream) = TcpStream::connect(address) else {
+                        continue;
+                    };
+                    let request = format!(
+                        "GET {path} HTTP/1.1\r\nHost: {address}\r\nAccept: text/html\r\n\r\n"
+                    );
+                    if stream.write_all(request.as_bytes()).is_err() {
+                        continue;
+                    }
+                    if visit % 2 == 1 {
+                        let mut start = [0; 64];
+                        let _ = stream.read(&mut start);
+                    }
+                    drop(stream);
+                }
+            });
+        }
+    });
+    // Whatever the renders left behind runs out.
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(app.get("/units").status, 200, "the server still answers");
+    let after = DISPOSED_READS.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(after - before, 0, "panics on values of abandoned pages");
+}

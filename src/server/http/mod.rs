@@ -1,6 +1,7 @@
 //! The web server: routes, middleware, start and graceful stop.
 
 pub mod body;
+pub mod executor;
 pub mod refused;
 
 use super::limits::RateLimiter;
@@ -38,6 +39,13 @@ use tracing::Level;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// What every page's render starts with, under its root owner: the watch that ends its
+/// tasks with it (first, before the page makes owners of its own), and the request's nonce.
+fn page_context() {
+    executor::watch_page();
+    security::provide_csp_nonce();
+}
+
 /// The whole application as one axum router.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -66,14 +74,14 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/files/{id}", get(super::files::download))
         .route("/admin/audit.csv", get(super::files::audit_export))
-        .leptos_routes_with_context(&state, routes, security::provide_csp_nonce, {
+        .leptos_routes_with_context(&state, routes, page_context, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(security::provide_csp_nonce, shell))
+        >(page_context, shell))
         .layer(from_fn_with_state(
             state.clone(),
             security::cache_static_files,
@@ -211,6 +219,7 @@ pub struct Server {
 impl Server {
     /// Takes the port first, so that a port in use fails before anything else is touched.
     pub async fn bind(config: ServeConfig) -> Result<Server> {
+        executor::init();
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;
