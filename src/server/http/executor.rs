@@ -12,10 +12,13 @@
 //! page, hence cleaned up before anything else (Leptos cleans an owner's children in the
 //! order they were made, before disposing its own values). Its cleanup marks the page gone
 //! and waits for the page's tasks running at that moment; a task of a page that is gone is
-//! dropped without being polled again.
+//! dropped without being polled again. Parts of a page can also go before the page does
+//! (a `<Suspense>` whose effect is still queued after its part was rendered and dropped):
+//! a task is also dropped once the owner it was spawned under, or one above it, is gone.
 
 use any_spawner::{CustomExecutor, Executor, PinnedFuture, PinnedLocalFuture};
 use leptos::prelude::{Owner, provide_context, use_context};
+use leptos::reactive::owner::WeakOwner;
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
@@ -87,29 +90,41 @@ pub struct PageTasks;
 
 impl CustomExecutor for PageTasks {
     fn spawn(&self, task: PinnedFuture<()>) {
-        match use_context::<Page>() {
-            Some(page) => drop(tokio::spawn(WhilePage { task, page })),
-            None => drop(tokio::spawn(task)),
-        }
+        drop(tokio::spawn(WhileOwned::new(task)));
     }
 
     fn spawn_local(&self, task: PinnedLocalFuture<()>) {
-        match use_context::<Page>() {
-            Some(page) => drop(tokio::task::spawn_local(WhilePage { task, page })),
-            None => drop(tokio::task::spawn_local(task)),
-        }
+        drop(tokio::task::spawn_local(WhileOwned::new(task)));
     }
 
     fn poll_local(&self) {}
 }
 
-/// A task that runs only while the page that spawned it is there.
-struct WhilePage<F> {
+/// A task that runs only while the owners it was spawned under, and its page, are there.
+struct WhileOwned<F> {
     task: Pin<F>,
-    page: Page,
+    /// The owner current at the spawn, then each one above it.
+    owners: Vec<WeakOwner>,
+    page: Option<Page>,
 }
 
-impl<F> Future for WhilePage<F>
+impl<F> WhileOwned<F> {
+    fn new(task: Pin<F>) -> Self {
+        let mut owners = Vec::new();
+        let mut next = Owner::current();
+        while let Some(owner) = next {
+            owners.push(owner.downgrade());
+            next = owner.parent();
+        }
+        WhileOwned {
+            task,
+            owners,
+            page: use_context::<Page>(),
+        }
+    }
+}
+
+impl<F> Future for WhileOwned<F>
 where
     F: std::ops::DerefMut<Target: Future<Output = ()>> + Unpin,
 {
@@ -117,7 +132,16 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        let state = Arc::clone(&this.page.0);
+        // Held through the poll and let go last: if this holds the last reference to the
+        // page's root, the page ends after the poll, not inside it.
+        let held: Option<Vec<Owner>> = this.owners.iter().map(WeakOwner::upgrade).collect();
+        let Some(_held) = held else {
+            return Poll::Ready(());
+        };
+        let Some(page) = &this.page else {
+            return this.task.as_mut().poll(cx);
+        };
+        let state = Arc::clone(&page.0);
         let _running = state.running.read().unwrap_or_else(PoisonError::into_inner);
         if state.gone.load(Ordering::SeqCst) {
             return Poll::Ready(());
@@ -161,18 +185,22 @@ mod tests {
         })
     }
 
-    /// A page's root owner, watched, and a task spawned under a component of it.
-    fn page_with_task(
-        runs: &Arc<AtomicUsize>,
-    ) -> (Owner, WhilePage<Box<dyn Future<Output = ()> + Send>>) {
+    type Task = WhileOwned<Box<dyn Future<Output = ()> + Send>>;
+
+    #[derive(Clone)]
+    struct Component(#[allow(dead_code)] Owner);
+
+    /// A page's root owner, watched, and a task spawned under a component of it (the
+    /// component's owner is kept by the root's contexts, as a rendered view keeps it).
+    fn page_with_task(runs: &Arc<AtomicUsize>) -> (Owner, Task) {
         let root = Owner::new();
         let task = root.with(|| {
             watch_page();
-            Owner::new().with(|| WhilePage {
-                task: counted(runs),
-                page: use_context::<Page>().expect("the page's watch"),
-            })
+            let component = Owner::new();
+            provide_context(Component(component.clone()));
+            component.with(|| WhileOwned::new(counted(runs)))
         });
+        assert!(task.page.is_some(), "the task knows its page");
         (root, task)
     }
 
@@ -191,6 +219,28 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_task_whose_part_of_the_page_is_gone_never_runs() {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let root = Owner::new();
+        let part = root.with(|| {
+            watch_page();
+            Owner::new()
+        });
+        let task = part.with(|| Owner::new().with(|| WhileOwned::new(counted(&runs))));
+        drop(part);
+        task.await;
+        assert_eq!(runs.load(Ordering::SeqCst), 0);
+        drop(root);
+    }
+
+    #[tokio::test]
+    async fn a_task_outside_any_page_runs() {
+        let runs = Arc::new(AtomicUsize::new(0));
+        WhileOwned::new(counted(&runs)).await;
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
     async fn a_task_runs_while_its_page_is_there() {
         let runs = Arc::new(AtomicUsize::new(0));
         let (root, task) = page_with_task(&runs);
@@ -202,7 +252,7 @@ mod tests {
     #[test]
     fn the_end_of_a_page_waits_for_its_running_task() {
         let (root, mut task) = page_with_task(&Arc::new(AtomicUsize::new(0)));
-        let page = Arc::clone(&task.page.0);
+        let page = Arc::clone(&task.page.as_ref().unwrap().0);
         let (started, start) = std::sync::mpsc::channel();
         let (finish, finished) = std::sync::mpsc::channel::<()>();
         task.task = Box::pin(async move {
