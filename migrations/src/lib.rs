@@ -16,6 +16,7 @@ mod m20261207_000011_mail;
 mod m20261207_000012_audit_scope;
 mod m20261208_000013_notices_by_unit;
 mod m20261208_000014_unit_reminders;
+mod m20261209_000015_subtasks_by_clearance;
 pub mod tallies;
 
 /// An index named `name` on `columns` of `table`.
@@ -26,6 +27,21 @@ pub(crate) fn index(name: &str, table: &str, columns: &[&'static str]) -> IndexC
         index.col(*column);
     }
     index.to_owned()
+}
+
+/// Runs `statements` in order, as written (for what sea-query does not build: partial
+/// indexes, dropping an index by name on both backends).
+pub(crate) async fn execute_all(
+    manager: &SchemaManager<'_>,
+    statements: &[&str],
+) -> Result<(), DbErr> {
+    for statement in statements {
+        manager
+            .get_connection()
+            .execute_unprepared(statement)
+            .await?;
+    }
+    Ok(())
 }
 
 pub struct Migrator;
@@ -48,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_audit_scope::Migration),
             Box::new(m20261208_000013_notices_by_unit::Migration),
             Box::new(m20261208_000014_unit_reminders::Migration),
+            Box::new(m20261209_000015_subtasks_by_clearance::Migration),
         ]
     }
 }

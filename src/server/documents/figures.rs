@@ -22,6 +22,13 @@ use std::collections::HashMap;
 /// the index's predicate, word for word: SQLite uses a partial index only then.
 const LED_OUTSIDE: &str = "substr(lead_path, 1, length(assigner_path)) <> assigner_path";
 
+/// The documents' top-level tasks within clearance. The `+` keeps the clearance off the
+/// index: SQLite without statistics would otherwise take `(parent_id, classification)`
+/// over every document's top-level tasks instead of `(document_id, parent_id)`.
+fn top_level(documents: &str) -> String {
+    format!("parent_id IS NULL AND +classification <= $1 AND document_id IN ({documents})")
+}
+
 #[derive(Debug, FromQueryResult)]
 struct Count {
     document_id: i32,
@@ -118,7 +125,8 @@ fn country(documents: &str, reader: &Reader) -> Statements {
     );
     let progress = summed(
         &[format!(
-            "SELECT document_id, progress, weight FROM tasks WHERE parent_id IS NULL AND {mine}"
+            "SELECT document_id, progress, weight FROM tasks WHERE {}",
+            top_level(documents)
         )],
         true,
     );
@@ -142,7 +150,7 @@ fn subtree(documents: &str, reader: &Reader) -> Statements {
     count_values.extend(range.iter().cloned());
 
     let above = ancestors(&reader.unit_path);
-    let progress = topmost_in_subtree(&mine, &above, |column| {
+    let progress = topmost_in_subtree(&mine, &top_level(documents), &above, |column| {
         format!("({column} >= $2 AND {column} < $3)")
     });
     let mut progress_values = vec![reader.clearance.into()];
@@ -187,7 +195,12 @@ fn counted_in_subtree(mine: &str, inside: impl Fn(&str) -> String) -> String {
 
 /// The topmost visible tasks: the top-level ones, and those assigned from outside (from
 /// the units `above`, whose paths are the values from `$4` on, or from elsewhere).
-fn topmost_in_subtree(mine: &str, above: &[String], inside: impl Fn(&str) -> String) -> String {
+fn topmost_in_subtree(
+    mine: &str,
+    top_level: &str,
+    above: &[String],
+    inside: impl Fn(&str) -> String,
+) -> String {
     let (lead_in, assigner_in) = (inside("lead_path"), inside("assigner_path"));
     let coordinated = format!(
         "id IN (SELECT task_id FROM task_coordinators WHERE {})",
@@ -208,8 +221,8 @@ fn topmost_in_subtree(mine: &str, above: &[String], inside: impl Fn(&str) -> Str
     summed(
         &[
             format!(
-                "SELECT document_id, progress, weight FROM tasks t WHERE parent_id IS NULL \
-                 AND {mine} AND ({lead_in} OR {assigner_in} OR EXISTS (SELECT 1 FROM \
+                "SELECT document_id, progress, weight FROM tasks t WHERE {top_level} \
+                 AND ({lead_in} OR {assigner_in} OR EXISTS (SELECT 1 FROM \
                  task_coordinators c WHERE c.task_id = t.id AND {}))",
                 inside("c.unit_path")
             ),
