@@ -70,9 +70,28 @@ impl ServeConfig {
     }
 }
 
-/// What every request handler, page and server function can reach.
+/// What every request handler, page and server function can reach. Cloned by every
+/// middleware and extractor of every request: one reference count, not the fields.
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> AppState {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The state behind [`AppState`].
+#[derive(Debug)]
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub db: db::Db,
     pub config: Arc<ServeConfig>,

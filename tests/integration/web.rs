@@ -170,6 +170,7 @@ on_both_backends! {
         for (accepted, chosen) in [
             ("gzip, deflate, br, zstd", Some("zstd")),
             ("gzip, deflate, br", Some("br")),
+            ("zstd;q=0, gzip, br", Some("br")),
             ("gzip", Some("gzip")),
             ("identity", None),
         ] {
@@ -187,9 +188,13 @@ on_both_backends! {
                     .map(|v| v.to_str().unwrap().to_owned())
             };
             assert_eq!(header("content-encoding").as_deref(), chosen, "{accepted}");
+            assert_eq!(header("vary").as_deref(), Some("accept-encoding"), "{accepted}");
             let used = nonce(header("content-security-policy").as_deref());
+            let length = header("content-length");
             let body = response.body_mut().read_to_vec().unwrap();
             if chosen == Some("zstd") {
+                // Compressed whole: its length is known.
+                assert_eq!(length, Some(body.len().to_string()));
                 let page = String::from_utf8(zstd::stream::decode_all(&body[..]).unwrap())
                     .unwrap()
                     .replace("<!>", "")
