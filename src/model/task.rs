@@ -271,7 +271,7 @@ pub struct DocumentPage {
 }
 
 /// Which documents a list shows.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DocumentFilter {
     pub q: String,

@@ -146,6 +146,26 @@ pub async fn audit_reads(
     super::audit::record_all(&db.write, events).await
 }
 
+/// The inputs of the access rule: two readers with the same view see the same records,
+/// so what one read under the rule may be kept for the other (see `generation`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct View {
+    clearance: i16,
+    sees_all: bool,
+    /// The reader's unit, unless they see every unit's records.
+    unit_path: Option<String>,
+}
+
+impl View {
+    pub fn of(reader: &Reader) -> View {
+        View {
+            clearance: reader.clearance,
+            sees_all: reader.sees_all,
+            unit_path: (!reader.sees_all).then(|| reader.unit_path.clone()),
+        }
+    }
+}
+
 /// Tasks the reader may see: within clearance, and led by, assigned by or coordinated by
 /// a unit of their subtree (or any, for central leaders).
 pub fn visible_tasks(reader: &Reader) -> Condition {

@@ -11,13 +11,14 @@ use super::charts;
 use super::db::Db;
 use super::documents::rows_in_order;
 use super::entity::{document, task, unit};
+use super::generation::{self, Kept};
 use super::tallies::{self, GroupBy, Narrowing, TallyGroup};
 use super::work::{Outcome, to_naive, today, unit_ref};
 use crate::model::dashboard::{
     ChildFigures, ChildSort, DEADLINE_LIST, Dashboard, DashboardFilter, DocumentFigures,
-    FeedbackSummary, Figures, TREND_WEEKS, TREND_WEEKS_MAX, trend, week_of,
+    FeedbackSummary, Figures, TREND_WEEKS, TREND_WEEKS_MAX, TrendChart, TrendWeek, trend, week_of,
 };
-use crate::model::task::{DocumentRef, TaskRow, TaskStatus};
+use crate::model::task::{DocumentRef, TaskStatus};
 use crate::model::time::Day;
 use crate::model::{AppError, Classification, Problem, UnitLevel};
 use sea_orm::sea_query::{Condition, Expr};
@@ -30,6 +31,40 @@ const OPEN: [TaskStatus; 3] = [
     TaskStatus::InProgress,
     TaskStatus::Returned,
 ];
+
+/// What dashboards keep between writes (see `generation`): the documents counted in a
+/// scope, by unit and clearance, and the figures of a scope, by unit, narrowing and day.
+#[derive(Debug)]
+pub struct KeptFigures {
+    counted: Kept<(i32, i16), Vec<i32>>,
+    figured: Kept<(i32, Narrowing, Day), Figured>,
+}
+
+impl Default for KeptFigures {
+    fn default() -> Self {
+        // A national or province entry holds a row per child unit (up to ~170): a few
+        // tens of KB at most.
+        KeptFigures {
+            counted: Kept::new(4096),
+            figured: Kept::new(256),
+        }
+    }
+}
+
+/// The parts of a dashboard that follow from its scope, narrowing and day alone, whoever
+/// looks: everything but the names read under the reader's own rule.
+struct Figured {
+    figures: Figures,
+    per_document: HashMap<i32, Figures>,
+    /// In the official order.
+    children: Vec<ChildFigures>,
+    trend: Vec<TrendWeek>,
+    trend_chart: TrendChart,
+    /// The deadline lists' tasks, in order.
+    nearest: Vec<i32>,
+    most_overdue: Vec<i32>,
+    feedback: FeedbackSummary,
+}
 
 /// The dashboard of the unit with `code` (the viewer's own when `None`), or `None` when
 /// the viewer may not see that unit's dashboard.
@@ -56,9 +91,79 @@ pub async fn dashboard(
         return Ok(None);
     };
     let clearance = Classification::from_rank(reader.clearance).unwrap_or(Classification::Public);
-    let counted_documents = tallies::documents_of(db, scope.id, reader.clearance).await?;
+    // Read before the figures, so that a change committed meanwhile is never kept as
+    // current.
+    let generation = generation::current(db).await?;
+    let kept = &db.kept.dashboards;
+    let counted_documents = kept
+        .counted
+        .get_or_read(generation, (scope.id, reader.clearance), || {
+            tallies::documents_of(db, scope.id, reader.clearance)
+        })
+        .await?;
     let narrowing = narrowing(db, reader, filter, clearance, &counted_documents).await?;
     let today = today();
+    let figured = kept
+        .figured
+        .get_or_read(generation, (scope.id, narrowing.clone(), today), || {
+            read_figures(db, &scope, &narrowing, today)
+        })
+        .await?;
+
+    // The lists' rows and the way back are read under the reader's own rule.
+    let listed: Vec<i32> = figured
+        .nearest
+        .iter()
+        .chain(&figured.most_overdue)
+        .copied()
+        .collect();
+    let (rows, trail) = tokio::try_join!(
+        rows_in_order(db, reader, &listed),
+        trail(db, reader, &scope),
+    )?;
+    let (nearest, most_overdue) = rows
+        .into_iter()
+        .partition(|row| figured.nearest.contains(&row.id));
+    let (documents, document_options) = named_documents(
+        db,
+        reader,
+        &figured.per_document,
+        &counted_documents,
+        filter.document,
+    )
+    .await?;
+    let mut children = figured.children.clone();
+    if filter.sort != ChildSort::Name {
+        // Stable: equal figures keep the official order.
+        children.sort_by_key(|c| filter.sort.key(&c.figures));
+    }
+    if filter.descending {
+        children.reverse();
+    }
+
+    Ok(Some(Dashboard {
+        unit: unit_ref(&scope),
+        trail,
+        figures: figured.figures,
+        documents,
+        children,
+        nearest,
+        most_overdue,
+        trend: figured.trend.clone(),
+        trend_chart: figured.trend_chart.clone(),
+        document_options,
+        clearance,
+        feedback: figured.feedback.clone(),
+    }))
+}
+
+/// Reads the figures of the tasks led in `scope`'s subtree from the tallies.
+async fn read_figures(
+    db: &Db,
+    scope: &unit::Model,
+    narrowing: &Narrowing,
+    today: Day,
+) -> Outcome<Figured> {
     if narrowing.period.is_none() {
         tallies::roll_clock_to(db, today).await?;
     }
@@ -75,7 +180,7 @@ pub async fn dashboard(
         }
         None => (current - TREND_WEEKS + 1, current),
     };
-    let open = scope_condition(&scope, &narrowing)
+    let open = scope_condition(scope, narrowing)
         .add(task::Column::Status.is_in(OPEN.map(TaskStatus::as_str)));
 
     // The parts are independent: read them at once (on SQLite each takes a reader of
@@ -87,53 +192,42 @@ pub async fn dashboard(
         overdue_in_any_period,
         nearest,
         most_overdue,
-        trail,
         feedback,
     ) = tokio::try_join!(
-        document_figures(db, scope.id, &narrowing, today),
-        child_figures(db, &scope, &narrowing, filter, today),
-        tallies::weekly(db, scope.id, &narrowing, last),
+        document_figures(db, scope.id, narrowing, today),
+        child_figures(db, scope, narrowing, today),
+        tallies::weekly(db, scope.id, narrowing, last),
         async {
             match narrowing.period {
-                Some(_) => overdue_now(db, scope.id, &narrowing, today).await.map(Some),
+                Some(_) => overdue_now(db, scope.id, narrowing, today).await.map(Some),
                 None => Ok(None),
             }
         },
         deadline_list(
             db,
-            reader,
             open.clone().add(task::Column::DueOn.gte(to_naive(today))),
         ),
         deadline_list(
             db,
-            reader,
-            open.clone().add(task::Column::DueOn.lt(to_naive(today))),
+            open.clone().add(task::Column::DueOn.lt(to_naive(today)))
         ),
-        trail(db, reader, &scope),
-        feedback_summary(db, &scope),
+        feedback_summary(db, scope),
     )?;
-    let (documents, document_options) =
-        named_documents(db, reader, per_document, counted_documents, filter.document).await?;
     // Within a period the headline counts only the period's tasks; the trend counts every
     // task of the scope, so its figure for today comes from all of them.
     let overdue_today = overdue_in_any_period.unwrap_or(figures.overdue);
     let trend = trend(&weekly, first, last, current, overdue_today);
     let trend_chart = charts::trend_svg(&trend);
-
-    Ok(Some(Dashboard {
-        unit: unit_ref(&scope),
-        trail,
+    Ok(Figured {
         figures,
-        documents,
+        per_document,
         children,
-        nearest,
-        most_overdue,
         trend,
         trend_chart,
-        document_options,
-        clearance,
+        nearest,
+        most_overdue,
         feedback,
-    }))
+    })
 }
 
 /// Feedback handled in the scope: the items assigned to its subtree (for the centre,
@@ -181,8 +275,8 @@ async fn document_figures(
 async fn named_documents(
     db: &Db,
     reader: &Reader,
-    per_document: HashMap<i32, Figures>,
-    counted: Vec<i32>,
+    per_document: &HashMap<i32, Figures>,
+    counted: &[i32],
     chosen: Option<i32>,
 ) -> Outcome<(Vec<DocumentFigures>, Vec<DocumentRef>)> {
     let offered = |id: i32| counted.contains(&id) || chosen == Some(id);
@@ -203,12 +297,11 @@ async fn named_documents(
     Ok((documents, options))
 }
 
-/// The units directly below, each with its figures, sorted as the filter asks.
+/// The units directly below, each with its figures, in the official order.
 async fn child_figures(
     db: &Db,
     scope: &unit::Model,
     narrowing: &Narrowing,
-    filter: &DashboardFilter,
     today: Day,
 ) -> Outcome<Vec<ChildFigures>> {
     let mut units: Vec<unit::Model> = unit::Entity::find()
@@ -222,21 +315,13 @@ async fn child_figures(
     for group in tallies::groups(db, &ids, GroupBy::Unit, narrowing, today).await? {
         add(per_child.entry(group.id).or_default(), &group);
     }
-    let mut children: Vec<ChildFigures> = units
+    Ok(units
         .iter()
         .map(|unit| ChildFigures {
             unit: unit_ref(unit),
             figures: per_child.get(&unit.id).copied().unwrap_or_default(),
         })
-        .collect();
-    if filter.sort != ChildSort::Name {
-        // Stable: equal figures keep the official order.
-        children.sort_by_key(|c| filter.sort.key(&c.figures));
-    }
-    if filter.descending {
-        children.reverse();
-    }
-    Ok(children)
+        .collect())
 }
 
 fn add(figures: &mut Figures, group: &TallyGroup) {
@@ -354,10 +439,9 @@ fn scope_condition(scope: &unit::Model, narrowing: &Narrowing) -> Condition {
     condition
 }
 
-/// A short list of open tasks, the earliest due first: the ids on an index, then the
-/// rows shown.
-async fn deadline_list(db: &Db, reader: &Reader, condition: Condition) -> Outcome<Vec<TaskRow>> {
-    let ids: Vec<i32> = task::Entity::find()
+/// A short list of open tasks, the earliest due first, read on an index.
+async fn deadline_list(db: &Db, condition: Condition) -> Outcome<Vec<i32>> {
+    Ok(task::Entity::find()
         .select_only()
         .column(task::Column::Id)
         .filter(condition)
@@ -366,8 +450,7 @@ async fn deadline_list(db: &Db, reader: &Reader, condition: Condition) -> Outcom
         .limit(DEADLINE_LIST)
         .into_tuple()
         .all(&db.read)
-        .await?;
-    rows_in_order(db, reader, &ids).await
+        .await?)
 }
 
 /// The documents with these ids that the reader may see, as the dashboard names them.

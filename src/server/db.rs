@@ -1,5 +1,6 @@
 //! Connecting to the database: SQLite (embedded default) or PostgreSQL, from the same code.
 
+use super::generation::KeptReads;
 use anyhow::{Context, Result, bail};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::pool::PoolConnectionMetadata;
@@ -11,6 +12,7 @@ use sea_orm::{
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -28,9 +30,19 @@ const WAIT: Duration = Duration::from_secs(5);
 pub struct Db {
     pub read: DatabaseConnection,
     pub write: DatabaseConnection,
+    /// What is kept between writes to this database.
+    pub kept: Arc<KeptReads>,
 }
 
 impl Db {
+    fn new(read: DatabaseConnection, write: DatabaseConnection) -> Db {
+        Db {
+            read,
+            write,
+            kept: Arc::default(),
+        }
+    }
+
     /// Connects without touching the schema.
     pub async fn connect(url: &str) -> Result<Db> {
         match Backend::of(url)? {
@@ -46,10 +58,7 @@ impl Db {
                 let pool = Database::connect(options)
                     .await
                     .map_err(|e| connect_error(url, e))?;
-                Ok(Db {
-                    read: pool.clone(),
-                    write: pool,
-                })
+                Ok(Db::new(pool.clone(), pool))
             }
         }
     }
@@ -123,10 +132,7 @@ async fn connect_sqlite(url: &str, file: Option<&Path>) -> Result<Db> {
         let db = Database::connect(options)
             .await
             .map_err(|e| connect_error(url, e))?;
-        return Ok(Db {
-            read: db.clone(),
-            write: db,
-        });
+        return Ok(Db::new(db.clone(), db));
     };
     if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(folder)
@@ -173,7 +179,7 @@ async fn connect_sqlite(url: &str, file: Option<&Path>) -> Result<Db> {
     let read = Database::connect(reader)
         .await
         .map_err(|e| connect_error(url, e))?;
-    Ok(Db { read, write })
+    Ok(Db::new(read, write))
 }
 
 /// Turns on SQLite's query planner stability guarantee. The bundled SQLite keeps value

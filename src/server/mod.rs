@@ -14,6 +14,7 @@ pub mod error;
 pub mod evidence;
 pub mod feedback;
 pub mod files;
+pub mod generation;
 pub mod hierarchy;
 pub mod http;
 pub mod limits;

@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, FromQueryResult, 
 use migration::tallies::OPEN;
 
 /// What the tally queries are narrowed to. Every field is checked by the caller.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Narrowing {
     /// The highest classification counted (the reader's clearance).
     pub clearance: i16,

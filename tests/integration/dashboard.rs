@@ -523,6 +523,59 @@ on_both_backends! {
         }
     }
 
+    fn the_figures_follow_every_write(app) {
+        // Figures are kept between writes (on SQLite): each read below must still equal a
+        // recount, whether the change came through the server or from another process.
+        seed_small(&app);
+        let centre = signed_in(&app, "tw.lanhdao");
+        let paths = unit_paths(&app);
+        let check = |what: &str| {
+            let tasks = raw_tasks(&app);
+            for code in ["TW", "01", "00004"] {
+                let (status, json) = dashboard(&centre, code, "");
+                assert_eq!(status, 200, "{what}: {json}");
+                Expectation {
+                    paths: &paths,
+                    scope_path: paths[code].clone(),
+                    clearance: 3,
+                    document: None,
+                    classification: None,
+                    period: None,
+                    tasks: &tasks,
+                }
+                .check(&json, &format!("{what}, {code}"));
+            }
+        };
+        check("first read");
+        check("read again");
+        work_through_the_app(&app);
+        check("after work through the server");
+
+        // Another process on the same database: a ward's open task falls overdue.
+        let db = app.db();
+        app.block_on(db.write.execute_unprepared(
+            "UPDATE tasks SET due_on = '2020-01-06' WHERE id = (SELECT MIN(id) FROM tasks \
+             WHERE lead_path LIKE (SELECT path || '%' FROM units WHERE code = '00004') \
+             AND status IN ('not_started', 'in_progress') AND due_on > '2020-01-06')",
+        ))
+        .unwrap();
+        app.block_on(db.close());
+        check("after a change by another process");
+
+        // Feedback counts move too.
+        let received = |json: &Value| json["feedback"]["total"]["received"].as_i64().unwrap();
+        let before = received(&dashboard(&centre, "TW", "").1);
+        let sent = app
+            .new_browser()
+            .agent
+            .post(app.url("/open311/v2/requests.json"))
+            .content_type("application/x-www-form-urlencoded")
+            .send("service_code=other&description=%C4%90%C6%B0%E1%BB%9Dng%20h%E1%BB%8Fng")
+            .unwrap();
+        assert!(sent.status().as_u16() < 300, "{}", sent.status());
+        assert_eq!(received(&dashboard(&centre, "TW", "").1), before + 1);
+    }
+
     fn pages_drill_down_and_draw_without_javascript(app) {
         seed_small(&app);
         let centre = signed_in(&app, "tw.lanhdao");

@@ -2,10 +2,11 @@
 
 mod figures;
 
-use super::access::{Reader, path_in_range, visible_documents, visible_tasks};
+use super::access::{Reader, View, path_in_range, visible_documents, visible_tasks};
 use super::audit::{self, Action, Event};
 use super::db::{Db, contains_pattern};
 use super::entity::{document, task, unit};
+use super::generation;
 use super::work::{Failure, Outcome, from_naive, not_found, task_row, to_naive, today, unit_ref};
 use crate::model::admin::page_count;
 use crate::model::task::{
@@ -382,6 +383,27 @@ fn summary(model: &document::Model, owner: &unit::Model, figures: (i16, u32)) ->
 
 /// A page of the documents the reader may see, newest first.
 pub async fn list(db: &Db, reader: &Reader, filter: &DocumentFilter) -> Outcome<DocumentPage> {
+    let generation = generation::current(db).await?;
+    let page = db
+        .kept
+        .document_lists
+        .get_or_read(generation, (View::of(reader), filter.clone()), || {
+            read_list(db, reader, filter)
+        })
+        .await?;
+    super::access::audit_reads(
+        db,
+        reader,
+        page.rows
+            .iter()
+            .map(|d| ("document", d.id, d.classification.rank())),
+    )
+    .await?;
+    Ok(DocumentPage::clone(&page))
+}
+
+/// A page of the documents the reader may see, as the filter asks.
+async fn read_list(db: &Db, reader: &Reader, filter: &DocumentFilter) -> Outcome<DocumentPage> {
     let mut condition = Condition::all().add(visible_documents(reader));
     if let Some(kind) = filter.kind {
         condition = condition.add(document::Column::Kind.eq(kind.as_str()));
@@ -413,14 +435,6 @@ pub async fn list(db: &Db, reader: &Reader, filter: &DocumentFilter) -> Outcome<
         .await?;
     let ids: Vec<i32> = found.iter().map(|(d, _)| d.id).collect();
     let figures = figures(db, reader, &ids).await?;
-    super::access::audit_reads(
-        db,
-        reader,
-        found
-            .iter()
-            .map(|(d, _)| ("document", d.id, d.classification)),
-    )
-    .await?;
     let rows = found
         .iter()
         .filter_map(|(d, owner)| {
@@ -440,9 +454,46 @@ pub async fn list(db: &Db, reader: &Reader, filter: &DocumentFilter) -> Outcome<
     })
 }
 
+/// A document as a reader's view sees it, whoever leads it.
+#[derive(Debug)]
+pub struct SeenDocument {
+    /// Not yet saying whether the reader may edit it.
+    detail: DocumentDetail,
+    owner_unit_id: i32,
+}
+
 /// A document and the visible part of its task tree, level by level from the top, up to
 /// [`TREE_LIMIT`] tasks.
 pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<DocumentDetail>> {
+    let generation = generation::current(db).await?;
+    let seen = db
+        .kept
+        .documents
+        .get_or_read(generation, (id, View::of(reader), today()), || {
+            read_detail(db, reader, id)
+        })
+        .await?;
+    let Some(seen) = seen.as_ref() else {
+        return Ok(None);
+    };
+    let mut detail = seen.detail.clone();
+    super::access::audit_reads(
+        db,
+        reader,
+        std::iter::once(("document", id, detail.summary.classification.rank())).chain(
+            detail
+                .tasks
+                .iter()
+                .map(|t| ("task", t.id, t.classification.rank())),
+        ),
+    )
+    .await?;
+    detail.can_edit = reader.leads(seen.owner_unit_id);
+    detail.can_add_task = detail.can_edit;
+    Ok(Some(detail))
+}
+
+async fn read_detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<SeenDocument>> {
     let Some(model) = visible(&db.read, reader, id).await? else {
         return Ok(None);
     };
@@ -452,16 +503,17 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<Documen
         .ok_or_else(|| Failure::Other(anyhow::anyhow!("document {id} has no owner")))?;
     let figures = figures(db, reader, &[id]).await?;
     let (tasks, more_tasks) = tree(db, reader, id).await?;
-    super::access::audit_reads(db, reader, [("document", model.id, model.classification)]).await?;
-    let can_edit = reader.leads(model.owner_unit_id);
-    Ok(Some(DocumentDetail {
-        summary: summary(&model, &owner, figures.get(&id).copied().unwrap_or((0, 0))),
-        text: model.summary.clone(),
-        version: model.version,
-        tasks,
-        more_tasks,
-        can_edit,
-        can_add_task: can_edit,
+    Ok(Some(SeenDocument {
+        detail: DocumentDetail {
+            summary: summary(&model, &owner, figures.get(&id).copied().unwrap_or((0, 0))),
+            text: model.summary.clone(),
+            version: model.version,
+            tasks,
+            more_tasks,
+            can_edit: false,
+            can_add_task: false,
+        },
+        owner_unit_id: model.owner_unit_id,
     }))
 }
 
@@ -500,7 +552,7 @@ async fn tree(db: &Db, reader: &Reader, document_id: i32) -> Outcome<(Vec<TaskRo
             .await?;
     }
     let all: Vec<task::Model> = levels.into_iter().flatten().collect();
-    let rows = rows_in_tree_order(db, reader, all).await?;
+    let rows = unaudited_rows(db, reader, all).await?;
     Ok((rows, more))
 }
 
@@ -526,6 +578,22 @@ pub async fn rows_in_order(db: &Db, reader: &Reader, ids: &[i32]) -> Outcome<Vec
 }
 
 pub async fn rows_in_tree_order(
+    db: &Db,
+    reader: &Reader,
+    tasks: Vec<task::Model>,
+) -> Outcome<Vec<TaskRow>> {
+    let rows = unaudited_rows(db, reader, tasks).await?;
+    super::access::audit_reads(
+        db,
+        reader,
+        rows.iter().map(|t| ("task", t.id, t.classification.rank())),
+    )
+    .await?;
+    Ok(rows)
+}
+
+/// The rows of `rows_in_tree_order`, for a caller that audits them itself.
+async fn unaudited_rows(
     db: &Db,
     reader: &Reader,
     tasks: Vec<task::Model>,
@@ -570,12 +638,6 @@ pub async fn rows_in_tree_order(
         let parent = task.parent_id.filter(|p| present.contains(p));
         children.entry(parent).or_default().push(task);
     }
-    super::access::audit_reads(
-        db,
-        reader,
-        tasks.iter().map(|t| ("task", t.id, t.classification)),
-    )
-    .await?;
     let today = today();
     let mut rows = Vec::with_capacity(tasks.len());
     let mut stack: Vec<&task::Model> = children.get(&None).cloned().unwrap_or_default();
