@@ -556,8 +556,6 @@ async fn tree(db: &Db, reader: &Reader, document_id: i32) -> Outcome<(Vec<TaskRo
     Ok((rows, more))
 }
 
-/// Task rows with their lead units and visible child counts, each parent followed by its
-/// children (in id order).
 /// The tasks with these ids as a flat list (every row at depth 0), in the order given.
 /// Lists pick their ids on an index first and read only the rows they show.
 pub async fn rows_in_order(db: &Db, reader: &Reader, ids: &[i32]) -> Outcome<Vec<TaskRow>> {
@@ -577,6 +575,8 @@ pub async fn rows_in_order(db: &Db, reader: &Reader, ids: &[i32]) -> Outcome<Vec
     Ok(rows)
 }
 
+/// Task rows with their lead units and visible child counts, each parent followed by its
+/// children (in id order); the classified ones shown are audited.
 pub async fn rows_in_tree_order(
     db: &Db,
     reader: &Reader,
