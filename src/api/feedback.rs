@@ -44,10 +44,9 @@ pub async fn get_feedback_form(#[server(default)] draft: String) -> Result<Feedb
             kind: "citizen".to_owned(),
             ..Default::default()
         };
-        (
-            state.intake.challenge(chrono::Utc::now().timestamp()),
-            fresh,
-        )
+        let challenge = state.intake.challenge(chrono::Utc::now().timestamp());
+        crate::server::http::kept_pages::challenge_drawn(&challenge);
+        (challenge, fresh)
     });
     Ok(FeedbackForm {
         documents,

@@ -9,6 +9,7 @@ use super::access::View;
 use super::dashboard::KeptFigures;
 use super::db::Db;
 use super::documents::SeenDocument;
+use super::http::kept_pages::KeptPages;
 use super::work::Outcome;
 use crate::model::task::{DocumentFilter, DocumentPage};
 use crate::model::time::Day;
@@ -17,12 +18,25 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 /// The generation of the database's data, where it is kept.
+///
+/// Requests that arrive together share one read: a read that began after a request
+/// arrived saw every change committed before it arrived, so its generation is as good as
+/// one the request would read itself. Reads go one at a time; a request waiting for its
+/// turn takes the result of one that began after it arrived instead of reading again.
 pub async fn current(db: &Db) -> Outcome<Option<i64>> {
     if db.backend() != DbBackend::Sqlite {
         return Ok(None);
     }
+    let latest = &db.kept.latest;
+    let arrived = Instant::now();
+    let _turn = latest.reading.lock().await;
+    if let Some(generation) = latest.read_since(arrived) {
+        return Ok(Some(generation));
+    }
+    let began = Instant::now();
     let row = db
         .read
         .query_one_raw(Statement::from_string(
@@ -31,16 +45,45 @@ pub async fn current(db: &Db) -> Outcome<Option<i64>> {
         ))
         .await?
         .ok_or_else(|| anyhow::anyhow!("figures_generation has no row"))?;
-    Ok(Some(row.try_get("", "generation")?))
+    let generation = row.try_get("", "generation")?;
+    latest.keep(began, generation);
+    Ok(Some(generation))
+}
+
+/// The generation as last read, with the moment its read began; one read at a time.
+#[derive(Debug, Default)]
+pub struct LatestGeneration {
+    read: Mutex<Option<(Instant, i64)>>,
+    reading: tokio::sync::Mutex<()>,
+}
+
+impl LatestGeneration {
+    /// The last generation read, if its read began at `arrived` or after.
+    fn read_since(&self, arrived: Instant) -> Option<i64> {
+        let read = self.read.lock().unwrap_or_else(|e| e.into_inner());
+        read.filter(|(began, _)| *began >= arrived)
+            .map(|(_, generation)| generation)
+    }
+
+    fn keep(&self, began: Instant, generation: i64) {
+        let mut read = self.read.lock().unwrap_or_else(|e| e.into_inner());
+        if read.is_none_or(|(before, _)| before <= began) {
+            *read = Some((began, generation));
+        }
+    }
 }
 
 /// What the server keeps between writes to one database.
 #[derive(Debug)]
 pub struct KeptReads {
+    /// The generation as last read, shared by the requests that arrive while it is read.
+    pub latest: LatestGeneration,
     pub dashboards: KeptFigures,
     /// A document's page by id, view and day (its rows say which tasks are overdue).
     pub documents: Kept<(i32, View, Day), Option<SeenDocument>>,
     pub document_lists: Kept<(View, DocumentFilter), DocumentPage>,
+    /// Public pages whole, for visitors who are not signed in.
+    pub pages: KeptPages,
 }
 
 impl Default for KeptReads {
@@ -48,9 +91,11 @@ impl Default for KeptReads {
         // A document's page holds up to 300 task rows (about 100 KB), a list page 20
         // documents: a few MB in all at most.
         KeptReads {
+            latest: LatestGeneration::default(),
             dashboards: KeptFigures::default(),
             documents: Kept::new(32),
             document_lists: Kept::new(256),
+            pages: KeptPages::default(),
         }
     }
 }
@@ -95,7 +140,8 @@ impl<K: Hash + Eq, V> Kept<K, V> {
         Ok(value)
     }
 
-    fn get(&self, generation: i64, key: &K) -> Option<Arc<V>> {
+    /// The value for `key` if it was kept at `generation`.
+    pub fn get(&self, generation: i64, key: &K) -> Option<Arc<V>> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.0 != generation {
             return None;
@@ -103,7 +149,8 @@ impl<K: Hash + Eq, V> Kept<K, V> {
         entries.1.get(key).cloned()
     }
 
-    fn put(&self, generation: i64, key: K, value: Arc<V>) {
+    /// Keeps `value`, read at `generation` (read before the value was), for `key`.
+    pub fn put(&self, generation: i64, key: K, value: Arc<V>) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         // A reader that started before the latest change may come back after others that
         // started after it: its value is then dropped, not the newer ones.
@@ -180,6 +227,56 @@ mod tests {
         assert_eq!(read(&kept, Some(4), 1, &reads).await, 3);
         assert_eq!(read(&kept, Some(5), 1, &reads).await, 1);
         assert_eq!(kept.len(), 1);
+    }
+
+    #[test]
+    fn only_a_read_begun_after_a_request_arrived_serves_it() {
+        let latest = LatestGeneration::default();
+        let arrived = Instant::now();
+        assert_eq!(latest.read_since(arrived), None);
+        let began = Instant::now();
+        latest.keep(began, 7);
+        assert_eq!(latest.read_since(arrived), Some(7));
+        assert_eq!(
+            latest.read_since(Instant::now()),
+            None,
+            "arrived after it began"
+        );
+        // An older read finishing late does not replace a newer one.
+        latest.keep(arrived, 6);
+        assert_eq!(latest.read_since(arrived), Some(7));
+    }
+
+    #[tokio::test]
+    async fn requests_together_share_reads_and_never_miss_a_committed_change() {
+        use sea_orm::ConnectionTrait;
+        // In memory, readers and the writer share one connection.
+        let db = Db::connect("sqlite::memory:").await.unwrap();
+        db.write
+            .execute_unprepared(
+                "CREATE TABLE figures_generation (id INTEGER PRIMARY KEY, generation INTEGER);
+                 INSERT INTO figures_generation VALUES (1, 1);",
+            )
+            .await
+            .unwrap();
+        let asked_together = |count| {
+            let mut asked = tokio::task::JoinSet::new();
+            for _ in 0..count {
+                let db = db.clone();
+                asked.spawn(async move { current(&db).await.ok().flatten() });
+            }
+            asked.join_all()
+        };
+        assert!(asked_together(64).await.iter().all(|g| *g == Some(1)));
+        for generation in 2..5 {
+            db.write
+                .execute_unprepared("UPDATE figures_generation SET generation = generation + 1")
+                .await
+                .unwrap();
+            // Asked after the change committed: never the generation before it.
+            let after = asked_together(8).await;
+            assert!(after.iter().all(|g| *g == Some(generation)), "{after:?}");
+        }
     }
 
     #[tokio::test]

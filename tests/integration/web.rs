@@ -205,6 +205,54 @@ on_both_backends! {
         }
     }
 
+    fn public_pages_are_kept_until_the_units_change(app) {
+        let nonce = |page: &crate::common::Page| {
+            let policy = page.header("content-security-policy").unwrap_or_default();
+            policy.split("'nonce-").nth(1).unwrap_or_default()[..32].to_owned()
+        };
+        // Two visitors, one page: the same text, each with a nonce of its own in it.
+        let first = app.get("/units/01");
+        let second = app.new_browser().get("/units/01");
+        let (one, two) = (nonce(&first), nonce(&second));
+        assert_ne!(one, two);
+        assert!(second.body.contains(&format!("nonce=\"{two}\"")), "{}", second.body);
+        assert!(!second.body.contains(&one));
+        assert_eq!(
+            first.body.replace(&one, "N").replace("<!>", ""),
+            second.body.replace(&two, "N").replace("<!>", "")
+        );
+        // A change to the units shows at the next visit, on every page that shows them.
+        app.execute("UPDATE units SET name = 'Thủ đô Hà Nội' WHERE code = '01'");
+        for path in ["/units/01", "/units", "/units/00004"] {
+            assert!(app.get(path).body.contains("Thủ đô Hà Nội"), "{path}");
+        }
+        // An official gets a page of their own, and the next visitor does not get theirs.
+        let official = signed_in(&app, "hanoi.canbo");
+        assert!(official.get("/units/01").body.contains("href=\"/my-work\""));
+        let anonymous = app.new_browser().get("/units/01");
+        assert!(!anonymous.body.contains("href=\"/my-work\""), "{}", anonymous.body);
+        // The feedback form (documents and units): each visitor draws a challenge of their
+        // own, and a new public document is offered at once.
+        let challenge = |page: &crate::common::Page| {
+            let rest = &page.body[page.body.find("name=\"challenge\"").expect("a challenge")..];
+            let value = &rest[rest.find("value=\"").expect("a value") + 7..];
+            value[..value.find('"').expect("a closing quote")].to_owned()
+        };
+        let forms = [app.new_browser().get("/feedback"), app.new_browser().get("/feedback")];
+        assert_ne!(challenge(&forms[0]), challenge(&forms[1]));
+        assert!(!forms[1].body.contains(&nonce(&forms[0])));
+        let centre = signed_in(&app, "tw.lanhdao");
+        create_document(&centre, "99-NQ/TW-KEPT", "public");
+        assert!(app.new_browser().get("/feedback").body.contains("99-NQ/TW-KEPT"));
+        // Each visitor gets their language.
+        let english = app.new_browser();
+        english.set_cookie("i18n_pref_locale", "en");
+        for _ in 0..2 {
+            assert!(english.get("/login").body.contains("<html lang=\"en\""));
+            assert!(app.new_browser().get("/login").body.contains("<html lang=\"vi\""));
+        }
+    }
+
     fn english_is_one_switch_away(app) {
         let page = app.post_form("/api/locale", "locale=en&next=%2Funits");
         assert_eq!(page.status, 302);

@@ -5,7 +5,7 @@
 //! size, sizes its tables to it, and each worker thread keeps its context from one response
 //! to the next.
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -32,14 +32,9 @@ pub async fn compress_pages(request: Request, next: Next) -> Response {
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+    let bytes = match whole(body).await {
         Ok(bytes) => bytes,
-        Err(error) => {
-            // The page failed while it was being written: what a streamed answer would
-            // have cut short becomes an error with a reference.
-            let shown = super::super::error::internal(format!("page body failed: {error}"));
-            return (StatusCode::INTERNAL_SERVER_ERROR, shown.to_string()).into_response();
-        }
+        Err(failed) => return failed,
     };
     add_vary(&mut parts.headers);
     if bytes.len() < SMALLEST {
@@ -55,6 +50,17 @@ pub async fn compress_pages(request: Request, next: Next) -> Response {
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(compressed.len()));
     Response::from_parts(parts, Body::from(compressed))
+}
+
+/// An answer's body read whole. A page that failed while it was being written becomes an
+/// error with a reference: what a streamed answer would have cut short.
+pub async fn whole(body: Body) -> Result<Bytes, Response> {
+    axum::body::to_bytes(body, usize::MAX)
+        .await
+        .map_err(|error| {
+            let shown = super::super::error::internal(format!("page body failed: {error}"));
+            (StatusCode::INTERNAL_SERVER_ERROR, shown.to_string()).into_response()
+        })
 }
 
 /// `bytes` compressed with this thread's context (made at its first use).

@@ -3,6 +3,7 @@
 pub mod body;
 pub mod compress;
 pub mod executor;
+pub mod kept_pages;
 pub mod refused;
 
 use super::limits::RateLimiter;
@@ -69,8 +70,8 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
             SESSION_IDLE_MINUTES,
         )));
-    // Layers run outside in: origin check, session, sign-in limit, authentication, refused
-    // forms' values, upload format.
+    // Layers run outside in: origin check, session, sign-in limit, authentication, kept
+    // public pages, refused forms' values, upload format.
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route("/files/{id}", get(super::files::download))
@@ -89,6 +90,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(from_fn(security::require_multipart_upload))
         .layer(from_fn(refused::keep_typed_values))
+        .layer(from_fn_with_state(
+            state.clone(),
+            kept_pages::serve_kept_pages,
+        ))
         .layer(from_fn_with_state(state.clone(), security::authenticate))
         .layer(from_fn_with_state(
             state.clone(),
