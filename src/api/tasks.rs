@@ -245,9 +245,11 @@ pub async fn evaluate_report(
 pub async fn list_my_work(
     #[server(default)] filter: crate::model::task::WorkFilter,
 ) -> Result<crate::model::task::WorkPage, AppError> {
-    let reader = super::reader()?;
+    let user = super::require_user()?;
+    let reader = crate::server::access::Reader::of(&user);
     let state = super::state()?;
-    super::outcome(crate::server::tasks::my_work(&state.db, &reader, &filter).await)
+    let unit = user.viewer.unit;
+    super::outcome(crate::server::tasks::my_work(&state.db, &reader, unit, &filter).await)
 }
 
 /// The path the report form posts to.

@@ -1109,9 +1109,11 @@ async fn history(db: &Db, reader: &Reader, task_id: i32) -> Outcome<Vec<TaskEven
 }
 
 /// `/my-work`: the tasks of the reader's unit, or the ones awaiting their evaluation.
+/// `unit` is that unit as the reader's session found it in this request (not read again).
 pub async fn my_work(
     db: &Db,
     reader: &Reader,
+    unit: crate::model::UnitRef,
     filter: &crate::model::task::WorkFilter,
 ) -> Outcome<crate::model::task::WorkPage> {
     use crate::model::admin::page_count;
@@ -1175,12 +1177,8 @@ pub async fn my_work(
         .all(&db.read)
         .await?;
     let rows = rows_in_order(db, reader, &ids).await?;
-    let unit = unit::Entity::find_by_id(reader.unit_id)
-        .one(&db.read)
-        .await?
-        .ok_or_else(|| Failure::Other(anyhow::anyhow!("the reader's unit is gone")))?;
     Ok(WorkPage {
-        unit: unit_ref(&unit),
+        unit,
         rows,
         total,
         page,
