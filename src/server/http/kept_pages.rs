@@ -12,6 +12,7 @@ use super::super::AppState;
 use super::super::auth::Authenticated;
 use super::super::generation::{self, Kept};
 use super::super::security::CspNonce;
+use super::refused;
 use crate::app::LOCALE_COOKIE;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -230,10 +231,11 @@ fn is_anonymous_read(request: &Request) -> bool {
             .extensions()
             .get::<Authenticated>()
             .is_some_and(|who| who.0.is_none())
-        && !request
+        && request
             .uri()
             .query()
-            .is_some_and(|query| query.contains("__err") || query.contains("__path"))
+            .and_then(refused::refused_path)
+            .is_none()
 }
 
 /// The address and the chosen language: all a kept page differs by.
@@ -336,6 +338,24 @@ mod tests {
         assert!(page.answer(&[new]).is_none());
         // A value that is not in the page: the page is not kept.
         assert!(KeptPage::new(HeaderMap::new(), Bytes::from(html), &[old, "9.z"]).is_none());
+    }
+
+    #[test]
+    fn a_page_that_may_put_back_typed_values_is_not_a_plain_read() {
+        let read = |uri: &str| {
+            let mut request = Request::get(uri).body(Body::empty()).unwrap();
+            request.extensions_mut().insert(Authenticated(None));
+            is_anonymous_read(&request)
+        };
+        assert!(read("/feedback"));
+        assert!(read("/units?q=__err"));
+        assert!(!read("/feedback?__path=/api/feedback&__err=x"));
+        // Escaped names are still the same names to the layer that puts values back.
+        assert!(!read("/feedback?%5F%5Fpath=/api/feedback&%5F_err=x"));
+        // Not known to be anonymous: not kept.
+        assert!(!is_anonymous_read(
+            &Request::get("/").body(Body::empty()).unwrap()
+        ));
     }
 
     #[test]

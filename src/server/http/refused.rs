@@ -103,7 +103,7 @@ async fn give_back(
 }
 
 /// The server function whose error a page address carries, if it carries one.
-fn refused_path(query: &str) -> Option<String> {
+pub(super) fn refused_path(query: &str) -> Option<String> {
     let mut path = None;
     let mut has_error = false;
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
