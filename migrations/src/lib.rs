@@ -18,6 +18,7 @@ mod m20261208_000013_notices_by_unit;
 mod m20261208_000014_unit_reminders;
 mod m20261209_000015_subtasks_by_clearance;
 mod m20261210_000016_figures_generation;
+mod m20261211_000017_accounts_generation;
 pub mod tallies;
 
 /// An index named `name` on `columns` of `table`.
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000014_unit_reminders::Migration),
             Box::new(m20261209_000015_subtasks_by_clearance::Migration),
             Box::new(m20261210_000016_figures_generation::Migration),
+            Box::new(m20261211_000017_accounts_generation::Migration),
         ]
     }
 }

@@ -186,7 +186,7 @@ fn rounded_ratio(part: u64, whole: u64) -> u64 {
 }
 
 /// What a dashboard is narrowed to.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DashboardFilter {
     pub document: Option<i32>,

@@ -435,7 +435,7 @@ text_enum!(
 );
 
 /// `/my-work`'s filter.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WorkFilter {
     pub view: WorkView,

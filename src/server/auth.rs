@@ -223,7 +223,14 @@ const TOUCH_EVERY_SECS: i64 = 60;
 /// The official behind a session, if it is signed in and still valid. Ends sessions that
 /// are too old or whose account was disabled, pushes back the idle timer, and cycles the
 /// session id when the account's role or clearance changed since sign-in.
-pub async fn session_user(db: &Db, session: &Session) -> anyhow::Result<Option<CurrentUser>> {
+///
+/// `arrived` is when the request arrived: the session, the official and what is kept of
+/// them are read at generations read since then.
+pub async fn session_user(
+    db: &Db,
+    session: &Session,
+    arrived: std::time::Instant,
+) -> anyhow::Result<Option<CurrentUser>> {
     let Some(mut auth) = session.get::<SessionAuth>(AUTH_KEY).await? else {
         return Ok(None);
     };
@@ -234,20 +241,17 @@ pub async fn session_user(db: &Db, session: &Session) -> anyhow::Result<Option<C
         session.flush().await?;
         return Ok(None);
     }
-    let found = user::Entity::find_by_id(auth.user_id)
-        .find_also_related(unit::Entity)
-        .one(&db.read)
-        .await?;
-    let Some((account, Some(unit))) = found.filter(|(account, _)| account.active) else {
+    let official = official(db, auth.user_id, arrived).await?;
+    let Some(official) = official.as_ref().as_ref() else {
         session.flush().await?;
         return Ok(None);
     };
 
     let mut changed = false;
-    if account.role != auth.role || account.clearance != auth.clearance {
+    if official.role != auth.role || official.clearance != auth.clearance {
         session.cycle_id().await?;
-        auth.role = account.role.clone();
-        auth.clearance = account.clearance;
+        auth.role = official.role.clone();
+        auth.clearance = official.clearance;
         changed = true;
     }
     if changed || now - auth.touched_at >= TOUCH_EVERY_SECS {
@@ -259,13 +263,58 @@ pub async fn session_user(db: &Db, session: &Session) -> anyhow::Result<Option<C
         .map(|id| super::sessions::key(&id))
         .unwrap_or_default();
     Ok(Some(CurrentUser {
-        viewer: viewer_of(&account, &unit),
-        unit_id: unit.id,
-        national_oversight: unit.national_oversight,
-        unit_path: unit.path,
+        viewer: official.viewer.clone(),
+        unit_id: official.unit_id,
+        national_oversight: official.national_oversight,
+        unit_path: official.unit_path.clone(),
         session_key,
         unread_counted: false,
     }))
+}
+
+/// What a request needs to know of an active official and their unit.
+#[derive(Clone, Debug)]
+pub struct Official {
+    viewer: Viewer,
+    role: String,
+    clearance: i16,
+    unit_id: i32,
+    unit_path: String,
+    national_oversight: bool,
+}
+
+/// The official with this id, if active: kept while the accounts' generation stands
+/// (any change to an official or a unit moves it).
+async fn official(
+    db: &Db,
+    user_id: i32,
+    arrived: std::time::Instant,
+) -> anyhow::Result<std::sync::Arc<Option<Official>>> {
+    let generation = super::generation::both_since(db, arrived)
+        .await?
+        .map(|g| g.accounts);
+    let read = || async {
+        let found = user::Entity::find_by_id(user_id)
+            .find_also_related(unit::Entity)
+            .one(&db.read)
+            .await?;
+        Ok::<_, super::work::Failure>(match found {
+            Some((account, Some(unit))) if account.active => Some(Official {
+                viewer: viewer_of(&account, &unit),
+                role: account.role,
+                clearance: account.clearance,
+                unit_id: unit.id,
+                unit_path: unit.path,
+                national_oversight: unit.national_oversight,
+            }),
+            _ => None,
+        })
+    };
+    Ok(db
+        .kept
+        .officials
+        .get_or_read(generation, user_id, read)
+        .await?)
 }
 
 pub fn viewer_of(account: &user::Model, unit: &unit::Model) -> Viewer {

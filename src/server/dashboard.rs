@@ -6,10 +6,10 @@
 //! every write transaction: a national dashboard over a million tasks reads a few
 //! thousand tally rows instead of the tasks themselves.
 
-use super::access::{Reader, visible_documents};
+use super::access::{Reader, Shown, View, visible_documents};
 use super::charts;
 use super::db::Db;
-use super::documents::rows_in_order;
+use super::documents::unaudited_rows_in_order;
 use super::entity::{document, task, unit};
 use super::generation::{self, Kept};
 use super::tallies::{self, GroupBy, Narrowing, TallyGroup};
@@ -33,11 +33,25 @@ const OPEN: [TaskStatus; 3] = [
 ];
 
 /// What dashboards keep between writes (see `generation`): the documents counted in a
-/// scope, by unit and clearance, and the figures of a scope, by unit, narrowing and day.
+/// scope, by unit and clearance; the figures of a scope, by unit, narrowing and day; and
+/// whole dashboards, by the reader's view and unit, the unit asked for, filter and day.
 #[derive(Debug)]
 pub struct KeptFigures {
     counted: Kept<(i32, i16), Vec<i32>>,
     figured: Kept<(i32, Narrowing, Day), Figured>,
+    seen: Kept<SeenKey, Option<SeenDashboard>>,
+}
+
+/// The reader's view and unit (the dashboard shown when no unit is asked for), the unit
+/// asked for, the filter and the day.
+type SeenKey = (View, i32, Option<String>, DashboardFilter, Day);
+
+/// A dashboard as readers of one view see it, with the classified records it names (the
+/// audit records them each time it is shown).
+#[derive(Debug)]
+struct SeenDashboard {
+    dashboard: Dashboard,
+    shown: Vec<Shown>,
 }
 
 impl Default for KeptFigures {
@@ -47,6 +61,7 @@ impl Default for KeptFigures {
         KeptFigures {
             counted: Kept::new(4096),
             figured: Kept::new(256),
+            seen: Kept::new(256),
         }
     }
 }
@@ -74,6 +89,38 @@ pub async fn dashboard(
     code: Option<&str>,
     filter: &DashboardFilter,
 ) -> Outcome<Option<Dashboard>> {
+    // Read before anything else, so that a change committed meanwhile is never kept as
+    // current.
+    let generation = generation::current(db).await?;
+    let key = (
+        View::of(reader),
+        reader.unit_id,
+        code.map(str::to_owned),
+        filter.clone(),
+        today(),
+    );
+    let seen = db
+        .kept
+        .dashboards
+        .seen
+        .get_or_read(generation, key, || {
+            read_dashboard(db, reader, code, filter, generation)
+        })
+        .await?;
+    let Some(seen) = seen.as_ref() else {
+        return Ok(None);
+    };
+    super::access::audit_reads(db, reader, seen.shown.iter().copied()).await?;
+    Ok(Some(seen.dashboard.clone()))
+}
+
+async fn read_dashboard(
+    db: &Db,
+    reader: &Reader,
+    code: Option<&str>,
+    filter: &DashboardFilter,
+    generation: Option<i64>,
+) -> Outcome<Option<SeenDashboard>> {
     let found = match code {
         Some(code) => {
             unit::Entity::find()
@@ -91,9 +138,6 @@ pub async fn dashboard(
         return Ok(None);
     };
     let clearance = Classification::from_rank(reader.clearance).unwrap_or(Classification::Public);
-    // Read before the figures, so that a change committed meanwhile is never kept as
-    // current.
-    let generation = generation::current(db).await?;
     let kept = &db.kept.dashboards;
     let counted_documents = kept
         .counted
@@ -118,9 +162,13 @@ pub async fn dashboard(
         .copied()
         .collect();
     let (rows, trail) = tokio::try_join!(
-        rows_in_order(db, reader, &listed),
+        unaudited_rows_in_order(db, reader, &listed),
         trail(db, reader, &scope),
     )?;
+    let mut shown: Vec<Shown> = rows
+        .iter()
+        .map(|t| ("task", t.id, t.classification.rank()))
+        .collect();
     let (nearest, most_overdue) = rows
         .into_iter()
         .partition(|row| figured.nearest.contains(&row.id));
@@ -130,6 +178,7 @@ pub async fn dashboard(
         &figured.per_document,
         &counted_documents,
         filter.document,
+        &mut shown,
     )
     .await?;
     let mut children = figured.children.clone();
@@ -141,7 +190,7 @@ pub async fn dashboard(
         children.reverse();
     }
 
-    Ok(Some(Dashboard {
+    let dashboard = Dashboard {
         unit: unit_ref(&scope),
         trail,
         figures: figured.figures,
@@ -154,7 +203,8 @@ pub async fn dashboard(
         document_options,
         clearance,
         feedback: figured.feedback.clone(),
-    }))
+    };
+    Ok(Some(SeenDashboard { dashboard, shown }))
 }
 
 /// Reads the figures of the tasks led in `scope`'s subtree from the tallies.
@@ -269,20 +319,21 @@ async fn document_figures(
     Ok((figures, per_document))
 }
 
-/// The documents a dashboard names, read (and audited) once, by code: those with figures,
-/// each with its figures; and the ones it may be narrowed to, those with tasks in the
-/// unit's subtree that the reader may see and the one chosen (already checked).
+/// The documents a dashboard names, read once (and added to `shown`), by code: those with
+/// figures, each with its figures; and the ones it may be narrowed to, those with tasks in
+/// the unit's subtree that the reader may see and the one chosen (already checked).
 async fn named_documents(
     db: &Db,
     reader: &Reader,
     per_document: &HashMap<i32, Figures>,
     counted: &[i32],
     chosen: Option<i32>,
+    shown: &mut Vec<Shown>,
 ) -> Outcome<(Vec<DocumentFigures>, Vec<DocumentRef>)> {
     let offered = |id: i32| counted.contains(&id) || chosen == Some(id);
     let mut ids: Vec<i32> = counted.iter().copied().chain(chosen).collect();
     ids.extend(per_document.keys().filter(|id| !offered(**id)));
-    let mut refs = document_refs(db, reader, ids).await?;
+    let mut refs = document_refs(db, reader, ids, shown).await?;
     refs.sort_by(|a, b| a.code.cmp(&b.code));
     let documents = refs
         .iter()
@@ -458,7 +509,12 @@ async fn deadline_list(db: &Db, condition: Condition) -> Outcome<Vec<i32>> {
 /// `narrowing` checked with the whole rule), so their subtree part of the access rule
 /// holds already: only the clearance is left to check, which keeps a commune's dashboard
 /// from testing every document against a million tasks.
-async fn document_refs(db: &Db, reader: &Reader, ids: Vec<i32>) -> Outcome<Vec<DocumentRef>> {
+async fn document_refs(
+    db: &Db,
+    reader: &Reader,
+    ids: Vec<i32>,
+    shown: &mut Vec<Shown>,
+) -> Outcome<Vec<DocumentRef>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -467,14 +523,11 @@ async fn document_refs(db: &Db, reader: &Reader, ids: Vec<i32>) -> Outcome<Vec<D
         .filter(document::Column::Classification.lte(reader.clearance))
         .all(&db.read)
         .await?;
-    super::access::audit_reads(
-        db,
-        reader,
+    shown.extend(
         documents
             .iter()
             .map(|d| ("document", d.id, d.classification)),
-    )
-    .await?;
+    );
     Ok(documents
         .into_iter()
         .map(|d| DocumentRef {

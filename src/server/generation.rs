@@ -6,12 +6,16 @@
 //! queue); there `current` is `None` and figures are read afresh each time.
 
 use super::access::View;
+use super::auth::Official;
 use super::dashboard::KeptFigures;
 use super::db::Db;
 use super::documents::SeenDocument;
 use super::http::kept_pages::KeptPages;
+use super::sessions::KeptSessions;
+use super::tasks::SeenTask;
 use super::work::Outcome;
-use crate::model::task::{DocumentFilter, DocumentPage};
+use crate::model::Role;
+use crate::model::task::{DocumentFilter, DocumentPage, WorkFilter, WorkPage};
 use crate::model::time::Day;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use std::collections::HashMap;
@@ -20,55 +24,86 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-/// The generation of the database's data, where it is kept.
+/// The database's two counters (migrations 16 and 17): the figures' generation (tasks,
+/// documents, units, feedback, reports and what a task's page shows) and the accounts'
+/// (officials, units, notifications and their reads, ended sessions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Generations {
+    pub figures: i64,
+    pub accounts: i64,
+}
+
+impl Generations {
+    /// A generation for what is read from both sides: it moves whenever either does
+    /// (both only ever grow).
+    pub fn both(self) -> i64 {
+        self.figures + self.accounts
+    }
+}
+
+/// The figures' generation, where it is kept.
+pub async fn current(db: &Db) -> Outcome<Option<i64>> {
+    Ok(both(db).await?.map(|g| g.figures))
+}
+
+/// The database's generations, where they are kept.
 ///
 /// Requests that arrive together share one read: a read that began after a request
-/// arrived saw every change committed before it arrived, so its generation is as good as
-/// one the request would read itself. Reads go one at a time; a request waiting for its
-/// turn takes the result of one that began after it arrived instead of reading again.
-pub async fn current(db: &Db) -> Outcome<Option<i64>> {
+/// arrived saw every change committed before it arrived, so its generations are as good
+/// as ones the request would read itself. Reads go one at a time; a request waiting for
+/// its turn takes the result of one that began after it arrived instead of reading again.
+pub async fn both(db: &Db) -> Outcome<Option<Generations>> {
+    both_since(db, Instant::now()).await
+}
+
+/// The generations as read at `arrived` or after. Authentication reads the session, the
+/// official and their unread count at the generations of one read since the request
+/// arrived (nothing in the request has written yet).
+pub async fn both_since(db: &Db, arrived: Instant) -> Outcome<Option<Generations>> {
     if db.backend() != DbBackend::Sqlite {
         return Ok(None);
     }
     let latest = &db.kept.latest;
-    let arrived = Instant::now();
     let _turn = latest.reading.lock().await;
-    if let Some(generation) = latest.read_since(arrived) {
-        return Ok(Some(generation));
+    if let Some(generations) = latest.read_since(arrived) {
+        return Ok(Some(generations));
     }
     let began = Instant::now();
     let row = db
         .read
         .query_one_raw(Statement::from_string(
             DbBackend::Sqlite,
-            "SELECT generation FROM figures_generation WHERE id = 1",
+            "SELECT generation, accounts FROM figures_generation WHERE id = 1",
         ))
         .await?
         .ok_or_else(|| anyhow::anyhow!("figures_generation has no row"))?;
-    let generation = row.try_get("", "generation")?;
-    latest.keep(began, generation);
-    Ok(Some(generation))
+    let generations = Generations {
+        figures: row.try_get("", "generation")?,
+        accounts: row.try_get("", "accounts")?,
+    };
+    latest.keep(began, generations);
+    Ok(Some(generations))
 }
 
-/// The generation as last read, with the moment its read began; one read at a time.
+/// The generations as last read, with the moment their read began; one read at a time.
 #[derive(Debug, Default)]
 pub struct LatestGeneration {
-    read: Mutex<Option<(Instant, i64)>>,
+    read: Mutex<Option<(Instant, Generations)>>,
     reading: tokio::sync::Mutex<()>,
 }
 
 impl LatestGeneration {
-    /// The last generation read, if its read began at `arrived` or after.
-    fn read_since(&self, arrived: Instant) -> Option<i64> {
+    /// The last generations read, if their read began at `arrived` or after.
+    fn read_since(&self, arrived: Instant) -> Option<Generations> {
         let read = self.read.lock().unwrap_or_else(|e| e.into_inner());
         read.filter(|(began, _)| *began >= arrived)
-            .map(|(_, generation)| generation)
+            .map(|(_, generations)| generations)
     }
 
-    fn keep(&self, began: Instant, generation: i64) {
+    fn keep(&self, began: Instant, generations: Generations) {
         let mut read = self.read.lock().unwrap_or_else(|e| e.into_inner());
         if read.is_none_or(|(before, _)| before <= began) {
-            *read = Some((began, generation));
+            *read = Some((began, generations));
         }
     }
 }
@@ -82,8 +117,18 @@ pub struct KeptReads {
     /// A document's page by id, view and day (its rows say which tasks are overdue).
     pub documents: Kept<(i32, View, Day), Option<SeenDocument>>,
     pub document_lists: Kept<(View, DocumentFilter), DocumentPage>,
+    /// A task's page by id, view, the reader's unit and role, and day, at both
+    /// generations.
+    pub tasks: Kept<(i32, View, i32, Role, Day), Option<SeenTask>>,
+    /// `/my-work` by view, the reader's unit, filter and day.
+    pub work: Kept<(View, i32, WorkFilter, Day), WorkPage>,
     /// Public pages whole, for visitors who are not signed in.
     pub pages: KeptPages,
+    /// At the accounts' generation: sessions by key, officials by id.
+    pub sessions: KeptSessions,
+    pub officials: Kept<i32, Option<Official>>,
+    /// Unread notifications by official and figures' generation, at the accounts'.
+    pub unread: Kept<(i32, i64), u64>,
 }
 
 impl Default for KeptReads {
@@ -95,7 +140,14 @@ impl Default for KeptReads {
             dashboards: KeptFigures::default(),
             documents: Kept::new(32),
             document_lists: Kept::new(256),
+            // A task's page holds up to 200 subtasks and its reports: up to 100 KB.
+            tasks: Kept::new(128),
+            work: Kept::new(1024),
             pages: KeptPages::default(),
+            // A few hundred bytes each.
+            sessions: KeptSessions::new(4096),
+            officials: Kept::new(4096),
+            unread: Kept::new(4096),
         }
     }
 }
@@ -235,16 +287,20 @@ mod tests {
         let arrived = Instant::now();
         assert_eq!(latest.read_since(arrived), None);
         let began = Instant::now();
-        latest.keep(began, 7);
-        assert_eq!(latest.read_since(arrived), Some(7));
+        let at = |figures| Generations {
+            figures,
+            accounts: 1,
+        };
+        latest.keep(began, at(7));
+        assert_eq!(latest.read_since(arrived), Some(at(7)));
         assert_eq!(
             latest.read_since(Instant::now()),
             None,
             "arrived after it began"
         );
         // An older read finishing late does not replace a newer one.
-        latest.keep(arrived, 6);
-        assert_eq!(latest.read_since(arrived), Some(7));
+        latest.keep(arrived, at(6));
+        assert_eq!(latest.read_since(arrived), Some(at(7)));
     }
 
     #[tokio::test]
@@ -254,8 +310,9 @@ mod tests {
         let db = Db::connect("sqlite::memory:").await.unwrap();
         db.write
             .execute_unprepared(
-                "CREATE TABLE figures_generation (id INTEGER PRIMARY KEY, generation INTEGER);
-                 INSERT INTO figures_generation VALUES (1, 1);",
+                "CREATE TABLE figures_generation (id INTEGER PRIMARY KEY, generation INTEGER,
+                 accounts INTEGER);
+                 INSERT INTO figures_generation VALUES (1, 1, 1);",
             )
             .await
             .unwrap();
@@ -263,19 +320,27 @@ mod tests {
             let mut asked = tokio::task::JoinSet::new();
             for _ in 0..count {
                 let db = db.clone();
-                asked.spawn(async move { current(&db).await.ok().flatten() });
+                asked.spawn(async move { both(&db).await.ok().flatten() });
             }
             asked.join_all()
         };
-        assert!(asked_together(64).await.iter().all(|g| *g == Some(1)));
+        let at = |figures, accounts| Some(Generations { figures, accounts });
+        assert!(asked_together(64).await.iter().all(|g| *g == at(1, 1)));
         for generation in 2..5 {
-            db.write
-                .execute_unprepared("UPDATE figures_generation SET generation = generation + 1")
-                .await
-                .unwrap();
-            // Asked after the change committed: never the generation before it.
-            let after = asked_together(8).await;
-            assert!(after.iter().all(|g| *g == Some(generation)), "{after:?}");
+            for (column, expected) in [
+                ("generation", at(generation, generation - 1)),
+                ("accounts", at(generation, generation)),
+            ] {
+                db.write
+                    .execute_unprepared(&format!(
+                        "UPDATE figures_generation SET {column} = {column} + 1"
+                    ))
+                    .await
+                    .unwrap();
+                // Asked after the change committed: never the generations before it.
+                let after = asked_together(8).await;
+                assert!(after.iter().all(|g| *g == expected), "{after:?}");
+            }
         }
     }
 

@@ -492,7 +492,9 @@ pub async fn ask_completion(
 }
 
 /// A task's reports, newest first, with their files.
-pub async fn of_task(db: &Db, task_id: i32, viewer: i32) -> Outcome<Vec<ReportView>> {
+/// The task's reports, newest first, each with its author's id (`by_viewer` is left
+/// false: the caller marks the reader's own).
+pub async fn of_task(db: &Db, task_id: i32) -> Outcome<Vec<(ReportView, i32)>> {
     let reports = report::Entity::find()
         .filter(report::Column::TaskId.eq(task_id))
         .order_by_desc(report::Column::CreatedAt)
@@ -543,12 +545,12 @@ pub async fn of_task(db: &Db, task_id: i32, viewer: i32) -> Outcome<Vec<ReportVi
     Ok(reports
         .into_iter()
         .filter_map(|r| {
-            Some(ReportView {
+            let view = ReportView {
                 id: r.id,
                 kind: r.kind.parse().unwrap_or(ReportKind::Progress),
                 unit: unit_ref(units.get(&r.unit_id)?),
                 author: names.get(&r.author_id).cloned().unwrap_or_default(),
-                by_viewer: r.author_id == viewer,
+                by_viewer: false,
                 progress: r.progress,
                 claims_completion: r.claims_completion,
                 text: r.text,
@@ -558,7 +560,8 @@ pub async fn of_task(db: &Db, task_id: i32, viewer: i32) -> Outcome<Vec<ReportVi
                 evaluated_at: r.evaluated_at.map(|t| t.timestamp()),
                 reason: r.reason,
                 attachments: files.remove(&r.id).unwrap_or_default(),
-            })
+            };
+            Some((view, r.author_id))
         })
         .collect())
 }

@@ -410,7 +410,9 @@ pub async fn authenticate(
     if is_static_asset(&path) {
         return next.run(request).await;
     }
-    let mut user: Option<CurrentUser> = match auth::session_user(&state.db, &session).await {
+    let arrived = std::time::Instant::now();
+    let mut user: Option<CurrentUser> = match auth::session_user(&state.db, &session, arrived).await
+    {
         Ok(user) => user,
         Err(error) => {
             let shown = super::error::internal(error);
@@ -424,7 +426,7 @@ pub async fn authenticate(
         && request.method() == Method::GET
     {
         let reader = super::access::Reader::of(current);
-        match super::supervision::inbox::unread_count(&state.db, &reader).await {
+        match super::supervision::inbox::unread_count(&state.db, &reader, arrived).await {
             Ok(unread) => {
                 current.viewer.unread = unread;
                 current.unread_counted = true;

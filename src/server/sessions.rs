@@ -83,8 +83,9 @@ impl SessionStore for DbSessionStore {
         loop {
             let auth = auth_of(record);
             let now = Utc::now();
+            let key = key(&record.id);
             let row = session::ActiveModel {
-                id: Set(key(&record.id)),
+                id: Set(key.clone()),
                 user_id: Set(auth.as_ref().map(|a| a.user_id)),
                 data: Set(encode(record)?),
                 expires_at: Set(expiry(record)),
@@ -93,10 +94,13 @@ impl SessionStore for DbSessionStore {
                 ip: Set(auth.as_ref().and_then(|a| a.ip.clone())),
                 user_agent: Set(auth.and_then(|a| a.user_agent)),
             };
-            match session::Entity::insert(row)
+            let kept = &self.db.kept.sessions;
+            kept.forget(&key);
+            let inserted = session::Entity::insert(row)
                 .exec_without_returning(&self.db.write)
-                .await
-            {
+                .await;
+            kept.forget(&key);
+            match inserted {
                 Ok(_) => return Ok(()),
                 // 128 random bits collided: draw again, as the trait asks of stores.
                 Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
@@ -111,6 +115,9 @@ impl SessionStore for DbSessionStore {
     /// while a request was in flight must not come back when that request finishes.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let auth = auth_of(record);
+        let key = key(&record.id);
+        let kept = &self.db.kept.sessions;
+        kept.forget(&key);
         let saved = session::Entity::update_many()
             .col_expr(session::Column::Data, Expr::value(encode(record)?))
             .col_expr(session::Column::ExpiresAt, Expr::value(expiry(record)))
@@ -119,9 +126,10 @@ impl SessionStore for DbSessionStore {
                 session::Column::UserId,
                 Expr::value(auth.as_ref().map(|a| a.user_id)),
             )
-            .filter(session::Column::Id.eq(key(&record.id)))
+            .filter(session::Column::Id.eq(key.as_str()))
             .exec(&self.db.write)
             .await;
+        kept.forget(&key);
         match saved {
             Ok(_) => Ok(()),
             // Mostly the mark of recent activity: when the database cannot take it now,
@@ -134,8 +142,44 @@ impl SessionStore for DbSessionStore {
         }
     }
 
+    /// From what this server keeps while the accounts' generation stands (a session
+    /// ended anywhere moves it; this server's own writes to a session drop its copy).
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let Some(row) = session::Entity::find_by_id(key(id))
+        let key = key(id);
+        let Some(generation) = super::generation::both(&self.db)
+            .await
+            .map_err(backend)?
+            .map(|g| g.accounts)
+        else {
+            return self.read(id, &key).await;
+        };
+        let kept = &self.db.kept.sessions;
+        if let Some(record) = kept.get(generation, &key) {
+            return Ok(record.filter(|r| r.expiry_date > time::OffsetDateTime::now_utc()));
+        }
+        let writes = kept.writes();
+        let record = self.read(id, &key).await?;
+        kept.keep(generation, writes, key, record.clone());
+        Ok(record)
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        let key = key(id);
+        let kept = &self.db.kept.sessions;
+        kept.forget(&key);
+        let deleted = session::Entity::delete_by_id(key.clone())
+            .exec(&self.db.write)
+            .await;
+        kept.forget(&key);
+        deleted.map_err(backend)?;
+        Ok(())
+    }
+}
+
+impl DbSessionStore {
+    /// The session's row, if it has not expired.
+    async fn read(&self, id: &Id, key: &str) -> session_store::Result<Option<Record>> {
+        let Some(row) = session::Entity::find_by_id(key)
             .filter(session::Column::ExpiresAt.gt(Utc::now()))
             .one(&self.db.read)
             .await
@@ -152,14 +196,6 @@ impl SessionStore for DbSessionStore {
             data,
             expiry_date,
         }))
-    }
-
-    async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        session::Entity::delete_by_id(key(id))
-            .exec(&self.db.write)
-            .await
-            .map_err(backend)?;
-        Ok(())
     }
 }
 
@@ -217,6 +253,72 @@ pub async fn end_one_of_user(
     Ok(deleted.rows_affected > 0)
 }
 
+/// Sessions as this server read them at one accounts' generation, by key: signed-in
+/// requests then read no session row. A session ended anywhere moves the generation; a
+/// write through this server drops the session's copy before and after it, and a read
+/// that overlapped such a write keeps nothing.
+#[derive(Debug)]
+pub struct KeptSessions {
+    capacity: usize,
+    state: std::sync::Mutex<KeptState>,
+}
+
+#[derive(Debug, Default)]
+struct KeptState {
+    generation: i64,
+    /// Writes through this server so far.
+    writes: u64,
+    records: HashMap<String, Option<Record>>,
+}
+
+impl KeptSessions {
+    pub fn new(capacity: usize) -> Self {
+        KeptSessions {
+            capacity,
+            state: std::sync::Mutex::default(),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, KeptState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The session kept at `generation`: `Some(None)` when it was known not to exist.
+    fn get(&self, generation: i64, key: &str) -> Option<Option<Record>> {
+        let state = self.state();
+        if state.generation != generation {
+            return None;
+        }
+        state.records.get(key).cloned()
+    }
+
+    /// The count of writes so far, to take before reading a session.
+    fn writes(&self) -> u64 {
+        self.state().writes
+    }
+
+    /// Keeps a session read at `generation`, unless this server wrote any session since
+    /// `writes` was taken (the row read may be older than that write).
+    fn keep(&self, generation: i64, writes: u64, key: String, record: Option<Record>) {
+        let mut state = self.state();
+        if state.writes != writes || generation < state.generation {
+            return;
+        }
+        if generation > state.generation || state.records.len() >= self.capacity {
+            state.generation = generation;
+            state.records.clear();
+        }
+        state.records.insert(key, record);
+    }
+
+    /// Drops a session's copy around a write to it.
+    fn forget(&self, key: &str) {
+        let mut state = self.state();
+        state.writes += 1;
+        state.records.remove(key);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,5 +332,54 @@ mod tests {
         assert_ne!(k, id.to_string());
         assert_eq!(k, key(&Id(42)));
         assert_ne!(k, key(&Id(43)));
+    }
+
+    fn record() -> Option<Record> {
+        Some(Record {
+            id: Id::default(),
+            data: HashMap::new(),
+            expiry_date: time::OffsetDateTime::now_utc(),
+        })
+    }
+
+    #[test]
+    fn a_kept_session_holds_until_the_accounts_generation_moves() {
+        let kept = KeptSessions::new(8);
+        assert!(kept.get(1, "a").is_none());
+        kept.keep(1, kept.writes(), "a".into(), record());
+        kept.keep(1, kept.writes(), "gone".into(), None);
+        assert!(kept.get(1, "a").is_some_and(|r| r.is_some()));
+        assert_eq!(kept.get(1, "gone"), Some(None), "known not to exist");
+        // Ended elsewhere: the generation moved, nothing is served from before.
+        assert!(kept.get(2, "a").is_none());
+        kept.keep(2, kept.writes(), "b".into(), record());
+        assert!(kept.get(2, "a").is_none());
+        // A read at the older generation, finishing late, keeps nothing.
+        kept.keep(1, kept.writes(), "a".into(), record());
+        assert!(kept.get(2, "a").is_none());
+    }
+
+    #[test]
+    fn a_read_that_overlapped_a_write_keeps_nothing() {
+        let kept = KeptSessions::new(8);
+        let writes = kept.writes();
+        // This server writes some session while the read is under way.
+        kept.forget("other");
+        kept.keep(1, writes, "a".into(), record());
+        assert!(kept.get(1, "a").is_none());
+        // A write drops the written session's copy.
+        kept.keep(1, kept.writes(), "a".into(), record());
+        kept.forget("a");
+        assert!(kept.get(1, "a").is_none());
+    }
+
+    #[test]
+    fn it_never_holds_more_than_its_capacity() {
+        let kept = KeptSessions::new(2);
+        for key in ["a", "b", "c"] {
+            kept.keep(1, kept.writes(), key.into(), None);
+            assert!(kept.state().records.len() <= 2);
+        }
+        assert_eq!(kept.get(1, "c"), Some(None));
     }
 }

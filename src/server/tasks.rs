@@ -3,7 +3,6 @@
 
 use super::access::{Reader, own_unit_tasks, path_in_range, visible_documents, visible_tasks};
 use super::db::Db;
-use super::documents::{rows_in_order, rows_in_tree_order};
 use super::entity::{document, report, task, task_coordinator, task_event, unit, user};
 use super::supervision::notify::{About, Audience, tell, tell_task};
 use super::work::{
@@ -879,7 +878,53 @@ pub async fn roll_up(txn: &DatabaseTransaction, task_id: i32, actor: i32) -> Out
 
 /// The page of one task: what it is, where it sits, its subtasks, reports and history,
 /// and what the viewer may do with it.
+/// A task's page as a reader sees it: kept while neither generation moves (the page names
+/// officials), by view, the reader's unit and role, and day; what is shown is audited
+/// each time.
 pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<TaskDetail>> {
+    let generation = super::generation::both(db)
+        .await?
+        .map(super::generation::Generations::both);
+    let key = (
+        id,
+        super::access::View::of(reader),
+        reader.unit_id,
+        reader.role,
+        today(),
+    );
+    let seen = db
+        .kept
+        .tasks
+        .get_or_read(generation, key, || read_detail(db, reader, id))
+        .await?;
+    let Some(seen) = seen.as_ref() else {
+        return Ok(None);
+    };
+    super::access::audit_reads(db, reader, seen.shown.iter().copied()).await?;
+    let mut detail = seen.detail.clone();
+    for (report, author) in detail.reports.iter_mut().zip(&seen.report_authors) {
+        report.by_viewer = *author == reader.user_id;
+    }
+    detail.submission_key = format!(
+        "{}{}",
+        super::error::new_reference(),
+        super::error::new_reference()
+    );
+    Ok(Some(detail))
+}
+
+/// A task's page as readers of one view, unit and role see it.
+#[derive(Debug)]
+pub struct SeenTask {
+    /// Without a submission key, and no report marked as the reader's own.
+    detail: TaskDetail,
+    /// The author of each report, in order.
+    report_authors: Vec<i32>,
+    /// What the page shows that the audit must record.
+    shown: Vec<super::access::Shown>,
+}
+
+async fn read_detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<SeenTask>> {
     let Some(model) = visible(&db.read, reader, id).await? else {
         return Ok(None);
     };
@@ -915,7 +960,7 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<TaskDet
     let more_children = children_models.len() > CHILDREN_LIMIT as usize;
     let mut children_models = children_models;
     children_models.truncate(CHILDREN_LIMIT as usize);
-    let children = rows_in_tree_order(db, reader, children_models).await?;
+    let children = super::documents::unaudited_rows(db, reader, children_models).await?;
     let child_count = u32::try_from(
         task::Entity::find()
             .filter(task::Column::ParentId.eq(id))
@@ -924,7 +969,7 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<TaskDet
             .await?,
     )
     .unwrap_or(u32::MAX);
-    let reports = super::reports::of_task(db, id, reader.user_id).await?;
+    let (reports, report_authors) = super::reports::of_task(db, id).await?.into_iter().unzip();
     let history = history(db, reader, id).await?;
     let coordinators: Vec<UnitRef> = coordinator_units(&db.read, id)
         .await?
@@ -982,11 +1027,15 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<TaskDet
             .as_ref()
             .map(|p| ("task", p.id, p.classification)),
     );
-    super::access::audit_reads(db, reader, shown).await?;
+    shown.extend(
+        children
+            .iter()
+            .map(|t| ("task", t.id, t.classification.rank())),
+    );
     let mut row = task_row(&model, lead, child_count, today());
     row.parent_id = parent.as_ref().map(|(id, _)| *id);
     let reminders = super::supervision::inbox::reminders_of(db, model.id).await?;
-    Ok(Some(TaskDetail {
+    let detail = TaskDetail {
         row,
         document: DocumentRef {
             id: doc.id,
@@ -1009,11 +1058,12 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<TaskDet
         reminders,
         actions,
         cascade_presets,
-        submission_key: format!(
-            "{}{}",
-            super::error::new_reference(),
-            super::error::new_reference()
-        ),
+        submission_key: String::new(),
+    };
+    Ok(Some(SeenTask {
+        detail,
+        report_authors,
+        shown,
     }))
 }
 
@@ -1110,7 +1160,30 @@ async fn history(db: &Db, reader: &Reader, task_id: i32) -> Outcome<Vec<TaskEven
 
 /// `/my-work`: the tasks of the reader's unit, or the ones awaiting their evaluation.
 /// `unit` is that unit as the reader's session found it in this request (not read again).
+/// Kept between changes to what it shows; the classified rows are audited each time.
 pub async fn my_work(
+    db: &Db,
+    reader: &Reader,
+    unit: crate::model::UnitRef,
+    filter: &crate::model::task::WorkFilter,
+) -> Outcome<crate::model::task::WorkPage> {
+    let generation = super::generation::current(db).await?;
+    let key = (
+        super::access::View::of(reader),
+        reader.unit_id,
+        filter.clone(),
+        today(),
+    );
+    let page = db
+        .kept
+        .work
+        .get_or_read(generation, key, || read_my_work(db, reader, unit, filter))
+        .await?;
+    super::documents::audit_rows(db, reader, &page.rows).await?;
+    Ok(crate::model::task::WorkPage::clone(&page))
+}
+
+async fn read_my_work(
     db: &Db,
     reader: &Reader,
     unit: crate::model::UnitRef,
@@ -1176,7 +1249,7 @@ pub async fn my_work(
         .into_tuple()
         .all(&db.read)
         .await?;
-    let rows = rows_in_order(db, reader, &ids).await?;
+    let rows = super::documents::unaudited_rows_in_order(db, reader, &ids).await?;
     Ok(WorkPage {
         unit,
         rows,

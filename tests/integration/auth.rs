@@ -72,6 +72,19 @@ on_both_backends! {
         assert_eq!(app.count("SELECT COUNT(*) FROM sessions"), 0);
     }
 
+    fn a_session_ended_or_changed_by_another_program_is_followed_at_once(app) {
+        // The server keeps sessions and officials between requests: what another
+        // program (or an operator's SQL) changes must still count on the next request.
+        assert_signed_in(&app.login("hanoi.canbo", DEMO_PASSWORD));
+        assert_eq!(account_status(&app.browser), 200);
+        assert_eq!(account_status(&app.browser), 200);
+        app.execute("UPDATE users SET full_name = 'Tên mới' WHERE username = 'hanoi.canbo'");
+        assert!(app.browser.get("/account").body.contains("Tên mới"));
+        app.execute("DELETE FROM sessions");
+        assert_eq!(account_status(&app.browser), 401, "ended elsewhere");
+        assert_eq!(app.browser.get("/account").status, 303);
+    }
+
     fn a_password_change_ends_the_other_sessions(app) {
         let phone = app.new_browser();
         let desk = app.new_browser();

@@ -559,6 +559,18 @@ async fn tree(db: &Db, reader: &Reader, document_id: i32) -> Outcome<(Vec<TaskRo
 /// The tasks with these ids as a flat list (every row at depth 0), in the order given.
 /// Lists pick their ids on an index first and read only the rows they show.
 pub async fn rows_in_order(db: &Db, reader: &Reader, ids: &[i32]) -> Outcome<Vec<TaskRow>> {
+    let rows = unaudited_rows_in_order(db, reader, ids).await?;
+    audit_rows(db, reader, &rows).await?;
+    Ok(rows)
+}
+
+/// The rows of `rows_in_order`, for a caller that keeps them and audits each time it
+/// shows them.
+pub async fn unaudited_rows_in_order(
+    db: &Db,
+    reader: &Reader,
+    ids: &[i32],
+) -> Outcome<Vec<TaskRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -566,7 +578,7 @@ pub async fn rows_in_order(db: &Db, reader: &Reader, ids: &[i32]) -> Outcome<Vec
         .filter(task::Column::Id.is_in(ids.iter().copied()))
         .all(&db.read)
         .await?;
-    let mut rows = rows_in_tree_order(db, reader, tasks).await?;
+    let mut rows = unaudited_rows(db, reader, tasks).await?;
     let order: HashMap<i32, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     rows.sort_by_key(|row| order.get(&row.id).copied().unwrap_or(usize::MAX));
     for row in &mut rows {
@@ -575,25 +587,20 @@ pub async fn rows_in_order(db: &Db, reader: &Reader, ids: &[i32]) -> Outcome<Vec
     Ok(rows)
 }
 
-/// Task rows with their lead units and visible child counts, each parent followed by its
-/// children (in id order); the classified ones shown are audited.
-pub async fn rows_in_tree_order(
-    db: &Db,
-    reader: &Reader,
-    tasks: Vec<task::Model>,
-) -> Outcome<Vec<TaskRow>> {
-    let rows = unaudited_rows(db, reader, tasks).await?;
+/// Audits the classified task rows about to be shown to the reader.
+pub async fn audit_rows(db: &Db, reader: &Reader, rows: &[TaskRow]) -> Outcome<()> {
     super::access::audit_reads(
         db,
         reader,
         rows.iter().map(|t| ("task", t.id, t.classification.rank())),
     )
     .await?;
-    Ok(rows)
+    Ok(())
 }
 
-/// The rows of `rows_in_tree_order`, for a caller that audits them itself.
-async fn unaudited_rows(
+/// Task rows with their lead units and visible child counts, each parent followed by its
+/// children (in id order), for a caller that audits what it shows (`audit_rows`).
+pub async fn unaudited_rows(
     db: &Db,
     reader: &Reader,
     tasks: Vec<task::Model>,

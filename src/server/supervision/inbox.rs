@@ -112,8 +112,26 @@ pub async fn newest_id(db: &impl sea_orm::ConnectionTrait) -> Result<i64, sea_or
         .unwrap_or_default())
 }
 
-/// How many unread notifications the reader may see, up to `COUNT_CAP`.
-pub async fn unread_count(db: &Db, reader: &Reader) -> Result<u64, sea_orm::DbErr> {
+/// How many unread notifications the reader may see, up to `COUNT_CAP`: kept while
+/// neither generation moves (the official, their notifications and reads on one side;
+/// the tasks and feedback that decide what they may see on the other), read since
+/// `arrived`.
+pub async fn unread_count(db: &Db, reader: &Reader, arrived: std::time::Instant) -> Outcome<u64> {
+    let Some(generations) = crate::server::generation::both_since(db, arrived).await? else {
+        return read_unread_count(db, reader).await;
+    };
+    let key = (reader.user_id, generations.figures);
+    let count = db
+        .kept
+        .unread
+        .get_or_read(Some(generations.accounts), key, || {
+            read_unread_count(db, reader)
+        })
+        .await?;
+    Ok(*count)
+}
+
+async fn read_unread_count(db: &Db, reader: &Reader) -> Outcome<u64> {
     let ids: Vec<i64> = readable(reader)
         .select_only()
         .column(notification::Column::Id)
@@ -160,7 +178,7 @@ pub async fn page(
     crate::server::access::audit_reads(db, reader, shown).await?;
     let unread = match unread {
         Some(unread) => unread,
-        None => unread_count(db, reader).await?,
+        None => unread_count(db, reader, std::time::Instant::now()).await?,
     };
     Ok(NotificationPage {
         items,
