@@ -7,7 +7,6 @@ use crate::i18n::*;
 use crate::model::Viewer;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 #[component]
@@ -34,28 +33,28 @@ fn HeaderBody(me: Option<Viewer>) -> impl IntoView {
     let unread = me.as_ref().map_or(0, |me| me.unread);
     view! {
         <div class="site-header-inner">
-            <A href="/" attr:class="brand">
+            <NavLink href="/" class="brand">
                 <span class="brand-mark" aria-hidden="true">"TĐ"</span>
                 <span class="brand-name">{t!(i18n, app.name)}</span>
-            </A>
+            </NavLink>
             <nav class="main-nav" aria-label=move || t_string!(i18n, app.main_nav)>
                 <ul>
-                    <li><A href="/" exact=true>{t!(i18n, nav.home)}</A></li>
+                    <li><NavLink href="/" exact=true>{t!(i18n, nav.home)}</NavLink></li>
                     {signed_in
                         .then(|| {
                             view! {
-                                <li><A href="/my-work">{t!(i18n, nav.my_work)}</A></li>
-                                <li><A href="/dashboard">{t!(i18n, nav.dashboard)}</A></li>
-                                <li><A href="/documents">{t!(i18n, nav.documents)}</A></li>
-                                <li><A href="/admin/feedback">{t!(i18n, nav.inbox)}</A></li>
+                                <li><NavLink href="/my-work">{t!(i18n, nav.my_work)}</NavLink></li>
+                                <li><NavLink href="/dashboard">{t!(i18n, nav.dashboard)}</NavLink></li>
+                                <li><NavLink href="/documents">{t!(i18n, nav.documents)}</NavLink></li>
+                                <li><NavLink href="/admin/feedback">{t!(i18n, nav.inbox)}</NavLink></li>
                                 <li><NotificationsLink unread /></li>
                             }
                         })}
-                    <li><A href="/units">{t!(i18n, nav.units)}</A></li>
-                    <li><A href="/feedback">{t!(i18n, nav.feedback)}</A></li>
+                    <li><NavLink href="/units">{t!(i18n, nav.units)}</NavLink></li>
+                    <li><NavLink href="/feedback">{t!(i18n, nav.feedback)}</NavLink></li>
                     {is_admin
                         .then(|| {
-                            view! { <li><A href="/admin/users">{t!(i18n, nav.admin)}</A></li> }
+                            view! { <li><NavLink href="/admin/users">{t!(i18n, nav.admin)}</NavLink></li> }
                         })}
                 </ul>
             </nav>
@@ -64,6 +63,29 @@ fn HeaderBody(me: Option<Viewer>) -> impl IntoView {
                 <LanguageSwitcher />
             </div>
         </div>
+    }
+}
+
+/// A link of the site's navigation, marked as the current page's when the page is under
+/// it (or is it, when `exact`). Pages are drawn on the server only, so this is worked out
+/// once, without the router's `<A>` and its reactive machinery on every link.
+#[component]
+fn NavLink(
+    #[prop(into)] href: String,
+    #[prop(optional)] exact: bool,
+    #[prop(optional)] class: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let here = use_location().pathname.get_untracked();
+    let current = here == href
+        || (!exact
+            && href != "/"
+            && here.starts_with(&href)
+            && here[href.len()..].starts_with('/'));
+    view! {
+        <a href=href class=class aria-current=current.then_some("page")>
+            {children()}
+        </a>
     }
 }
 
@@ -78,7 +100,7 @@ fn NotificationsLink(unread: u64) -> impl IntoView {
         unread.to_string()
     };
     view! {
-        <A href="/notifications">
+        <NavLink href="/notifications">
             {t!(i18n, nav.notifications)}
             {(unread > 0)
                 .then(|| {
@@ -90,7 +112,7 @@ fn NotificationsLink(unread: u64) -> impl IntoView {
                         </span>
                     }
                 })}
-        </A>
+        </NavLink>
     }
 }
 
@@ -110,17 +132,17 @@ fn UserMenu(me: Option<Viewer>) -> impl IntoView {
     };
     let menu = match me {
         Some(me) => view! {
-            <A href="/account" attr:class="user-name">
+            <NavLink href="/account" class="user-name">
                 <span class="visually-hidden">{t!(i18n, nav.account)} ": "</span>
                 {me.full_name}
-            </A>
+            </NavLink>
             <ActionForm action=logout attr:class="inline-form">
                 <button type="submit" class="link-button">{t!(i18n, nav.logout)}</button>
             </ActionForm>
         }
         .into_any(),
         None => view! {
-            <A href=sign_in_href attr:class="sign-in">{t!(i18n, nav.login)}</A>
+            <NavLink href=sign_in_href() class="sign-in">{t!(i18n, nav.login)}</NavLink>
         }
         .into_any(),
     };

@@ -372,7 +372,7 @@ pub fn DocumentPage() -> impl IntoView {
 
 #[component]
 fn DocumentView(
-    detail: DocumentDetail,
+    mut detail: DocumentDetail,
     update: ServerAction<UpdateDocument>,
     add_task: ServerAction<CreateTask>,
 ) -> impl IntoView {
@@ -383,7 +383,8 @@ fn DocumentView(
     let level = summary.classification;
     let edit = Refusal::of(update);
     let new_task = Refusal::of(add_task).with_prefix("task-");
-    let tasks = detail.tasks.clone();
+    // Taken, not copied: the edit form below copies the rest of the document.
+    let tasks = std::mem::take(&mut detail.tasks);
     let has_tasks = !tasks.is_empty();
     let shown = tasks.len();
     view! {
