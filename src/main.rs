@@ -15,6 +15,9 @@ use tiendo::server::users::{self, NewUser};
 use tiendo::server::{ServeConfig, national, password, seed};
 use tracing_subscriber::EnvFilter;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "tiendo",
