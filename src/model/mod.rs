@@ -39,13 +39,16 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod dashboard;
+pub mod deadline;
 pub mod error;
 pub mod feedback;
 pub mod form;
 #[cfg(test)]
 pub mod hostile;
+pub mod indicator;
 pub mod nav;
 pub mod notification;
+pub mod period;
 #[cfg(test)]
 mod properties;
 pub mod task;
