@@ -13,9 +13,10 @@ async function official(browser: Browser, username: string, javaScriptEnabled = 
   return page;
 }
 
-/** The value of one headline figure, as shown. */
+/** The value of one headline figure, as shown (the key tasks' figures follow apart). */
 async function figure(page: Page, term: string): Promise<string> {
-  const tile = page.locator(".stats div", { has: page.locator("dt", { hasText: new RegExp(`^${term}$`) }) });
+  const headline = page.locator("dl[aria-label='Số liệu chính']");
+  const tile = headline.locator("div", { has: page.locator("dt", { hasText: new RegExp(`^${term}$`) }) });
   return (await tile.locator("dd").innerText()).trim();
 }
 

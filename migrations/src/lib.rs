@@ -19,6 +19,7 @@ mod m20261208_000014_unit_reminders;
 mod m20261209_000015_subtasks_by_clearance;
 mod m20261210_000016_figures_generation;
 mod m20261211_000017_accounts_generation;
+mod m20261212_000018_deadlines;
 pub mod tallies;
 
 /// An index named `name` on `columns` of `table`.
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000015_subtasks_by_clearance::Migration),
             Box::new(m20261210_000016_figures_generation::Migration),
             Box::new(m20261211_000017_accounts_generation::Migration),
+            Box::new(m20261212_000018_deadlines::Migration),
         ]
     }
 }

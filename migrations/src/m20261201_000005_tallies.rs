@@ -20,7 +20,7 @@ impl MigrationTrait for Migration {
             db.execute_unprepared(&statement).await?;
         }
         tallies::fill_unit_ancestors(db).await?;
-        for statement in tallies::rebuild(backend, None) {
+        for statement in tallies::rebuild_as(backend, None, tallies::Version::Tasks) {
             db.execute_unprepared(&statement).await?;
         }
         Ok(())
@@ -28,20 +28,8 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        let statements: &[&str] = match manager.get_database_backend() {
-            sea_orm::DbBackend::Postgres => &[
-                "DROP TRIGGER tally_tasks_update ON tasks",
-                "DROP TRIGGER tally_tasks_insert_delete ON tasks",
-                "DROP FUNCTION tally_tasks()",
-            ],
-            _ => &[
-                "DROP TRIGGER tally_tasks_update",
-                "DROP TRIGGER tally_tasks_delete",
-                "DROP TRIGGER tally_tasks_insert",
-            ],
-        };
-        for statement in statements {
-            db.execute_unprepared(statement).await?;
+        for statement in tallies::drop_triggers(manager.get_database_backend()) {
+            db.execute_unprepared(&statement).await?;
         }
         for statement in [
             "CREATE INDEX idx_tasks_lead_unit ON tasks (lead_unit_id, parent_id)",

@@ -15,6 +15,10 @@
 //!   completion week. A task is overdue at the end of week W when it was due by then and
 //!   not completed: the sum over weeks up to W of kinds 0 and 2, less kind 3.
 //!
+//! - `tally_marked` (unit, document, classification, status, due day, key, extended): the
+//!   same figures for the tasks that are key or whose deadline was extended (a small
+//!   share), so that the dashboards show key tasks and extensions apart.
+//!
 //! Cancelled tasks are not counted anywhere. The SQL is built here once, for the triggers,
 //! the full rebuild (after a bulk load) and the clock, on SQLite and PostgreSQL alike.
 
@@ -24,16 +28,44 @@ use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 pub const OPEN: &str = "('not_started', 'in_progress', 'returned')";
 const CLOSED: &str = "('done', 'done_late')";
 
+/// The tallies as a migration left them: the triggers of a version count into its tables,
+/// and a migration that adds a shape recreates them. Migrations name theirs; the server
+/// uses `LATEST`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Version {
+    /// `tally_status`, `tally_due` and `tally_weekly` (migration 5).
+    Tasks,
+    /// And `tally_marked`, over the key flag and the original due date (migration 18).
+    Marked,
+}
+
+pub const LATEST: Version = Version::Marked;
+
 /// Columns whose change moves a task from one tally row to another.
-const TALLIED_COLUMNS: [&str; 7] = [
-    "document_id",
-    "lead_unit_id",
-    "classification",
-    "status",
-    "progress",
-    "due_on",
-    "completed_on",
-];
+fn tallied_columns(version: Version) -> Vec<&'static str> {
+    let mut columns = vec![
+        "document_id",
+        "lead_unit_id",
+        "classification",
+        "status",
+        "progress",
+        "due_on",
+        "completed_on",
+    ];
+    if version >= Version::Marked {
+        columns.extend(["is_key", "original_due_on"]);
+    }
+    columns
+}
+
+/// The tally tables of a version.
+fn table_names(version: Version) -> Vec<&'static str> {
+    let mut tables = vec!["tally_status", "tally_due", "tally_weekly"];
+    if version >= Version::Marked {
+        tables.push("tally_marked");
+    }
+    tables
+}
 
 /// Monday-based week number of a date column (week 0 starts on Monday 1969-12-29).
 fn week(backend: DbBackend, date: &str) -> String {
@@ -58,7 +90,7 @@ struct Shape {
     when: String,
 }
 
-fn shapes(backend: DbBackend, row: &str) -> Vec<Shape> {
+fn shapes(backend: DbBackend, row: &str, version: Version) -> Vec<Shape> {
     let r = row;
     let open = format!("{r}.status IN {OPEN}");
     let closed = format!("{r}.status IN {CLOSED}");
@@ -73,7 +105,7 @@ fn shapes(backend: DbBackend, row: &str) -> Vec<Shape> {
         key.push(("classification", format!("{r}.classification")));
         key
     };
-    vec![
+    let mut shapes = vec![
         Shape {
             table: "tally_status",
             key: {
@@ -117,7 +149,7 @@ fn shapes(backend: DbBackend, row: &str) -> Vec<Shape> {
                 ("kind", format!("CASE WHEN {closed} THEN 1 ELSE 0 END")),
             ]),
             counts: vec![("tasks", "1".to_owned())],
-            when: counted,
+            when: counted.clone(),
         },
         Shape {
             table: "tally_weekly",
@@ -131,7 +163,38 @@ fn shapes(backend: DbBackend, row: &str) -> Vec<Shape> {
             counts: vec![("tasks", "1".to_owned())],
             when: late,
         },
-    ]
+    ];
+    if version >= Version::Marked {
+        let key = format!("CASE WHEN {r}.is_key THEN 1 ELSE 0 END");
+        let extended = extended(r);
+        shapes.push(Shape {
+            table: "tally_marked",
+            key: {
+                let mut columns = base(vec![]);
+                columns.extend([
+                    ("status", format!("{r}.status")),
+                    ("due_on", format!("{r}.due_on")),
+                    ("is_key", key.clone()),
+                    ("extended", extended.clone()),
+                ]);
+                columns
+            },
+            counts: vec![
+                ("tasks", "1".to_owned()),
+                ("progress_sum", format!("{r}.progress")),
+            ],
+            when: format!("{counted} AND ({key} = 1 OR {extended} = 1)"),
+        });
+    }
+    shapes
+}
+
+/// 1 when the task's due date lies after the one it was first given, else 0.
+fn extended(row: &str) -> String {
+    format!(
+        "CASE WHEN {row}.original_due_on IS NOT NULL AND {row}.due_on > {row}.original_due_on \
+         THEN 1 ELSE 0 END"
+    )
 }
 
 fn column_list(shape: &Shape) -> String {
@@ -146,8 +209,8 @@ fn column_list(shape: &Shape) -> String {
 
 /// Adds (`sign` 1) or takes away (`sign` -1) one task image in every tally: the body of
 /// the triggers.
-fn apply_image(backend: DbBackend, row: &str, sign: i32) -> Vec<String> {
-    shapes(backend, row)
+fn apply_image(backend: DbBackend, row: &str, sign: i32, version: Version) -> Vec<String> {
+    shapes(backend, row, version)
         .into_iter()
         .map(|shape| {
             let keys: Vec<&str> = shape.key.iter().map(|(c, _)| *c).collect();
@@ -179,8 +242,8 @@ fn apply_image(backend: DbBackend, row: &str, sign: i32) -> Vec<String> {
 
 /// Counts the tasks that `only` selects (a condition on `tasks t`) into every tally:
 /// into empty rows (`add` false, after a delete) or onto the rows there (`add` true).
-fn count_tasks(backend: DbBackend, only: &str, add: bool) -> Vec<String> {
-    shapes(backend, "t")
+fn count_tasks(backend: DbBackend, only: &str, add: bool, version: Version) -> Vec<String> {
+    shapes(backend, "t", version)
         .into_iter()
         .map(|shape| {
             let key_values: Vec<String> = shape.key.iter().map(|(_, v)| v.clone()).collect();
@@ -222,27 +285,32 @@ fn count_tasks(backend: DbBackend, only: &str, add: bool) -> Vec<String> {
 
 /// Recounts the tallies of every task (or of one document's) from the tasks themselves.
 /// The caller deletes the rows it recounts first (see `rebuild`).
-fn recount(backend: DbBackend, document: Option<i32>) -> Vec<String> {
+fn recount(backend: DbBackend, document: Option<i32>, version: Version) -> Vec<String> {
     let only = document.map_or("TRUE".to_owned(), |id| format!("t.document_id = {id}"));
-    count_tasks(backend, &only, false)
+    count_tasks(backend, &only, false, version)
 }
 
 /// Adds tasks just inserted while the triggers were paused, selected by `only` (a
 /// condition on `tasks t`): one statement a tally for a bulk insert such as a cascade,
 /// instead of one a task.
 pub fn add_tasks(backend: DbBackend, only: &str) -> Vec<String> {
-    count_tasks(backend, only, true)
+    count_tasks(backend, only, true, LATEST)
 }
 
 /// The statements that recount the tallies (of one document, or all), in the caller's
 /// transaction. Bulk loads pause the triggers (`set_paused`), insert, then rebuild.
 pub fn rebuild(backend: DbBackend, document: Option<i32>) -> Vec<String> {
+    rebuild_as(backend, document, LATEST)
+}
+
+/// `rebuild` for the tables of `version` (a migration's).
+pub fn rebuild_as(backend: DbBackend, document: Option<i32>, version: Version) -> Vec<String> {
     let only = document.map_or(String::new(), |id| format!(" WHERE document_id = {id}"));
-    let mut statements: Vec<String> = ["tally_status", "tally_due", "tally_weekly"]
+    let mut statements: Vec<String> = table_names(version)
         .iter()
         .map(|table| format!("DELETE FROM {table}{only}"))
         .collect();
-    statements.extend(recount(backend, document));
+    statements.extend(recount(backend, document, version));
     statements
 }
 
@@ -316,8 +384,9 @@ fn tables(backend: DbBackend) -> Vec<String> {
     ]
 }
 
-fn triggers(backend: DbBackend) -> Vec<String> {
-    let changed = TALLIED_COLUMNS
+fn triggers(backend: DbBackend, version: Version) -> Vec<String> {
+    let tallied = tallied_columns(version);
+    let changed = tallied
         .iter()
         .map(|c| match backend {
             DbBackend::Postgres => format!("OLD.{c} IS DISTINCT FROM NEW.{c}"),
@@ -325,11 +394,11 @@ fn triggers(backend: DbBackend) -> Vec<String> {
         })
         .collect::<Vec<_>>()
         .join(" OR ");
-    let columns = TALLIED_COLUMNS.join(", ");
+    let columns = tallied.join(", ");
     let body = |images: &[(&str, i32)]| {
         images
             .iter()
-            .flat_map(|(row, sign)| apply_image(backend, row, *sign))
+            .flat_map(|(row, sign)| apply_image(backend, row, *sign, version))
             .map(|s| format!("{s};"))
             .collect::<Vec<_>>()
             .join("\n")
@@ -337,7 +406,7 @@ fn triggers(backend: DbBackend) -> Vec<String> {
     match backend {
         DbBackend::Postgres => vec![
             format!(
-                "CREATE FUNCTION tally_tasks() RETURNS trigger LANGUAGE plpgsql AS $$\n\
+                "CREATE OR REPLACE FUNCTION tally_tasks() RETURNS trigger LANGUAGE plpgsql AS $$\n\
                  BEGIN\n\
                  -- Waits for a clock roll in progress, so overdue counts stay exact.\n\
                  IF (SELECT paused FROM tally_clock WHERE id = 1 FOR SHARE) <> 0 THEN RETURN NULL; END IF;\n\
@@ -379,11 +448,49 @@ fn triggers(backend: DbBackend) -> Vec<String> {
     }
 }
 
-/// Tables, triggers and the first count: the migration that introduces the tallies.
+/// Tables and triggers: the migration that introduces the tallies (version `Tasks`).
 pub fn create(backend: DbBackend) -> Vec<String> {
     let mut statements = tables(backend);
-    statements.extend(triggers(backend));
+    statements.extend(triggers(backend, Version::Tasks));
     statements
+}
+
+/// Drops the triggers of any version, for a migration that recreates them.
+pub fn drop_triggers(backend: DbBackend) -> Vec<String> {
+    let names: &[&str] = match backend {
+        DbBackend::Postgres => &[
+            "DROP TRIGGER tally_tasks_update ON tasks",
+            "DROP TRIGGER tally_tasks_insert_delete ON tasks",
+            "DROP FUNCTION tally_tasks()",
+        ],
+        _ => &[
+            "DROP TRIGGER tally_tasks_update",
+            "DROP TRIGGER tally_tasks_delete",
+            "DROP TRIGGER tally_tasks_insert",
+        ],
+    };
+    names.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// The triggers of `version`, after `drop_triggers`.
+pub fn create_triggers(backend: DbBackend, version: Version) -> Vec<String> {
+    triggers(backend, version)
+}
+
+/// The table `tally_marked` (version `Marked`).
+pub fn create_marked(backend: DbBackend) -> String {
+    let (suffix, bigint) = match backend {
+        DbBackend::Postgres => ("", "BIGINT"),
+        _ => (" WITHOUT ROWID", "INTEGER"),
+    };
+    format!(
+        "CREATE TABLE tally_marked (unit_id INTEGER NOT NULL, document_id INTEGER NOT NULL, \
+         classification SMALLINT NOT NULL, status VARCHAR(16) NOT NULL, due_on DATE NOT NULL, \
+         is_key SMALLINT NOT NULL, extended SMALLINT NOT NULL, tasks {bigint} NOT NULL, \
+         progress_sum {bigint} NOT NULL, \
+         PRIMARY KEY (unit_id, document_id, classification, status, due_on, is_key, extended))\
+         {suffix}"
+    )
 }
 
 /// Gives every unit that has none its rows in `unit_ancestors`: itself and each unit on
@@ -435,11 +542,13 @@ mod tests {
     #[test]
     fn every_image_touches_every_shape() {
         for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
-            let add = apply_image(backend, "NEW", 1);
-            assert_eq!(add.len(), 5);
+            assert_eq!(apply_image(backend, "NEW", 1, Version::Tasks).len(), 5);
+            let add = apply_image(backend, "NEW", 1, LATEST);
+            assert_eq!(add.len(), 6);
             assert!(add.iter().all(|s| s.contains("NEW.lead_unit_id")));
             assert!(add.iter().all(|s| !s.contains("OLD.")));
-            assert_eq!(recount(backend, Some(3)).len(), 5);
+            assert_eq!(recount(backend, Some(3), LATEST).len(), 6);
+            assert_eq!(rebuild_as(backend, None, Version::Tasks).len(), 8);
             let added = add_tasks(backend, "t.parent_id = 7");
             assert!(added.iter().all(|s| s.contains("ON CONFLICT")));
         }

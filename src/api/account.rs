@@ -127,6 +127,8 @@ pub async fn set_mail_preferences(
     #[server(default)] overdue_daily: Option<String>,
     #[server(default)] escalated: Option<String>,
     #[server(default)] feedback_assigned: Option<String>,
+    #[server(default)] extension_asked: Option<String>,
+    #[server(default)] extension_decided: Option<String>,
 ) -> Result<(), AppError> {
     use crate::model::notification::NotificationKind as K;
     let user = super::require_user()?;
@@ -141,6 +143,8 @@ pub async fn set_mail_preferences(
         (K::OverdueDaily, overdue_daily),
         (K::Escalated, escalated),
         (K::FeedbackAssigned, feedback_assigned),
+        (K::ExtensionAsked, extension_asked),
+        (K::ExtensionDecided, extension_decided),
     ];
     let off: Vec<K> = wanted
         .into_iter()

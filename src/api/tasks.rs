@@ -30,6 +30,7 @@ pub async fn create_task(
     priority: String,
     weight: i32,
     classification: String,
+    #[server(default)] is_key: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::tasks::{TaskInput, create};
     let reader = super::reader()?;
@@ -45,6 +46,8 @@ pub async fn create_task(
         priority,
         weight,
         classification,
+        is_key: is_key.is_some(),
+        due_reason: String::new(),
     };
     let id = super::outcome(create(&state.db, &reader, document_id, parent_id, &input).await)?;
     leptos_axum::redirect(&format!("/tasks/{id}?done=created"));
@@ -65,6 +68,8 @@ pub async fn update_task(
     priority: String,
     weight: i32,
     classification: String,
+    #[server(default)] is_key: Option<String>,
+    #[server(default)] due_reason: String,
 ) -> Result<(), AppError> {
     use crate::server::tasks::{TaskInput, update};
     let reader = super::reader()?;
@@ -80,6 +85,8 @@ pub async fn update_task(
         priority,
         weight,
         classification,
+        is_key: is_key.is_some(),
+        due_reason,
     };
     super::outcome(update(&state.db, &reader, id, version, &input).await)?;
     leptos_axum::redirect(&format!("/tasks/{id}?done=saved"));
@@ -222,19 +229,62 @@ pub async fn evaluate_report(
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
     use crate::model::Problem;
-    use crate::server::reports::{Verdict, evaluate};
+    use crate::model::task::Verdict;
+    use crate::server::reports::evaluate;
     let reader = super::reader()?;
     let state = super::state()?;
-    let verdict = match verdict.as_str() {
-        "accept" => Verdict::Accept,
-        "return" => Verdict::Return,
-        _ => return Err(super::fail(AppError::invalid("verdict", Problem::Unknown))),
-    };
+    let verdict: Verdict = verdict
+        .parse()
+        .map_err(|_| super::fail(AppError::invalid("verdict", Problem::Unknown)))?;
     let task_id = super::outcome(evaluate(&state.db, &reader, report_id, verdict, &reason).await)?;
     let done = if verdict == Verdict::Accept {
         "accepted"
     } else {
         "returned"
+    };
+    leptos_axum::redirect(&format!("/tasks/{task_id}?done={done}"));
+    Ok(())
+}
+
+/// The lead unit asks for the task's due date to move to `to_on`, saying why.
+#[server(endpoint = "tasks/extension/ask")]
+pub async fn ask_extension(
+    task_id: i32,
+    #[server(default)] to_on: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    let reader = super::reader()?;
+    let state = super::state()?;
+    super::outcome(
+        crate::server::deadlines::ask(&state.db, &reader, task_id, &to_on, &reason).await,
+    )?;
+    leptos_axum::redirect(&format!("/tasks/{task_id}?done=extension_asked"));
+    Ok(())
+}
+
+/// A leader of the assigning unit grants (`decision` = `grant`) or refuses (`refuse`,
+/// with an answer) a request for an extension.
+#[server(endpoint = "tasks/extension/decide")]
+pub async fn decide_extension(
+    change_id: i32,
+    decision: String,
+    #[server(default)] answer: String,
+) -> Result<(), AppError> {
+    use crate::model::Problem;
+    let reader = super::reader()?;
+    let state = super::state()?;
+    let grant = match decision.as_str() {
+        "grant" => true,
+        "refuse" => false,
+        _ => return Err(super::fail(AppError::invalid("decision", Problem::Unknown))),
+    };
+    let task_id = super::outcome(
+        crate::server::deadlines::decide(&state.db, &reader, change_id, grant, &answer).await,
+    )?;
+    let done = if grant {
+        "extension_granted"
+    } else {
+        "extension_refused"
     };
     leptos_axum::redirect(&format!("/tasks/{task_id}?done={done}"));
     Ok(())

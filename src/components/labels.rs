@@ -85,6 +85,10 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::Locked { minutes } => t_string!(i18n, problem.locked, minutes = *minutes),
         Problem::OwnReport => t_string!(i18n, problem.own_report).to_owned(),
         Problem::Changed => t_string!(i18n, problem.changed).to_owned(),
+        Problem::BeforeToday => t_string!(i18n, problem.before_today).to_owned(),
+        Problem::NotLater => t_string!(i18n, problem.not_later).to_owned(),
+        Problem::NotLeadUnit => t_string!(i18n, problem.not_lead_unit).to_owned(),
+        Problem::AwaitingDecision => t_string!(i18n, problem.awaiting_decision).to_owned(),
     }
 }
 
@@ -147,6 +151,7 @@ pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
         "weight" => t_string!(i18n, field.weight).to_owned(),
         "classification" => t_string!(i18n, field.classification).to_owned(),
         "coordinators" => t_string!(i18n, field.coordinators).to_owned(),
+        "key" => t_string!(i18n, tasks.key_task).to_owned(),
         other => other.to_owned(),
     }
 }
@@ -163,6 +168,8 @@ pub fn field_value(i18n: I18nContext<Locale>, field: &str, value: &str) -> Strin
         ),
         "start_on" | "due_on" => crate::model::time::Day::parse(value)
             .map_or_else(|| value.to_owned(), |day| day.display()),
+        "key" if value == "true" => t_string!(i18n, tasks.key).to_owned(),
+        "key" => "—".to_owned(),
         _ => value.to_owned(),
     }
 }
@@ -272,6 +279,12 @@ pub fn notification_sentence(locale: Locale, item: &NotificationItem) -> String 
             code = item.feedback_code.clone().unwrap_or_default()
         )
         .to_string(),
+        NotificationKind::ExtensionAsked => {
+            td_string!(locale, notifications.extension_asked).to_owned()
+        }
+        NotificationKind::ExtensionDecided => {
+            td_string!(locale, notifications.extension_decided).to_owned()
+        }
     }
 }
 
@@ -288,6 +301,10 @@ pub fn notification_kind_label(locale: Locale, kind: NotificationKind) -> &'stat
         NotificationKind::Escalated => td_string!(locale, notifications.kind_escalated),
         NotificationKind::FeedbackAssigned => {
             td_string!(locale, notifications.kind_feedback_assigned)
+        }
+        NotificationKind::ExtensionAsked => td_string!(locale, notifications.kind_extension_asked),
+        NotificationKind::ExtensionDecided => {
+            td_string!(locale, notifications.kind_extension_decided)
         }
     }
 }

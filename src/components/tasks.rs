@@ -21,12 +21,20 @@ pub fn ProgressBar(value: i16) -> impl IntoView {
 /// A task's status, marked overdue when its due date has passed.
 #[component]
 pub fn StatusBadge(status: TaskStatus, #[prop(optional)] overdue: bool) -> impl IntoView {
-    let i18n = use_i18n();
-    let class = format!("badge badge-{}", status.as_str());
+    badge(use_i18n(), status, overdue)
+}
+
+/// The badge's markup, drawn once: pages are drawn on the server only, so the words need
+/// not follow a change of language.
+fn badge(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    status: TaskStatus,
+    overdue: bool,
+) -> impl IntoView + use<> {
     view! {
-        <span class=class>{move || task_status_label(i18n, status)}</span>
+        <span class=format!("badge badge-{}", status.as_str())>{task_status_label(i18n, status)}</span>
         {overdue
-            .then(|| view! { " " <span class="badge badge-overdue">{t!(i18n, task_status.overdue)}</span> })}
+            .then(|| view! { " " <span class="badge badge-overdue">{t_string!(i18n, task_status.overdue)}</span> })}
     }
 }
 
@@ -59,7 +67,6 @@ fn table(
     caption: String,
     base_depth: i32,
 ) -> impl IntoView + use<> {
-    let overdue = t_string!(i18n, task_status.overdue);
     view! {
         <table class="data tasks">
             <caption class="visually-hidden">{caption}</caption>
@@ -82,17 +89,11 @@ fn table(
                             <tr>
                                 <th scope="row" class=format!("indent-{indent}")>
                                     <a href=format!("/tasks/{}", row.id)>{row.title.clone()}</a>
+                                    {row.key.then(|| view! { " " <span class="badge badge-key">{t_string!(i18n, tasks.key)}</span> })}
                                 </th>
                                 <td>{row.lead.name.clone()}</td>
                                 <td class="nowrap">{row.due_on.display()}</td>
-                                <td>
-                                    <span class=format!("badge badge-{}", row.status.as_str())>
-                                        {task_status_label(i18n, row.status)}
-                                    </span>
-                                    {row
-                                        .overdue
-                                        .then(|| view! { " " <span class="badge badge-overdue">{overdue}</span> })}
-                                </td>
+                                <td>{badge(i18n, row.status, row.overdue)}</td>
                                 <td><ProgressBar value=row.progress /></td>
                                 <td class="num">{row.child_count}</td>
                             </tr>
@@ -186,6 +187,7 @@ mod kept {
                 priority: Priority::Normal,
                 classification: Classification::Public,
                 child_count: 0,
+                key: false,
             };
             Input {
                 locale,

@@ -135,6 +135,8 @@ pub struct Figures {
     /// Open and past the due date, as of today.
     pub overdue: u64,
     pub progress_sum: u64,
+    /// Tasks whose due date was moved later than the one they were assigned with.
+    pub extended: u64,
 }
 
 impl Figures {
@@ -163,11 +165,26 @@ impl Figures {
         self.not_started += other.not_started;
         self.overdue += other.overdue;
         self.progress_sum += other.progress_sum;
+        self.extended += other.extended;
     }
 
-    /// Share of the tasks completed (on time or late), in percent, rounded.
+    /// The third of the Government Office's four figures: open tasks whose due date (as
+    /// extended) has not passed. The others are `done` (on time, against the original
+    /// due date), `done_late` and `overdue`.
+    pub fn within_deadline(&self) -> u64 {
+        self.tasks - self.done - self.done_late - self.overdue
+    }
+
+    /// Completion as "completed ÷ all assigned", in percent, rounded.
     pub fn completion_rate(&self) -> u64 {
         percent(self.done + self.done_late, self.tasks)
+    }
+
+    /// Completion as "completed ÷ (completed + overdue)": of what fell due, how much was
+    /// done. In percent, rounded; 0 when nothing is done or overdue.
+    pub fn completion_of_due(&self) -> u64 {
+        let done = self.done + self.done_late;
+        percent(done, done + self.overdue)
     }
 
     /// The mean progress of the tasks, in percent, rounded.
@@ -212,12 +229,13 @@ pub enum ChildSort {
     InProgress,
     NotStarted,
     Overdue,
+    Extended,
     Completion,
     Progress,
 }
 
 impl ChildSort {
-    pub const ALL: [ChildSort; 9] = [
+    pub const ALL: [ChildSort; 10] = [
         ChildSort::Name,
         ChildSort::Tasks,
         ChildSort::Done,
@@ -225,6 +243,7 @@ impl ChildSort {
         ChildSort::InProgress,
         ChildSort::NotStarted,
         ChildSort::Overdue,
+        ChildSort::Extended,
         ChildSort::Completion,
         ChildSort::Progress,
     ];
@@ -238,6 +257,7 @@ impl ChildSort {
             ChildSort::InProgress => "in_progress",
             ChildSort::NotStarted => "not_started",
             ChildSort::Overdue => "overdue",
+            ChildSort::Extended => "extended",
             ChildSort::Completion => "completion",
             ChildSort::Progress => "progress",
         }
@@ -256,6 +276,7 @@ impl ChildSort {
             ChildSort::InProgress => figures.in_progress,
             ChildSort::NotStarted => figures.not_started,
             ChildSort::Overdue => figures.overdue,
+            ChildSort::Extended => figures.extended,
             ChildSort::Completion => figures.completion_rate(),
             ChildSort::Progress => figures.average_progress(),
         }
@@ -284,6 +305,8 @@ pub struct Dashboard {
     /// The units above, from the viewer's own unit (or the centre) down, for the way back.
     pub trail: Vec<UnitRef>,
     pub figures: Figures,
+    /// The key tasks' figures.
+    pub key: Figures,
     pub documents: Vec<DocumentFigures>,
     pub children: Vec<ChildFigures>,
     /// Open tasks due today or later, the nearest first.
@@ -315,6 +338,23 @@ pub struct FeedbackSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_four_figures_and_both_completion_rates() {
+        let mut figures = Figures::default();
+        assert_eq!(
+            (figures.completion_rate(), figures.completion_of_due()),
+            (0, 0)
+        );
+        figures.add(TaskStatus::Done, 6, 600, 0);
+        figures.add(TaskStatus::DoneLate, 2, 200, 0);
+        figures.add(TaskStatus::InProgress, 8, 400, 3);
+        figures.add(TaskStatus::NotStarted, 4, 0, 1);
+        assert_eq!(figures.within_deadline(), 20 - 6 - 2 - 4);
+        assert_eq!(figures.completion_rate(), 40);
+        // 8 ÷ 12 = 66.7 %.
+        assert_eq!(figures.completion_of_due(), 67);
+    }
 
     #[test]
     fn figures_count_each_status_once_and_never_cancelled_tasks() {

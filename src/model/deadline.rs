@@ -1,88 +1,50 @@
-//! Deadlines kept honest: a task's original due date stays, a later date comes only from an
-//! extension granted with a reason, and the Government Office's four figures measure "on
-//! time" against the original date.
+//! Deadlines kept honest: a task's original due date stays, a due date moves only with a
+//! reason (moved by the assigning unit, or an extension the lead unit asks for and the
+//! assigning unit's leader grants), and "on time" is measured against the original date
+//! (see `task::completion_status`; the four figures of the Government Office's reports
+//! are `dashboard::Figures`).
 
 use super::time::Day;
+use super::{AppError, Problem};
 use serde::{Deserialize, Serialize};
 
-/// Where a task ends up, as far as its deadline goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Course {
-    Open,
-    Done { on: Day },
-    Cancelled,
-}
+/// The longest reason or answer about a due date, in characters.
+pub const REASON_MAX: usize = 2000;
 
-/// The four figures of the Government Office's reports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Bucket {
-    /// Done by the original due date.
-    DoneOnTime,
-    /// Done after the original due date (an extension does not make it on time).
-    DoneLate,
-    /// Not done, and the due date (as extended) has not passed.
-    WithinDeadline,
-    /// Not done, and the due date (as extended) has passed.
-    Overdue,
-}
-
-impl Bucket {
-    /// A cancelled task is in none of them.
-    pub fn of(course: Course, original_due: Day, due: Day, today: Day) -> Option<Bucket> {
-        match course {
-            Course::Cancelled => None,
-            Course::Done { on } if on <= original_due => Some(Bucket::DoneOnTime),
-            Course::Done { .. } => Some(Bucket::DoneLate),
-            Course::Open if today <= due => Some(Bucket::WithinDeadline),
-            Course::Open => Some(Bucket::Overdue),
-        }
+text_enum!(
+    /// How a due date moved after assignment: `Moved` by the assigning unit's leader, with
+    /// a reason, or an `Extension` the lead unit asked for, for that leader to decide.
+    ChangeKind {
+        Moved => "moved",
+        Extension => "extension",
     }
-}
+);
 
-/// The four figures for a set of tasks, and how many had their deadline extended.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Buckets {
-    pub done_on_time: u64,
-    pub done_late: u64,
-    pub within_deadline: u64,
-    pub overdue: u64,
-    pub extended: u64,
-}
-
-impl Buckets {
-    pub fn add(&mut self, bucket: Bucket, extended: bool) {
-        *match bucket {
-            Bucket::DoneOnTime => &mut self.done_on_time,
-            Bucket::DoneLate => &mut self.done_late,
-            Bucket::WithinDeadline => &mut self.within_deadline,
-            Bucket::Overdue => &mut self.overdue,
-        } += 1;
-        self.extended += u64::from(extended);
+text_enum!(
+    /// Where a change of due date stands. A move is granted when it is made.
+    ChangeState {
+        Asked => "asked",
+        Granted => "granted",
+        Refused => "refused",
     }
+);
 
-    pub fn done(self) -> u64 {
-        self.done_on_time + self.done_late
-    }
-
-    pub fn assigned(self) -> u64 {
-        self.done() + self.within_deadline + self.overdue
-    }
-
-    /// Completion as "completed ÷ all assigned", in percent; `None` with nothing assigned.
-    pub fn completed_of_assigned(self) -> Option<f64> {
-        percent(self.done(), self.assigned())
-    }
-
-    /// Completion as "completed ÷ (completed + overdue)": what was due and what came of it.
-    pub fn completed_of_due(self) -> Option<f64> {
-        percent(self.done(), self.done() + self.overdue)
-    }
-}
-
-fn percent(part: u64, whole: u64) -> Option<f64> {
-    // Counts of tasks stay far below 2^52: the conversion is exact.
-    (whole > 0).then(|| 100.0 * part as f64 / whole as f64)
+/// One change of a task's due date, as its page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueDateChange {
+    pub id: i32,
+    pub kind: ChangeKind,
+    pub state: ChangeState,
+    pub from_on: Day,
+    pub to_on: Day,
+    pub reason: String,
+    /// The official who moved the date or asked for more time.
+    pub asked_by: String,
+    pub asked_at: i64,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+    /// Why it was refused, or what the leader added to a grant.
+    pub answer: String,
 }
 
 /// Why a new due date cannot be asked for.
@@ -95,6 +57,19 @@ pub enum ExtensionProblem {
     /// Only the task's lead unit asks for more time.
     NotTheLeadUnit,
     ReasonMissing,
+}
+
+impl ExtensionProblem {
+    /// The error the form shows, on the field it is about.
+    pub fn error(self) -> AppError {
+        match self {
+            ExtensionProblem::BeforeToday => AppError::invalid("to_on", Problem::BeforeToday),
+            ExtensionProblem::BeforeStart => AppError::invalid("to_on", Problem::BeforeStart),
+            ExtensionProblem::NotLater => AppError::invalid("to_on", Problem::NotLater),
+            ExtensionProblem::NotTheLeadUnit => AppError::invalid("task", Problem::NotLeadUnit),
+            ExtensionProblem::ReasonMissing => AppError::invalid("reason", Problem::Required),
+        }
+    }
 }
 
 /// Checks a request to move a task's due date to `asked`.
@@ -130,48 +105,6 @@ mod tests {
 
     fn day(text: &str) -> Day {
         Day::parse(text).expect("a date")
-    }
-
-    #[test]
-    fn on_time_is_measured_against_the_original_date() {
-        let original = day("2026-06-30");
-        let extended = day("2026-09-30");
-        let today = day("2026-08-01");
-        let done = |on| Course::Done { on: day(on) };
-        let bucket = |course, due| Bucket::of(course, original, due, today);
-        assert_eq!(
-            bucket(done("2026-06-30"), original),
-            Some(Bucket::DoneOnTime)
-        );
-        assert_eq!(bucket(done("2026-07-15"), extended), Some(Bucket::DoneLate));
-        assert_eq!(bucket(Course::Open, extended), Some(Bucket::WithinDeadline));
-        assert_eq!(bucket(Course::Open, original), Some(Bucket::Overdue));
-        assert_eq!(bucket(Course::Cancelled, original), None);
-        assert_eq!(
-            Bucket::of(Course::Open, original, original, original),
-            Some(Bucket::WithinDeadline),
-            "the due day itself is within the deadline"
-        );
-    }
-
-    #[test]
-    fn both_completion_rates_are_computed_from_the_four_figures() {
-        let mut buckets = Buckets::default();
-        assert_eq!(buckets.completed_of_assigned(), None);
-        for (bucket, n, extended) in [
-            (Bucket::DoneOnTime, 6, false),
-            (Bucket::DoneLate, 2, true),
-            (Bucket::WithinDeadline, 8, true),
-            (Bucket::Overdue, 4, false),
-        ] {
-            for _ in 0..n {
-                buckets.add(bucket, extended);
-            }
-        }
-        assert_eq!(buckets.assigned(), 20);
-        assert_eq!(buckets.extended, 10);
-        assert_eq!(buckets.completed_of_assigned(), Some(40.0));
-        assert_eq!(buckets.completed_of_due(), Some(100.0 * 8.0 / 12.0));
     }
 
     #[test]

@@ -70,6 +70,14 @@ pub enum Problem {
     /// The task changed since the report was sent (finished, broken down, a subtask
     /// reopened): the report no longer stands.
     Changed,
+    /// A date before today where only today or later makes sense (an extension).
+    BeforeToday,
+    /// An extension to a date not later than the due date it would replace.
+    NotLater,
+    /// Only the task's lead unit asks for more time.
+    NotLeadUnit,
+    /// A request already awaits a decision.
+    AwaitingDecision,
 }
 
 /// Why the database cannot take a request for now.

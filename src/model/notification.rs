@@ -15,6 +15,8 @@ text_enum! {
         OverdueDaily => "overdue_daily",
         Escalated => "escalated",
         FeedbackAssigned => "feedback_assigned",
+        ExtensionAsked => "extension_asked",
+        ExtensionDecided => "extension_decided",
     }
 }
 

@@ -2,6 +2,7 @@
 //! period (its tasks' progress and its indicators' values) are due by the period's cut-off
 //! day, a day of its last month (by default the 25th, as the Government Office asks).
 
+use super::task::Verdict;
 use super::time::Day;
 use serde::{Deserialize, Serialize};
 
@@ -199,13 +200,6 @@ pub struct Submission {
     pub verdict: Option<Verdict>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Accepted,
-    Returned,
-}
-
 impl SubmissionState {
     /// The state on `today` of a period whose cut-off day is `cut_off_day`, given the latest
     /// submission for it. A verdict outranks lateness: a late report, once accepted, is
@@ -219,11 +213,11 @@ impl SubmissionState {
         let cut_off = period.cut_off(cut_off_day);
         match latest {
             Some(Submission {
-                verdict: Some(Verdict::Accepted),
+                verdict: Some(Verdict::Accept),
                 ..
             }) => SubmissionState::Accepted,
             Some(Submission {
-                verdict: Some(Verdict::Returned),
+                verdict: Some(Verdict::Return),
                 ..
             }) => SubmissionState::Returned,
             Some(Submission { sent_on, .. }) if sent_on > cut_off => SubmissionState::Late,
@@ -336,10 +330,10 @@ mod tests {
             SubmissionState::Late
         );
         assert_eq!(
-            state(sent("2026-06-26", Some(Verdict::Accepted)), "2026-07-10"),
+            state(sent("2026-06-26", Some(Verdict::Accept)), "2026-07-10"),
             SubmissionState::Accepted
         );
-        let returned = state(sent("2026-06-20", Some(Verdict::Returned)), "2026-06-21");
+        let returned = state(sent("2026-06-20", Some(Verdict::Return)), "2026-06-21");
         assert_eq!(returned, SubmissionState::Returned);
         assert!(returned.is_outstanding());
         assert!(!SubmissionState::Submitted.is_outstanding());

@@ -59,6 +59,15 @@ text_enum!(
 );
 
 text_enum!(
+    /// What the assigning unit decides about a report (of progress or of an indicator's
+    /// value): accepted, or returned with a reason.
+    Verdict {
+        Accept => "accept",
+        Return => "return",
+    }
+);
+
+text_enum!(
     /// What a report is: progress reported by the lead unit, or the completion of every
     /// subtask, which the assigning unit must accept before the task is done.
     ReportKind {
@@ -100,9 +109,11 @@ pub fn is_overdue(status: TaskStatus, due_on: Day, today: Day) -> bool {
     !status.is_closed() && due_on < today
 }
 
-/// The status a completion gets: `done_late` when it came after the due date.
-pub fn completion_status(completed_on: Day, due_on: Day) -> TaskStatus {
-    if completed_on > due_on {
+/// The status a completion gets: `done_late` when it came after the due date the task
+/// was assigned with. An extension moves the deadline the reminders count to, not the
+/// measure of "on time" (the Government Office's reports count it so).
+pub fn completion_status(completed_on: Day, original_due_on: Day) -> TaskStatus {
+    if completed_on > original_due_on {
         TaskStatus::DoneLate
     } else {
         TaskStatus::Done
@@ -245,6 +256,8 @@ pub struct TaskRow {
     pub priority: Priority,
     pub classification: Classification,
     pub child_count: u32,
+    /// A key task ("nhiệm vụ trọng tâm").
+    pub key: bool,
 }
 
 /// `/documents/{id}`: the document and the part of its task tree the viewer may see.
@@ -367,6 +380,11 @@ pub struct TaskActions {
     pub report: bool,
     /// Accept or return reports (leaders of the assigning unit).
     pub evaluate: bool,
+    /// Ask for more time (the lead unit's officers and leaders, on an open task with no
+    /// request awaiting a decision).
+    pub ask_extension: bool,
+    /// Grant or refuse a request for more time (leaders of the assigning unit).
+    pub decide_extension: bool,
 }
 
 /// `/tasks/{id}`.
@@ -381,6 +399,10 @@ pub struct TaskDetail {
     pub assigner: UnitRef,
     pub coordinators: Vec<UnitRef>,
     pub start_on: Day,
+    /// The due date the task was assigned with, when it has moved since.
+    pub original_due_on: Option<Day>,
+    /// Every change of the due date, the oldest first.
+    pub due_changes: Vec<super::deadline::DueDateChange>,
     pub weight: i32,
     pub completed_on: Option<Day>,
     pub version: i32,
@@ -441,6 +463,8 @@ pub struct WorkFilter {
     pub view: WorkView,
     pub sort: WorkSort,
     pub page: u32,
+    /// Key tasks only.
+    pub key_only: bool,
 }
 
 impl Default for WorkFilter {
@@ -449,6 +473,7 @@ impl Default for WorkFilter {
             view: WorkView::All,
             sort: WorkSort::Due,
             page: 1,
+            key_only: false,
         }
     }
 }

@@ -121,6 +121,7 @@ fn DashboardView(data: Dashboard, filter: DashboardFilter) -> impl IntoView {
         unit,
         trail,
         figures,
+        key,
         documents,
         children,
         nearest,
@@ -150,7 +151,16 @@ fn DashboardView(data: Dashboard, filter: DashboardFilter) -> impl IntoView {
         <h1>{t!(i18n, dash.heading, unit = unit.name.clone())}</h1>
         <DashboardFilterForm code=code.clone() filter=filter.clone() document_options clearance />
         {period.then(|| view! { <p class="muted">{t!(i18n, dash.period_note)}</p> })}
-        <Headline figures />
+        <Headline figures label=t_string!(i18n, dash.headline) />
+        <p class="muted">{t!(i18n, dash.buckets_note)}</p>
+        <section aria-labelledby="key-heading">
+            <h2 id="key-heading">{t!(i18n, dash.key_tasks)}</h2>
+            {if key.tasks == 0 {
+                view! { <p>{t!(i18n, dash.no_key_tasks)}</p> }.into_any()
+            } else {
+                view! { <Headline figures=key label=t_string!(i18n, dash.key_tasks) /> }.into_any()
+            }}
+        </section>
 
         <section aria-labelledby="documents-heading">
             <h2 id="documents-heading">{t!(i18n, dash.by_document)}</h2>
@@ -386,21 +396,33 @@ fn progress_value(figures: &Figures) -> i16 {
     i16::try_from(figures.average_progress()).unwrap_or(100)
 }
 
-/// The headline figures, as a list of terms and values.
+/// The headline figures, as a list of terms and values: the four figures of the
+/// Government Office's reports first, then both completion rates, each with its
+/// definition.
 #[component]
-fn Headline(figures: Figures) -> impl IntoView {
+fn Headline(figures: Figures, label: &'static str) -> impl IntoView {
     let i18n = use_i18n();
     let f = figures;
-    let number = move |n: u64| move || count(i18n.get_locale(), n);
+    let locale = i18n.get_locale_untracked();
+    let number = move |n: u64| count(locale, n);
     view! {
-        <dl class="stats" aria-label=move || t_string!(i18n, dash.headline)>
+        <dl class="stats" aria-label=label>
             <div><dt>{t!(i18n, dash.tasks)}</dt><dd>{number(f.tasks)}</dd></div>
             <div><dt>{t!(i18n, dash.done)}</dt><dd>{number(f.done)}</dd></div>
             <div><dt>{t!(i18n, dash.done_late)}</dt><dd>{number(f.done_late)}</dd></div>
+            <div><dt>{t!(i18n, dash.within_deadline)}</dt><dd>{number(f.within_deadline())}</dd></div>
+            <div class="stat-alert"><dt>{t!(i18n, dash.overdue)}</dt><dd>{number(f.overdue)}</dd></div>
+            <div><dt>{t!(i18n, dash.extended)}</dt><dd>{number(f.extended)}</dd></div>
             <div><dt>{t!(i18n, dash.in_progress)}</dt><dd>{number(f.in_progress)}</dd></div>
             <div><dt>{t!(i18n, dash.not_started)}</dt><dd>{number(f.not_started)}</dd></div>
-            <div class="stat-alert"><dt>{t!(i18n, dash.overdue)}</dt><dd>{number(f.overdue)}</dd></div>
-            <div><dt>{t!(i18n, dash.completion_rate)}</dt><dd>{format!("{} %", f.completion_rate())}</dd></div>
+            <div>
+                <dt>{t!(i18n, dash.rate_assigned)} <span class="definition">{t!(i18n, dash.rate_assigned_def)}</span></dt>
+                <dd>{format!("{} %", f.completion_rate())}</dd>
+            </div>
+            <div>
+                <dt>{t!(i18n, dash.rate_due)} <span class="definition">{t!(i18n, dash.rate_due_def)}</span></dt>
+                <dd>{format!("{} %", f.completion_of_due())}</dd>
+            </div>
             <div><dt>{t!(i18n, dash.average_progress)}</dt><dd>{format!("{} %", f.average_progress())}</dd></div>
         </dl>
     }
@@ -415,7 +437,8 @@ fn sort_label(i18n: I18nContext<Locale>, sort: ChildSort) -> &'static str {
         ChildSort::InProgress => t_string!(i18n, dash.in_progress),
         ChildSort::NotStarted => t_string!(i18n, dash.not_started),
         ChildSort::Overdue => t_string!(i18n, dash.overdue),
-        ChildSort::Completion => t_string!(i18n, dash.completion_rate),
+        ChildSort::Extended => t_string!(i18n, dash.extended),
+        ChildSort::Completion => t_string!(i18n, dash.rate_assigned),
         ChildSort::Progress => t_string!(i18n, dash.average_progress),
     }
 }
@@ -474,7 +497,7 @@ fn ChildTable(
                                 // (the router still takes over plain links).
                                 let figures = move || {
                                     let locale = i18n.get_locale();
-                                    [f.tasks, f.done, f.done_late, f.in_progress, f.not_started, f.overdue]
+                                    [f.tasks, f.done, f.done_late, f.in_progress, f.not_started, f.overdue, f.extended]
                                         .into_iter()
                                         .map(|n| view! { <td class="num">{count(locale, n)}</td> })
                                         .collect_view()

@@ -519,6 +519,9 @@ pub fn TaskFields(
         refusal.value("due_on", due),
     );
     let weight = refusal.value("weight", weight.to_string());
+    let key = refusal.ticked("is_key", current.as_ref().is_some_and(|c| c.row.key));
+    let editing = current.is_some();
+    let due_reason = refusal.text("due_reason", String::new());
     let priority = refusal.choice("priority", priority);
     let chosen = refusal.choice("classification", chosen);
     view! {
@@ -577,6 +580,19 @@ pub fn TaskFields(
                 <p id=field_id("due_on-error") class="field-error">{message("due_on")}</p>
             </div>
         </div>
+        {editing
+            .then(|| {
+                view! {
+                    <div class="field">
+                        <label for=field_id("due_reason")>{t!(i18n, tasks.due_reason)}</label>
+                        <textarea id=field_id("due_reason") name="due_reason" rows="2" maxlength=crate::model::deadline::REASON_MAX aria-describedby=format!("{0}-hint {0}-error", field_id("due_reason")) aria-invalid=invalid("due_reason") autofocus=focus("due_reason")>
+                            {due_reason}
+                        </textarea>
+                        <p id=field_id("due_reason-hint") class="hint">{t!(i18n, tasks.due_reason_hint)}</p>
+                        <p id=field_id("due_reason-error") class="field-error">{message("due_reason")}</p>
+                    </div>
+                }
+            })}
         <div class="field-row">
             <div class="field">
                 <label for=field_id("priority")>{t!(i18n, tasks.priority)}</label>
@@ -615,5 +631,15 @@ pub fn TaskFields(
             </select>
             <p id=field_id("classification-error") class="field-error">{message("classification")}</p>
         </div>
+        {assigns
+            .then(|| {
+                view! {
+                    <div class="field checkbox">
+                        <input id=field_id("is_key") name="is_key" type="checkbox" value="on" checked=key aria-describedby=field_id("is_key-hint") />
+                        <label for=field_id("is_key")>{t!(i18n, tasks.key_task)}</label>
+                        <p id=field_id("is_key-hint") class="hint">{t!(i18n, tasks.key_hint)}</p>
+                    </div>
+                }
+            })}
     }
 }

@@ -35,9 +35,10 @@ fn sort_label(i18n: I18nContext<Locale>, sort: WorkSort) -> &'static str {
 
 fn href(filter: &WorkFilter, page: u32) -> String {
     format!(
-        "/my-work?view={}&sort={}&page={page}",
+        "/my-work?view={}&sort={}{}&page={page}",
         encode_query_value(filter.view.as_str()),
-        encode_query_value(filter.sort.as_str())
+        encode_query_value(filter.sort.as_str()),
+        if filter.key_only { "&key=on" } else { "" }
     )
 }
 
@@ -57,6 +58,7 @@ pub fn MyWorkPage() -> impl IntoView {
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(WorkSort::Due),
             page: query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+            key_only: query.get("key").is_some_and(|k| !k.is_empty()),
         }
     });
     let work = Resource::new(move || filter.get(), list_my_work);
@@ -114,6 +116,10 @@ fn WorkFilterForm(filter: WorkFilter) -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
+            </div>
+            <div class="field checkbox">
+                <input id="work-key" name="key" type="checkbox" value="on" checked=filter.key_only />
+                <label for="work-key">{t!(i18n, work.key_only)}</label>
             </div>
             <div class="filter-actions">
                 <button type="submit" class="primary">{t!(i18n, work.show)}</button>

@@ -1,7 +1,8 @@
 //! `/tasks/{id}`: one task, its subtasks, reports and history, and what the viewer may do.
 
 use crate::api::tasks::{
-    CascadeTask, CreateTask, EvaluateReport, SUBMIT_REPORT_PATH, UpdateTask, get_task,
+    AskExtension, CascadeTask, CreateTask, DecideExtension, EvaluateReport, SUBMIT_REPORT_PATH,
+    UpdateTask, get_task,
 };
 use crate::components::error::{ErrorPage, field_error};
 use crate::components::form::{FormProblem, Refusal};
@@ -11,6 +12,7 @@ use crate::components::labels::{
 use crate::components::tasks::{ProgressBar, StatusBadge, TaskTable};
 use crate::i18n::*;
 use crate::model::AppError;
+use crate::model::deadline::{ChangeKind, ChangeState, DueDateChange, REASON_MAX};
 use crate::model::notification::{ReminderRecord, Step};
 use crate::model::task::{
     CascadePreset, EventDetail, ReportKind, ReportStatus, ReportView, TaskDetail, TaskEventView,
@@ -41,6 +43,8 @@ pub fn TaskPage() -> impl IntoView {
     let subtask = ServerAction::<CreateTask>::new();
     let cascade = ServerAction::<CascadeTask>::new();
     let evaluate = ServerAction::<EvaluateReport>::new();
+    let ask = ServerAction::<AskExtension>::new();
+    let decide = ServerAction::<DecideExtension>::new();
     // The report form is a plain multipart form: its errors come back in the address,
     // which the router hands over as a `ServerActionError`.
     let report_error = Signal::derive(|| {
@@ -56,6 +60,8 @@ pub fn TaskPage() -> impl IntoView {
                 subtask.version().get(),
                 cascade.version().get(),
                 evaluate.version().get(),
+                ask.version().get(),
+                decide.version().get(),
             )
         },
         |(id, ..)| get_task(id),
@@ -74,6 +80,13 @@ pub fn TaskPage() -> impl IntoView {
             Some("reported") => Some(t_string!(i18n, tasks.reported_done).to_owned()),
             Some("accepted") => Some(t_string!(i18n, tasks.accepted_done).to_owned()),
             Some("returned") => Some(t_string!(i18n, tasks.returned_done).to_owned()),
+            Some("extension_asked") => Some(t_string!(i18n, tasks.extension_asked_done).to_owned()),
+            Some("extension_granted") => {
+                Some(t_string!(i18n, tasks.extension_granted_done).to_owned())
+            }
+            Some("extension_refused") => {
+                Some(t_string!(i18n, tasks.extension_refused_done).to_owned())
+            }
             _ => None,
         }
     };
@@ -81,7 +94,7 @@ pub fn TaskPage() -> impl IntoView {
         Suspend::new(async move {
             match task.await {
                 Ok(detail) => {
-                    view! { <TaskView detail update subtask cascade evaluate report_error /> }
+                    view! { <TaskView detail update subtask cascade evaluate ask decide report_error /> }
                         .into_any()
                 }
                 Err(error) => view! { <ErrorPage error /> }.into_any(),
@@ -103,6 +116,8 @@ fn TaskView(
     subtask: ServerAction<CreateTask>,
     cascade: ServerAction<CascadeTask>,
     evaluate: ServerAction<EvaluateReport>,
+    ask: ServerAction<AskExtension>,
+    decide: ServerAction<DecideExtension>,
     report_error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -147,6 +162,7 @@ fn TaskView(
         <h1>{row.title.clone()}</h1>
         <p>
             <StatusBadge status=row.status overdue=row.overdue />
+            {row.key.then(|| view! { " " <span class="badge badge-key">{t!(i18n, tasks.key_task)}</span> })}
             " "
             <ProgressBar value=row.progress />
         </p>
@@ -155,6 +171,9 @@ fn TaskView(
             <div><dt>{t!(i18n, tasks.assigner)}</dt><dd>{detail.assigner.name.clone()}</dd></div>
             <div><dt>{t!(i18n, tasks.start_on)}</dt><dd>{detail.start_on.display()}</dd></div>
             <div><dt>{t!(i18n, tasks.due_on)}</dt><dd>{row.due_on.display()}</dd></div>
+            {detail
+                .original_due_on
+                .map(|day| view! { <div><dt>{t!(i18n, tasks.original_due_on)}</dt><dd>{day.display()}</dd></div> })}
             {detail
                 .completed_on
                 .map(|day| view! { <div><dt>{t!(i18n, tasks.completed_on)}</dt><dd>{day.display()}</dd></div> })}
@@ -317,6 +336,8 @@ fn TaskView(
                 }
             })}
 
+        <Deadline changes=detail.due_changes.clone() task_id=row.id can_ask=actions.ask_extension can_decide=actions.decide_extension ask decide />
+
         <section aria-labelledby="reports-heading">
             <h2 id="reports-heading">{t!(i18n, tasks.reports)}</h2>
             <FormProblem refusal=evaluated />
@@ -353,6 +374,121 @@ fn TaskView(
         </section>
 
         <Reminders reminders=detail.reminders.clone() />
+    }
+}
+
+/// The due date's changes, the form to ask for more time (the lead unit) and the
+/// decision on a request (the assigning unit's leaders).
+#[component]
+fn Deadline(
+    changes: Vec<DueDateChange>,
+    task_id: i32,
+    can_ask: bool,
+    can_decide: bool,
+    ask: ServerAction<AskExtension>,
+    decide: ServerAction<DecideExtension>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let asked = Refusal::of(ask).with_prefix("extension-");
+    let decided = Refusal::of(decide).with_prefix("decision-");
+    let answer_id = decided.id("answer");
+    view! {
+        <section aria-labelledby="deadline-heading">
+            <h2 id="deadline-heading">{t!(i18n, tasks.deadline)}</h2>
+            <FormProblem refusal=decided />
+            {if changes.is_empty() {
+                view! { <p>{t!(i18n, tasks.no_due_changes)}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="report-list">
+                        {changes
+                            .into_iter()
+                            .map(|change| {
+                                let kind = match change.kind {
+                                    ChangeKind::Moved => t_string!(i18n, tasks.change_moved),
+                                    ChangeKind::Extension => t_string!(i18n, tasks.change_extension),
+                                };
+                                let (state, badge) = match change.state {
+                                    ChangeState::Asked => (t_string!(i18n, tasks.change_asked), "report-pending"),
+                                    ChangeState::Granted => (t_string!(i18n, tasks.change_granted), "report-accepted"),
+                                    ChangeState::Refused => (t_string!(i18n, tasks.change_refused), "report-returned"),
+                                };
+                                let open = change.state == ChangeState::Asked;
+                                let id = change.id;
+                                view! {
+                                    <li class="report">
+                                        <p class="report-head">
+                                            <strong>{kind}</strong>
+                                            " · "
+                                            <span class=format!("badge badge-{badge}")>{state}</span>
+                                            " · "
+                                            <span>{t_string!(i18n, tasks.change_dates, from = change.from_on.display(), to = change.to_on.display())}</span>
+                                        </p>
+                                        <p class="prewrap">{change.reason.clone()}</p>
+                                        <p class="muted">{t_string!(i18n, tasks.change_by, name = change.asked_by.clone(), at = format_datetime(change.asked_at))}</p>
+                                        {(change.kind == ChangeKind::Extension)
+                                            .then(|| change.decided_by.clone().zip(change.decided_at))
+                                            .flatten()
+                                            .map(|(name, at)| view! { <p class="muted">{t_string!(i18n, tasks.change_decided, name = name, at = format_datetime(at))}</p> })}
+                                        {(!change.answer.is_empty()).then(|| view! { <p class="prewrap">{change.answer.clone()}</p> })}
+                                        {(open && can_decide)
+                                            .then(|| {
+                                                let answer_id = answer_id.clone();
+                                                view! {
+                                                    <div class="evaluate">
+                                                        <ActionForm action=decide attr:class="inline-form">
+                                                            <input type="hidden" name="change_id" value=id />
+                                                            <input type="hidden" name="decision" value="grant" />
+                                                            <button type="submit" class="primary">{t!(i18n, tasks.grant_extension)}</button>
+                                                        </ActionForm>
+                                                        <ActionForm action=decide attr:class="form return-form">
+                                                            <input type="hidden" name="change_id" value=id />
+                                                            <input type="hidden" name="decision" value="refuse" />
+                                                            <label for=answer_id.clone()>{t!(i18n, tasks.extension_answer)}</label>
+                                                            <textarea id=answer_id.clone() name="answer" rows="2" maxlength=REASON_MAX aria-describedby=format!("{answer_id}-error") aria-invalid=decided.invalid("answer") autofocus=decided.focus("answer")>
+                                                                {decided.text("answer", "")}
+                                                            </textarea>
+                                                            <p id=format!("{answer_id}-error") class="field-error">{decided.message("answer")}</p>
+                                                            <button type="submit" class="secondary">{t!(i18n, tasks.refuse_extension)}</button>
+                                                        </ActionForm>
+                                                    </div>
+                                                }
+                                            })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                }
+                    .into_any()
+            }}
+            {can_ask
+                .then(|| {
+                    view! {
+                        <details class="panel" open=asked.error().get_untracked().is_some()>
+                            <summary>{t!(i18n, tasks.ask_extension)}</summary>
+                            <p>{t!(i18n, tasks.ask_extension_lead)}</p>
+                            <ActionForm action=ask attr:class="form narrow" attr:novalidate=true>
+                                <FormProblem refusal=asked />
+                                <input type="hidden" name="task_id" value=task_id />
+                                <div class="field">
+                                    <label for="extension-to_on">{t!(i18n, tasks.extension_to)}</label>
+                                    <input id="extension-to_on" name="to_on" type="date" required value=asked.value("to_on", "") aria-describedby="extension-to_on-error" aria-invalid=asked.invalid("to_on") autofocus=asked.focus("to_on") />
+                                    <p id="extension-to_on-error" class="field-error">{asked.message("to_on")}</p>
+                                </div>
+                                <div class="field">
+                                    <label for="extension-reason">{t!(i18n, tasks.extension_reason)}</label>
+                                    <textarea id="extension-reason" name="reason" rows="3" required maxlength=REASON_MAX aria-describedby="extension-reason-error" aria-invalid=asked.invalid("reason") autofocus=asked.focus("reason")>
+                                        {asked.text("reason", "")}
+                                    </textarea>
+                                    <p id="extension-reason-error" class="field-error">{asked.message("reason")}</p>
+                                </div>
+                                <button type="submit">{t!(i18n, tasks.ask_extension_button)}</button>
+                            </ActionForm>
+                        </details>
+                    }
+                })}
+        </section>
     }
 }
 
@@ -513,6 +649,9 @@ fn HistoryItem(event: TaskEventView) -> impl IntoView {
         "completion_requested" => t_string!(i18n, tasks.event_completion_requested),
         "completion_withdrawn" => t_string!(i18n, tasks.event_completion_withdrawn),
         "report_withdrawn" => t_string!(i18n, tasks.event_report_withdrawn),
+        "extension_asked" => t_string!(i18n, tasks.event_extension_asked),
+        "extension_granted" => t_string!(i18n, tasks.event_extension_granted),
+        "extension_refused" => t_string!(i18n, tasks.event_extension_refused),
         _ => "",
     };
     view! {

@@ -12,7 +12,7 @@ use super::db::Db;
 use super::documents::unaudited_rows_in_order;
 use super::entity::{document, task, unit};
 use super::generation::{self, Kept};
-use super::tallies::{self, GroupBy, Narrowing, TallyGroup};
+use super::tallies::{self, GroupBy, MarkedGroup, Narrowing, TallyGroup};
 use super::work::{Outcome, to_naive, today, unit_ref};
 use crate::model::dashboard::{
     ChildFigures, ChildSort, DEADLINE_LIST, Dashboard, DashboardFilter, DocumentFigures,
@@ -70,6 +70,8 @@ impl Default for KeptFigures {
 /// looks: everything but the names read under the reader's own rule.
 struct Figured {
     figures: Figures,
+    /// The key tasks' figures.
+    key: Figures,
     per_document: HashMap<i32, Figures>,
     /// In the official order.
     children: Vec<ChildFigures>,
@@ -194,6 +196,7 @@ async fn read_dashboard(
         unit: unit_ref(&scope),
         trail,
         figures: figured.figures,
+        key: figured.key,
         documents,
         children,
         nearest,
@@ -236,7 +239,7 @@ async fn read_figures(
     // The parts are independent: read them at once (on SQLite each takes a reader of
     // its own from the pool).
     let (
-        (figures, per_document),
+        (figures, key, per_document),
         children,
         weekly,
         overdue_in_any_period,
@@ -270,6 +273,7 @@ async fn read_figures(
     let trend_chart = charts::trend_svg(&trend);
     Ok(Figured {
         figures,
+        key,
         per_document,
         children,
         trend,
@@ -303,20 +307,34 @@ async fn feedback_summary(db: &Db, scope: &unit::Model) -> Outcome<FeedbackSumma
     })
 }
 
-/// The headline figures and the figures per document (by id).
+/// The headline figures, the key tasks' figures and the figures per document (by id).
 async fn document_figures(
     db: &Db,
     unit: i32,
     narrowing: &Narrowing,
     today: Day,
-) -> Outcome<(Figures, HashMap<i32, Figures>)> {
+) -> Outcome<(Figures, Figures, HashMap<i32, Figures>)> {
+    let units = [unit];
+    let (groups, marked) = tokio::try_join!(
+        tallies::groups(db, &units, GroupBy::Document, narrowing, today),
+        tallies::marked(db, &units, GroupBy::Document, narrowing, today),
+    )?;
     let mut figures = Figures::default();
+    let mut key = Figures::default();
     let mut per_document: HashMap<i32, Figures> = HashMap::new();
-    for group in tallies::groups(db, &[unit], GroupBy::Document, narrowing, today).await? {
+    for group in groups {
         add(&mut figures, &group);
         add(per_document.entry(group.id).or_default(), &group);
     }
-    Ok((figures, per_document))
+    for group in marked {
+        add_marked(&mut figures, &mut key, &group);
+        add_marked(
+            per_document.entry(group.id).or_default(),
+            &mut Figures::default(),
+            &group,
+        );
+    }
+    Ok((figures, key, per_document))
 }
 
 /// The documents a dashboard names, read once (and added to `shown`), by code: those with
@@ -362,9 +380,20 @@ async fn child_figures(
     // Provinces (or communes) first, in their official order; central bodies after them.
     units.sort_by_key(|u| (u.level == UnitLevel::Agency.as_str(), u.code.clone()));
     let ids: Vec<i32> = units.iter().map(|c| c.id).collect();
+    let (groups, marked) = tokio::try_join!(
+        tallies::groups(db, &ids, GroupBy::Unit, narrowing, today),
+        tallies::marked(db, &ids, GroupBy::Unit, narrowing, today),
+    )?;
     let mut per_child: HashMap<i32, Figures> = HashMap::new();
-    for group in tallies::groups(db, &ids, GroupBy::Unit, narrowing, today).await? {
+    for group in groups {
         add(per_child.entry(group.id).or_default(), &group);
+    }
+    for group in marked {
+        add_marked(
+            per_child.entry(group.id).or_default(),
+            &mut Figures::default(),
+            &group,
+        );
     }
     Ok(units
         .iter()
@@ -383,6 +412,30 @@ fn add(figures: &mut Figures, group: &TallyGroup) {
         count(group.progress_sum),
         count(group.overdue),
     );
+}
+
+/// Counts a group of marked tasks: its extended tasks into `figures`, its key tasks into
+/// `key`.
+fn add_marked(figures: &mut Figures, key: &mut Figures, group: &MarkedGroup) {
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    let status: TaskStatus = group.status.parse().unwrap_or(TaskStatus::NotStarted);
+    if status == TaskStatus::Cancelled {
+        return;
+    }
+    if group.extended != 0 {
+        figures.extended += count(group.tasks);
+    }
+    if group.is_key != 0 {
+        key.add(
+            status,
+            count(group.tasks),
+            count(group.progress_sum),
+            count(group.overdue),
+        );
+        if group.extended != 0 {
+            key.extended += count(group.tasks);
+        }
+    }
 }
 
 /// Overdue today among all the scope's tasks of the document and classification chosen,

@@ -8,6 +8,7 @@ pub mod charts;
 pub mod crypto;
 pub mod dashboard;
 pub mod db;
+pub mod deadlines;
 pub mod documents;
 pub mod entity;
 pub mod error;

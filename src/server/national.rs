@@ -442,6 +442,8 @@ struct Central {
     priority: i16,
     classification: i16,
     to_communes: bool,
+    /// One central task in six is key; its copies are too.
+    key: bool,
 }
 
 fn plan_central(code: &str, ordinal: u32, shape: &Shape, today: Day) -> Central {
@@ -474,6 +476,7 @@ fn plan_central(code: &str, ordinal: u32, shape: &Shape, today: Day) -> Central 
         priority: (spread(u64::from(ordinal), 4, 7, 4)) as i16,
         classification: classification.rank(),
         to_communes: ordinal.is_multiple_of(shape.commune_share.max(1)),
+        key: spread(u64::from(ordinal), 5, 6, 6) == 0,
     }
 }
 
@@ -594,6 +597,7 @@ async fn seed_document(
         status: Set(TaskStatus::NotStarted.as_str().to_owned()),
         progress: Set(0),
         completed_on: Set(None),
+        is_key: Set(c.key),
         version: Set(0),
         created_by: Set(seeder.id),
         created_at: Set(now),
@@ -815,8 +819,8 @@ fn copy_sql(document_id: i32, parent_depth: i32, level: UnitLevel, only_roots: &
     format!(
         "INSERT INTO tasks (document_id, parent_id, root_id, depth, title, description, \
          expected_result, lead_unit_id, lead_path, assigner_unit_id, assigner_path, start_on, \
-         due_on, priority, weight, classification, status, progress, completed_on, version, \
-         created_by, created_at, updated_at) \
+         due_on, priority, weight, classification, status, progress, completed_on, is_key, \
+         version, created_by, created_at, updated_at) \
          SELECT p.document_id, p.id, p.root_id, p.depth + 1, p.title, p.description, \
          p.expected_result, u.id, u.path, p.lead_unit_id, p.lead_path, p.start_on, p.due_on, \
          p.priority, 1, p.classification, \
@@ -826,7 +830,7 @@ fn copy_sql(document_id: i32, parent_depth: i32, level: UnitLevel, only_roots: &
          CASE WHEN {done} THEN 100 WHEN {fate} < 62 THEN {in_progress} \
               WHEN {fate} < 72 THEN {returned} ELSE 0 END, \
          CASE WHEN {done} THEN pl.done_on ELSE NULL END, \
-         0, p.created_by, p.created_at, p.created_at \
+         p.is_key, 0, p.created_by, p.created_at, p.created_at \
          FROM tasks p \
          JOIN units u ON u.parent_id = p.lead_unit_id AND u.level = '{level}' \
          JOIN seed_plans pl ON pl.root_id = p.root_id AND pl.k = {plan} \

@@ -10,8 +10,8 @@ use super::tasks::{roll_up, visible};
 use super::work::{Failure, Outcome, not_found, status_of, to_naive, today, unit_ref};
 use crate::model::notification::NotificationKind;
 use crate::model::task::{
-    AttachmentView, ReportKind, ReportStatus, ReportView, TEXT_MAX, TaskStatus, check_progress,
-    check_text, completion_status,
+    AttachmentView, ReportKind, ReportStatus, ReportView, TEXT_MAX, TaskStatus, Verdict,
+    check_progress, check_text, completion_status,
 };
 use crate::model::{AppError, Problem};
 use chrono::Utc;
@@ -240,13 +240,6 @@ async fn save(
     Ok(saved.id)
 }
 
-/// What the evaluator decides.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    Accept,
-    Return,
-}
-
 /// Accepts or returns a pending report. Leaders of the unit that assigned the task only,
 /// and never the report's author. Accepting sets the task's progress and status and rolls
 /// progress up the tree, in the same transaction; returning needs a reason. Returns the
@@ -346,7 +339,7 @@ pub async fn evaluate(
         Verdict::Accept if found.claims_completion => {
             let day = today();
             (
-                completion_status(day, super::work::from_naive(task.due_on)),
+                completion_status(day, super::work::from_naive(task.original_due())),
                 100,
                 Some(to_naive(day)),
                 "accepted",

@@ -2,21 +2,23 @@
 
 use super::access::Reader;
 use super::db::Db;
+use super::deadlines;
 use super::documents::{self, DocumentInput};
 use super::entity::user;
 use super::entity::{document, task, unit};
 use super::evidence::{EvidenceStore, Upload};
 use super::feedback;
-use super::reports::{self, ReportInput, Verdict};
+use super::reports::{self, ReportInput};
 use super::tasks::{self, CascadeTargets, TaskInput};
 use super::users::{self, NewUser, UserError};
 use super::work::{Failure, today};
 use super::{hierarchy, password};
 use crate::model::feedback::{Category, FeedbackCommand, SenderKind};
+use crate::model::task::Verdict;
 use crate::model::time::Day;
 use crate::model::{Classification, Role};
 use anyhow::Result;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 /// The demo accounts' shared password. Printed at start while the demo admin still uses it.
 pub const DEMO_PASSWORD: &str = "tiendo-demo-2026";
@@ -216,7 +218,20 @@ fn task_input(
         priority: priority.to_owned(),
         weight: 1,
         classification: "internal".to_owned(),
+        ..TaskInput::default()
     }
+}
+
+/// The latest change of a task's due date (the one just asked for).
+async fn latest_change(db: &Db, task_id: i32) -> Result<i32> {
+    use super::entity::due_date_change;
+    due_date_change::Entity::find()
+        .filter(due_date_change::Column::TaskId.eq(task_id))
+        .order_by_desc(due_date_change::Column::Id)
+        .one(&db.read)
+        .await?
+        .map(|c| c.id)
+        .ok_or_else(|| anyhow::anyhow!("task {task_id} has no change of due date"))
 }
 
 async fn child_led_by(db: &Db, parent: i32, unit_code: &str) -> Result<i32> {
@@ -363,14 +378,17 @@ pub async fn demo_work(db: &Db, evidence: &EvidenceStore) -> Result<usize> {
         &centre,
         nq57,
         None,
-        &task_input(
-            "Rà soát, hoàn thiện thể chế, chính sách về chuyển đổi số của địa phương",
-            hierarchy::ROOT_CODE,
-            day(-200),
-            day(-20),
-            "high",
-            "Báo cáo rà soát và danh mục văn bản cần sửa đổi, bổ sung",
-        ),
+        &TaskInput {
+            is_key: true,
+            ..task_input(
+                "Rà soát, hoàn thiện thể chế, chính sách về chuyển đổi số của địa phương",
+                hierarchy::ROOT_CODE,
+                day(-200),
+                day(-20),
+                "high",
+                "Báo cáo rà soát và danh mục văn bản cần sửa đổi, bổ sung",
+            )
+        },
     )
     .await
     .map_err(failure)?;
@@ -397,6 +415,22 @@ pub async fn demo_work(db: &Db, evidence: &EvidenceStore) -> Result<usize> {
     reports::evaluate(db, &centre, id, Verdict::Accept, "")
         .await
         .map_err(failure)?;
+    // Hà Nội asked for more time and the centre granted it: no longer overdue, and done
+    // late whenever it is done (on time is measured against the original date).
+    let hanoi_institutions = child_led_by(db, institutions, "01").await?;
+    deadlines::ask(
+        db,
+        &hanoi_officer,
+        hanoi_institutions,
+        &day(40).iso(),
+        "Chờ Hội đồng nhân dân thành phố thông qua 4 nghị quyết sửa đổi tại kỳ họp chuyên đề.",
+    )
+    .await
+    .map_err(failure)?;
+    let asked = latest_change(db, hanoi_institutions).await?;
+    deadlines::decide(db, &centre, asked, true, "Đồng ý; báo cáo ngay sau kỳ họp.")
+        .await
+        .map_err(failure)?;
 
     // Task 2: digital skills for commune officials, cascaded down to three wards.
     let skills = tasks::create(
@@ -404,14 +438,17 @@ pub async fn demo_work(db: &Db, evidence: &EvidenceStore) -> Result<usize> {
         &centre,
         nq57,
         None,
-        &task_input(
-            "Bồi dưỡng kỹ năng số cho cán bộ, công chức cấp xã",
-            hierarchy::ROOT_CODE,
-            day(-90),
-            day(5),
-            "urgent",
-            "100% cán bộ, công chức cấp xã được bồi dưỡng kỹ năng số cơ bản",
-        ),
+        &TaskInput {
+            is_key: true,
+            ..task_input(
+                "Bồi dưỡng kỹ năng số cho cán bộ, công chức cấp xã",
+                hierarchy::ROOT_CODE,
+                day(-90),
+                day(5),
+                "urgent",
+                "100% cán bộ, công chức cấp xã được bồi dưỡng kỹ năng số cơ bản",
+            )
+        },
     )
     .await
     .map_err(failure)?;
@@ -477,6 +514,16 @@ pub async fn demo_work(db: &Db, evidence: &EvidenceStore) -> Result<usize> {
         None,
     )
     .await?;
+    // Ngọc Hà also asks for more time: the request awaits Hà Nội's leaders.
+    deadlines::ask(
+        db,
+        &ngoc_ha,
+        ngoc_ha_task,
+        &day(35).iso(),
+        "Đợt bồi dưỡng thứ 3 phải dời lịch vì trùng kỳ họp Hội đồng nhân dân phường.",
+    )
+    .await
+    .map_err(failure)?;
     // Giảng Võ: returned, to be reported again.
     let giang_vo_task = child_led_by(db, hanoi_skills, "00025").await?;
     let id = report(

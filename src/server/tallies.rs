@@ -64,6 +64,23 @@ pub enum GroupBy {
     Unit,
 }
 
+impl GroupBy {
+    fn column(self) -> &'static str {
+        match self {
+            GroupBy::Document => "document_id",
+            GroupBy::Unit => "unit_id",
+        }
+    }
+}
+
+/// Ids as an SQL list (numbers only, so nothing to escape).
+fn id_list(ids: &[i32]) -> String {
+    ids.iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The figures of the tasks led in the subtrees of `units`, grouped by document or unit
 /// and by status. Without a period they come from `tally_status`, whose overdue counts
 /// hold on `tally_clock.as_of` (call `roll_clock_to` first); with one from `tally_due`.
@@ -77,15 +94,8 @@ pub async fn groups(
     if units.is_empty() {
         return Ok(Vec::new());
     }
-    let id = match group_by {
-        GroupBy::Document => "document_id",
-        GroupBy::Unit => "unit_id",
-    };
-    let units_sql = units
-        .iter()
-        .map(i32::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let id = group_by.column();
+    let units_sql = id_list(units);
     let (table, overdue, conditions, values) = if narrowing.period.is_some() {
         let (conditions, mut values) = narrowing.conditions(2, true);
         values.insert(0, to_naive(today).into());
@@ -114,6 +124,48 @@ pub async fn groups(
     );
     Ok(
         TallyGroup::find_by_statement(Statement::from_sql_and_values(db.backend(), sql, values))
+            .all(&db.read)
+            .await?,
+    )
+}
+
+/// The summed figures of key tasks and tasks whose deadline was extended, from
+/// `tally_marked`, grouped like `TallyGroup` and by the two marks.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct MarkedGroup {
+    pub id: i32,
+    pub status: String,
+    pub is_key: i16,
+    pub extended: i16,
+    pub tasks: i64,
+    pub progress_sum: i64,
+    pub overdue: i64,
+}
+
+/// The marked tasks led in the subtrees of `units` (see `groups`); overdue as of `today`.
+pub async fn marked(
+    db: &Db,
+    units: &[i32],
+    group_by: GroupBy,
+    narrowing: &Narrowing,
+    today: Day,
+) -> Outcome<Vec<MarkedGroup>> {
+    if units.is_empty() {
+        return Ok(Vec::new());
+    }
+    let id = group_by.column();
+    let units_sql = id_list(units);
+    let (conditions, mut values) = narrowing.conditions(2, true);
+    values.insert(0, to_naive(today).into());
+    let sql = format!(
+        "SELECT {id} AS id, status, is_key, extended, CAST(SUM(tasks) AS BIGINT) AS tasks, \
+         CAST(SUM(progress_sum) AS BIGINT) AS progress_sum, \
+         CAST(SUM(CASE WHEN status IN {OPEN} AND due_on < $1 THEN tasks ELSE 0 END) AS BIGINT) \
+         AS overdue FROM tally_marked WHERE unit_id IN ({units_sql}){conditions} \
+         GROUP BY {id}, status, is_key, extended"
+    );
+    Ok(
+        MarkedGroup::find_by_statement(Statement::from_sql_and_values(db.backend(), sql, values))
             .all(&db.read)
             .await?,
     )
@@ -263,13 +315,14 @@ pub async fn pause(txn: &DatabaseTransaction, paused: bool) -> Outcome<()> {
 }
 
 /// The tally tables, and which of their rows count (a row may drop to zero).
-const TABLES: [(&str, &str); 3] = [
+const TABLES: [(&str, &str); 4] = [
     (
         "tally_status",
         "tasks <> 0 OR progress_sum <> 0 OR overdue <> 0",
     ),
     ("tally_due", "tasks <> 0 OR progress_sum <> 0"),
     ("tally_weekly", "tasks <> 0"),
+    ("tally_marked", "tasks <> 0 OR progress_sum <> 0"),
 ];
 
 /// Whether the tallies equal a recount from the tasks: for tests and checks after

@@ -41,6 +41,10 @@ pub struct TaskInput {
     pub priority: String,
     pub weight: i32,
     pub classification: String,
+    /// A key task ("nhiệm vụ trọng tâm").
+    pub is_key: bool,
+    /// Why the due date moves (editing only; required when it does).
+    pub due_reason: String,
 }
 
 struct CheckedTask {
@@ -162,7 +166,7 @@ pub async fn visible(
         .await?)
 }
 
-async fn record_event(
+pub(crate) async fn record_event(
     txn: &DatabaseTransaction,
     task_id: i32,
     actor: i32,
@@ -262,6 +266,7 @@ pub async fn create(
         status: Set(TaskStatus::NotStarted.as_str().to_owned()),
         progress: Set(0),
         completed_on: Set(None),
+        is_key: Set(input.is_key),
         version: Set(0),
         created_by: Set(reader.user_id),
         created_at: Set(now),
@@ -401,6 +406,11 @@ pub async fn update(
     if !reader.leads(current.assigner_unit_id) {
         return not_found();
     }
+    // An outdated form is a conflict before anything in it is judged (the update below
+    // checks the version again, against a change committed meanwhile).
+    if current.version != version {
+        return Err(AppError::Conflict.into());
+    }
     let (floor, floor_is_document) = match current.parent_id {
         Some(parent) => (
             task::Entity::find_by_id(parent)
@@ -476,6 +486,18 @@ pub async fn update(
         old_coordinators.join(", "),
         new_coordinators.join(", "),
     );
+    note("key", current.is_key.to_string(), input.is_key.to_string());
+    let due_moved = to_naive(checked.due_on) != current.due_on;
+    let due_reason = if due_moved {
+        check_text(
+            "due_reason",
+            &input.due_reason,
+            crate::model::deadline::REASON_MAX,
+            true,
+        )?
+    } else {
+        String::new()
+    };
 
     let txn = db.begin_write().await?;
     below_floor(
@@ -497,6 +519,15 @@ pub async fn update(
             Expr::value(to_naive(checked.start_on)),
         )
         .col_expr(task::Column::DueOn, Expr::value(to_naive(checked.due_on)))
+        .col_expr(
+            task::Column::OriginalDueOn,
+            if due_moved {
+                super::deadlines::original_due_kept()
+            } else {
+                Expr::col(task::Column::OriginalDueOn)
+            },
+        )
+        .col_expr(task::Column::IsKey, Expr::value(input.is_key))
         .col_expr(task::Column::Priority, Expr::value(checked.priority.rank()))
         .col_expr(task::Column::Weight, Expr::value(checked.weight))
         .col_expr(
@@ -514,6 +545,16 @@ pub async fn update(
         .await?;
     if updated.rows_affected == 0 {
         return Err(AppError::Conflict.into());
+    }
+    if due_moved {
+        super::deadlines::record_move(
+            &txn,
+            reader,
+            &current,
+            to_naive(checked.due_on),
+            &due_reason,
+        )
+        .await?;
     }
     set_coordinators(&txn, id, &checked.coordinators).await?;
     if checked.classification.rank() > current.classification {
@@ -731,6 +772,8 @@ pub async fn cascade(
             status: Set(TaskStatus::NotStarted.as_str().to_owned()),
             progress: Set(0),
             completed_on: Set(None),
+            // A key task stays key all the way down.
+            is_key: Set(parent.is_key),
             version: Set(0),
             created_by: Set(reader.user_id),
             created_at: Set(now),
@@ -854,7 +897,7 @@ pub async fn roll_up(txn: &DatabaseTransaction, task_id: i32, actor: i32) -> Out
             let last = children.iter().filter_map(|(_, _, _, c)| *c).max();
             let finished = last.map_or_else(today, from_naive);
             (
-                completion_status(finished, from_naive(parent.due_on)),
+                completion_status(finished, from_naive(parent.original_due())),
                 Some(to_naive(finished)),
             )
         } else if progress > 0 || statuses.iter().any(|s| *s != TaskStatus::NotStarted) {
@@ -982,12 +1025,18 @@ async fn read_detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<SeenTa
     // Whether the task may be reported on is judged from the subtasks the reader sees:
     // the form's absence must not tell of subtasks above their clearance (a report on
     // such a task is answered "not found").
+    let due_changes = super::deadlines::of_task(db, id).await?;
+    let awaiting = due_changes
+        .iter()
+        .any(|c| c.state == crate::model::deadline::ChangeState::Asked);
     let actions = TaskActions {
         edit: reader.leads(model.assigner_unit_id),
         break_down: open && reader.works_for(model.lead_unit_id),
         assign_below: open && reader.leads(model.lead_unit_id),
         report: open && child_count == 0 && reader.works_for(model.lead_unit_id),
         evaluate: reader.leads(model.assigner_unit_id),
+        ask_extension: open && !awaiting && reader.works_for(model.lead_unit_id),
+        decide_extension: open && reader.leads(model.assigner_unit_id),
     };
     let mut cascade_presets = Vec::new();
     if actions.assign_below {
@@ -1048,6 +1097,11 @@ async fn read_detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<SeenTa
         assigner: unit_ref(assigner),
         coordinators,
         start_on: from_naive(model.start_on),
+        original_due_on: model
+            .original_due_on
+            .filter(|original| *original != model.due_on)
+            .map(from_naive),
+        due_changes,
         weight: model.weight,
         completed_on: model.completed_on.map(from_naive),
         version: model.version,
@@ -1231,6 +1285,9 @@ async fn read_my_work(
         WorkView::Returned => condition.add(task::Column::Status.eq(TaskStatus::Returned.as_str())),
         WorkView::All | WorkView::Evaluate => condition,
     };
+    if filter.key_only {
+        condition = condition.add(task::Column::IsKey.eq(true));
+    }
     let query = task::Entity::find().filter(condition);
     let total = u32::try_from(query.clone().count(&db.read).await?).unwrap_or(u32::MAX);
     let pages = page_count(total, WORK_PER_PAGE);

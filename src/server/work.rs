@@ -91,6 +91,7 @@ pub fn task_row(task: &task::Model, lead: &unit::Model, child_count: u32, today:
         priority: Priority::from_rank(task.priority),
         classification: classification_of(task.classification),
         child_count,
+        key: task.is_key,
     }
 }
 

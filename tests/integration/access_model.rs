@@ -11,6 +11,7 @@ use crate::work::{add_account, signed_in};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Statement};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use tiendo::model::Role;
+use tiendo::model::task::Verdict;
 use tiendo::server::access::Reader;
 use tiendo::server::documents::{self, DocumentInput};
 use tiendo::server::entity::{
@@ -18,7 +19,7 @@ use tiendo::server::entity::{
     user,
 };
 use tiendo::server::evidence::{EvidenceStore, Upload};
-use tiendo::server::reports::{self, ReportInput, Verdict};
+use tiendo::server::reports::{self, ReportInput};
 use tiendo::server::tasks::{self, CascadeTargets, TaskInput};
 
 /// A small, seeded random number generator: the same seed builds the same country.
@@ -328,6 +329,13 @@ fn build(app: &TestApp, seed: u64, units: &Units) -> Vec<Official> {
         seed % 5
     ));
 
+    // And some had their deadline extended (as imported data may have them): counted
+    // apart on the dashboards, like key tasks.
+    app.execute(&format!(
+        "UPDATE tasks SET original_due_on = '2026-01-15' WHERE id % 6 = {}",
+        seed % 6
+    ));
+
     // Feedback, assigned to units by the centre: one about a public document that is
     // classified afterwards, and a duplicate of an item another unit handles.
     let hanoi = reader("b.01".to_owned());
@@ -465,6 +473,8 @@ fn task_input(seed: u64, n: usize, lead: &str, coordinators: &str, level: usize)
         priority: "normal".into(),
         weight: 1 + (n % 3) as i32,
         classification: LEVELS[level.min(4)].into(),
+        is_key: n.is_multiple_of(4),
+        due_reason: String::new(),
     }
 }
 
@@ -672,6 +682,21 @@ impl<'a> Oracle<'a> {
                     && t.status != "cancelled"
             })
             .count()
+    }
+
+    /// Of those, the key tasks and the tasks whose deadline was extended.
+    fn dashboard_marked(&self, unit: &unit::Model) -> (usize, usize) {
+        let counted = self.rows.tasks.iter().filter(|t| {
+            t.lead_path.starts_with(&unit.path)
+                && t.classification <= self.clearance
+                && t.status != "cancelled"
+        });
+        counted.fold((0, 0), |(key, extended), t| {
+            (
+                key + usize::from(t.is_key),
+                extended + usize::from(t.original_due_on.is_some_and(|o| t.due_on > o)),
+            )
+        })
     }
 
     fn sees_item(&self, item: &feedback::Model) -> bool {
@@ -898,6 +923,12 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
                 json["figures"]["tasks"],
                 oracle.dashboard_tasks(scope),
                 "{who}: {code}"
+            );
+            let (key, extended) = oracle.dashboard_marked(scope);
+            assert_eq!(json["key"]["tasks"], key, "{who}: key tasks of {code}");
+            assert_eq!(
+                json["figures"]["extended"], extended,
+                "{who}: extended tasks of {code}"
             );
             for document in json["documents"].as_array().unwrap() {
                 let id = document["document"]["id"].as_i64().unwrap() as i32;

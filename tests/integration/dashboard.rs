@@ -40,6 +40,8 @@ struct Raw {
     progress: i64,
     due_on: NaiveDate,
     completed_on: Option<NaiveDate>,
+    original_due_on: Option<NaiveDate>,
+    is_key: bool,
 }
 
 fn raw_tasks(app: &TestApp) -> Vec<Raw> {
@@ -48,7 +50,7 @@ fn raw_tasks(app: &TestApp) -> Vec<Raw> {
         .block_on(db.read.query_all_raw(sea_orm::Statement::from_string(
             db.backend(),
             "SELECT id, lead_path, document_id, classification, status, progress, due_on, \
-             completed_on FROM tasks",
+             completed_on, original_due_on, is_key FROM tasks",
         )))
         .unwrap();
     let tasks = rows
@@ -62,6 +64,8 @@ fn raw_tasks(app: &TestApp) -> Vec<Raw> {
             progress: i64::from(r.try_get::<i16>("", "progress").unwrap()),
             due_on: r.try_get("", "due_on").unwrap(),
             completed_on: r.try_get("", "completed_on").unwrap(),
+            original_due_on: r.try_get("", "original_due_on").unwrap(),
+            is_key: r.try_get("", "is_key").unwrap(),
         })
         .collect();
     app.block_on(db.close());
@@ -102,7 +106,7 @@ fn is_closed(status: &str) -> bool {
 }
 
 /// The figures a dashboard shows for a set of tasks.
-const FIGURES: [&str; 7] = [
+const FIGURES: [&str; 8] = [
     "tasks",
     "done",
     "done_late",
@@ -110,6 +114,7 @@ const FIGURES: [&str; 7] = [
     "not_started",
     "overdue",
     "progress_sum",
+    "extended",
 ];
 
 /// The figures, counted here from raw rows.
@@ -131,6 +136,13 @@ fn recount<'a>(tasks: impl Iterator<Item = &'a Raw>) -> BTreeMap<&'static str, i
         *f.get_mut(key).unwrap() += 1;
         if is_open(&t.status) && t.due_on < today {
             *f.get_mut("overdue").unwrap() += 1;
+        }
+        // Extended: moved later than the date it was assigned with (a date moved
+        // earlier is not).
+        if t.original_due_on
+            .is_some_and(|original| t.due_on > original)
+        {
+            *f.get_mut("extended").unwrap() += 1;
         }
     }
     f
@@ -177,6 +189,11 @@ impl<'a> Expectation<'a> {
             figures_of(&dashboard["figures"]),
             recount(self.tasks()),
             "{what}: headline"
+        );
+        assert_eq!(
+            figures_of(&dashboard["key"]),
+            recount(self.tasks().filter(|t| t.is_key)),
+            "{what}: key tasks"
         );
         for row in dashboard["documents"].as_array().unwrap() {
             let id = row["document"]["id"].as_i64().unwrap() as i32;
@@ -337,6 +354,24 @@ fn work_through_the_app(app: &TestApp) {
         .unwrap();
     let ward = signed_in(app, "badinh.canbo");
     let leader = signed_in(app, "hanoi.lanhdao");
+    // The ward asks for more time and Hà Nội grants it: an extended task.
+    let later = today() + chrono::Duration::days(400);
+    let asked = ward.call(
+        "/api/tasks/extension/ask",
+        &format!(
+            "task_id={ward_task}&to_on={later}&reason={}",
+            encode("Chờ kinh phí")
+        ),
+    );
+    assert!(asked.status < 400, "{}", asked.body);
+    let change = task_json(&leader, ward_task as i32)["due_changes"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let granted = leader.call(
+        "/api/tasks/extension/decide",
+        &format!("change_id={change}&decision=grant&answer="),
+    );
+    assert!(granted.status < 400, "{}", granted.body);
     for (key, progress, claims, verdict) in [
         ("dash-report-1", "40", false, "return&reason=Thi%E1%BA%BFu"),
         ("dash-report-2", "100", true, "accept&reason="),
@@ -373,8 +408,9 @@ fn work_through_the_app(app: &TestApp) {
     let edited = centre.call(
         "/api/tasks/update",
         &format!(
-            "id={hanoi_task}&version={version}&title={}&description=&expected_result=&coordinators=&start_on=2025-01-01&due_on=2025-06-30&priority=high&weight=2&classification=confidential",
-            encode("Số hóa hồ sơ của Hà Nội")
+            "id={hanoi_task}&version={version}&title={}&description=&expected_result=&coordinators=&start_on=2025-01-01&due_on=2025-06-30&priority=high&weight=2&classification=confidential&due_reason={}",
+            encode("Số hóa hồ sơ của Hà Nội"),
+            encode("Theo kết luận của Ban Thường vụ")
         ),
     );
     assert!(edited.status < 400, "{}", edited.body);

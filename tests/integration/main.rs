@@ -11,6 +11,7 @@ mod auth;
 mod cli;
 mod common;
 mod dashboard;
+mod deadlines;
 mod edges;
 mod faults;
 mod feedback;

@@ -15,6 +15,8 @@ struct Secret {
     task: i32,
     report: i32,
     file: i32,
+    /// A request for more time, awaiting a decision.
+    extension: i32,
 }
 
 const SECRET_TITLE: &str = "Phương án bảo vệ hạ tầng số trọng yếu của Thủ đô";
@@ -42,11 +44,23 @@ fn secret_records(app: &TestApp) -> Secret {
     let file = detail["reports"][0]["attachments"][0]["id"]
         .as_i64()
         .unwrap() as i32;
+    let asked = leader.call(
+        "/api/tasks/extension/ask",
+        &format!(
+            "task_id={task}&to_on=2099-12-31&reason={}",
+            encode(SECRET_TITLE)
+        ),
+    );
+    assert!(asked.status < 400, "{}", asked.body);
+    let extension = task_json(&leader, task)["due_changes"][0]["id"]
+        .as_i64()
+        .unwrap() as i32;
     Secret {
         document,
         task,
         report,
         file,
+        extension,
     }
 }
 
@@ -149,6 +163,16 @@ fn record_calls(secret: &Secret) -> Vec<(&'static str, String, bool)> {
             false,
         ),
         ("/api/reports/submit", String::new(), false),
+        (
+            "/api/tasks/extension/ask",
+            format!("task_id={}&to_on=2099-06-30&reason=X", secret.task),
+            false,
+        ),
+        (
+            "/api/tasks/extension/decide",
+            format!("change_id={}&decision=grant&answer=", secret.extension),
+            false,
+        ),
     ]
 }
 
@@ -282,6 +306,8 @@ fn the_access_matrix_covers_every_endpoint_of_the_area() {
     assert_eq!(task["children"].as_array().unwrap().len(), 0);
     assert_eq!(task["reports"].as_array().unwrap().len(), 1);
     assert_eq!(task["reports"][0]["status"], "pending");
+    assert_eq!(task["due_changes"].as_array().unwrap().len(), 1);
+    assert_eq!(task["due_changes"][0]["state"], "asked");
     // And the owner sees it all, file included.
     let file = leader.get(&format!("/files/{}", secret.file));
     assert_eq!(file.status, 200);

@@ -34,10 +34,11 @@ pub enum Action {
     RemindersSent,
     AuditExpired,
     ReminderDaysChanged,
+    DueDateChanged,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::AccountLocked,
@@ -61,6 +62,7 @@ impl Action {
         Action::RemindersSent,
         Action::AuditExpired,
         Action::ReminderDaysChanged,
+        Action::DueDateChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +90,7 @@ impl Action {
             Action::RemindersSent => "reminders_sent",
             Action::AuditExpired => "audit_expired",
             Action::ReminderDaysChanged => "reminder_days_changed",
+            Action::DueDateChanged => "due_date_changed",
         }
     }
 }

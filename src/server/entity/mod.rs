@@ -3,6 +3,7 @@
 pub mod attachment;
 pub mod audit_event;
 pub mod document;
+pub mod due_date_change;
 pub mod feedback;
 pub mod feedback_event;
 pub mod mail_digest;

@@ -26,6 +26,10 @@ pub struct Model {
     pub completed_on: Option<Date>,
     /// The day of the task's latest report, if any: when it went quiet.
     pub last_report_on: Option<Date>,
+    /// The due date the task was assigned with, once it has moved (see `original_due`).
+    pub original_due_on: Option<Date>,
+    /// A key task ("nhiệm vụ trọng tâm").
+    pub is_key: bool,
     pub version: i32,
     pub created_by: i32,
     pub created_at: DateTimeUtc,
@@ -49,3 +53,10 @@ impl Related<super::unit::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The due date the task was assigned with: "on time" is measured against it.
+    pub fn original_due(&self) -> Date {
+        self.original_due_on.unwrap_or(self.due_on)
+    }
+}
