@@ -17,6 +17,7 @@ use crate::pages::{
     my_work::MyWorkPage,
     not_found::NotFound,
     notifications::NotificationsPage,
+    periods::ReportingPeriodsPage,
     task::TaskPage,
     unit::UnitPage,
     units::UnitsPage,
@@ -155,6 +156,7 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
+                        <Route path=path!("/periods") view=ReportingPeriodsPage ssr=SsrMode::Async />
                         <Route path=path!("/dashboard/:code") view=DashboardPage ssr=SsrMode::Async />
                         <Route path=path!("/feedback") view=FeedbackPage ssr=SsrMode::Async />
                         <Route path=path!("/feedback/track") view=TrackPage ssr=SsrMode::Async />

@@ -126,7 +126,7 @@ for (const language of ["vi", "en"] as const) {
 
     for (const username of ["hue.canbo", "hanoi.lanhdao", "admin"]) {
       const official = await browse(browser, language, username);
-      const paths = ["/my-work", "/dashboard", "/documents", "/account", "/admin/feedback", "/notifications"];
+      const paths = ["/my-work", "/dashboard", "/periods", "/documents", "/account", "/admin/feedback", "/notifications"];
       paths.push(await firstLink(official, "/documents", "/documents/"));
       const task = await firstLink(official, "/my-work?view=all", "/tasks/").catch(() => "");
       if (task) paths.push(task);

@@ -20,6 +20,7 @@ mod m20261209_000015_subtasks_by_clearance;
 mod m20261210_000016_figures_generation;
 mod m20261211_000017_accounts_generation;
 mod m20261212_000018_deadlines;
+mod m20261213_000019_reporting_cycle;
 pub mod tallies;
 
 /// An index named `name` on `columns` of `table`.
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000016_figures_generation::Migration),
             Box::new(m20261211_000017_accounts_generation::Migration),
             Box::new(m20261212_000018_deadlines::Migration),
+            Box::new(m20261213_000019_reporting_cycle::Migration),
         ]
     }
 }

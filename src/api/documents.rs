@@ -31,6 +31,8 @@ pub async fn create_document(
     issued_on: String,
     summary: String,
     classification: String,
+    #[server(default)] reporting_cycle: String,
+    #[server(default)] cut_off_day: String,
 ) -> Result<(), AppError> {
     use crate::server::documents::{DocumentInput, create};
     let reader = super::reader()?;
@@ -43,6 +45,8 @@ pub async fn create_document(
         issued_on,
         summary,
         classification,
+        reporting_cycle,
+        cut_off_day,
     };
     let id = super::outcome(create(&state.db, &reader, &input).await)?;
     leptos_axum::redirect(&format!("/documents/{id}?done=created"));
@@ -61,6 +65,8 @@ pub async fn update_document(
     issued_on: String,
     summary: String,
     classification: String,
+    #[server(default)] reporting_cycle: String,
+    #[server(default)] cut_off_day: String,
 ) -> Result<(), AppError> {
     use crate::server::documents::{DocumentInput, update};
     let reader = super::reader()?;
@@ -73,6 +79,8 @@ pub async fn update_document(
         issued_on,
         summary,
         classification,
+        reporting_cycle,
+        cut_off_day,
     };
     super::outcome(update(&state.db, &reader, id, version, &input).await)?;
     leptos_axum::redirect(&format!("/documents/{id}?done=saved"));

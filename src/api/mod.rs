@@ -9,6 +9,7 @@ pub mod documents;
 pub mod feedback;
 pub mod locale;
 pub mod notifications;
+pub mod periods;
 pub mod tasks;
 pub mod units;
 

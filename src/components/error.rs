@@ -100,3 +100,21 @@ pub fn RefusedFilter(error: AppError, fields: &'static [&'static str]) -> impl I
         </p>
     }
 }
+
+/// A filter in a page's address that was refused: the message of the first of `fields`
+/// it names, and a link back to the page without a filter.
+#[component]
+pub fn FilterRefused(
+    error: AppError,
+    fields: &'static [&'static str],
+    #[prop(into)] clear: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = Some(error);
+    view! {
+        <p class="notice notice-error" role="alert">
+            {fields.iter().find_map(|f| field_error(i18n, error.as_ref(), f))}
+        </p>
+        <p><a href=clear>{t!(i18n, docs.clear)}</a></p>
+    }
+}

@@ -3,6 +3,7 @@
 use crate::i18n::*;
 use crate::model::feedback::{Category, FeedbackAction, FeedbackStatus, SenderKind};
 use crate::model::notification::{NotificationItem, NotificationKind, Step};
+use crate::model::period::{Cycle, Period};
 use crate::model::task::{DocumentKind, DocumentStatus, Priority, ReportStatus, TaskStatus};
 use crate::model::{Classification, Problem, Role, UnitLevel};
 use leptos::prelude::*;
@@ -89,6 +90,33 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::NotLater => t_string!(i18n, problem.not_later).to_owned(),
         Problem::NotLeadUnit => t_string!(i18n, problem.not_lead_unit).to_owned(),
         Problem::AwaitingDecision => t_string!(i18n, problem.awaiting_decision).to_owned(),
+    }
+}
+
+pub fn cycle_label(i18n: I18nContext<Locale>, cycle: Cycle) -> &'static str {
+    match cycle {
+        Cycle::Monthly => t_string!(i18n, period.monthly),
+        Cycle::Quarterly => t_string!(i18n, period.quarterly),
+        Cycle::SixMonthly => t_string!(i18n, period.six_monthly),
+        Cycle::Yearly => t_string!(i18n, period.yearly),
+    }
+}
+
+/// A period's name: "Quý 2/2026", "6 tháng đầu năm 2026", "Năm 2026".
+pub fn period_label(i18n: I18nContext<Locale>, period: Period) -> String {
+    let (year, index) = (period.year, period.index);
+    match period.cycle {
+        Cycle::Monthly => {
+            t_string!(i18n, period.month_name, index = index, year = year).to_string()
+        }
+        Cycle::Quarterly => {
+            t_string!(i18n, period.quarter_name, index = index, year = year).to_string()
+        }
+        Cycle::SixMonthly if index == 1 => {
+            t_string!(i18n, period.first_half_name, year = year).to_string()
+        }
+        Cycle::SixMonthly => t_string!(i18n, period.second_half_name, year = year).to_string(),
+        Cycle::Yearly => t_string!(i18n, period.year_name, year = year).to_string(),
     }
 }
 

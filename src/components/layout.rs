@@ -45,6 +45,7 @@ fn HeaderBody(me: Option<Viewer>) -> impl IntoView {
                             view! {
                                 <li><NavLink href="/my-work">{t!(i18n, nav.my_work)}</NavLink></li>
                                 <li><NavLink href="/dashboard">{t!(i18n, nav.dashboard)}</NavLink></li>
+                                <li><NavLink href="/periods">{t!(i18n, nav.periods)}</NavLink></li>
                                 <li><NavLink href="/documents">{t!(i18n, nav.documents)}</NavLink></li>
                                 <li><NavLink href="/admin/feedback">{t!(i18n, nav.inbox)}</NavLink></li>
                                 <li><NotificationsLink unread /></li>

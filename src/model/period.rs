@@ -56,6 +56,13 @@ impl Cycle {
     }
 }
 
+impl std::str::FromStr for Cycle {
+    type Err = super::unit::UnknownValue;
+    fn from_str(text: &str) -> Result<Cycle, Self::Err> {
+        Cycle::parse(text).ok_or_else(|| super::unit::UnknownValue(text.to_owned()))
+    }
+}
+
 /// One period of a cycle: the `index`-th (from 1) of its year.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Period {
@@ -237,12 +244,119 @@ impl SubmissionState {
     }
 }
 
+/// How many reporting units are in each state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateCounts {
+    pub not_due_yet: u32,
+    pub due: u32,
+    pub submitted: u32,
+    pub late: u32,
+    pub accepted: u32,
+    pub returned: u32,
+    pub missing: u32,
+}
+
+impl StateCounts {
+    pub fn add(&mut self, state: SubmissionState) {
+        *match state {
+            SubmissionState::NotDueYet => &mut self.not_due_yet,
+            SubmissionState::Due => &mut self.due,
+            SubmissionState::Submitted => &mut self.submitted,
+            SubmissionState::Late => &mut self.late,
+            SubmissionState::Accepted => &mut self.accepted,
+            SubmissionState::Returned => &mut self.returned,
+            SubmissionState::Missing => &mut self.missing,
+        } += 1;
+    }
+
+    /// Every unit expected to report.
+    pub fn expected(self) -> u32 {
+        self.not_due_yet
+            + self.due
+            + self.submitted
+            + self.late
+            + self.accepted
+            + self.returned
+            + self.missing
+    }
+
+    /// Units that sent something for the period (on time or late, evaluated or not).
+    pub fn reported(self) -> u32 {
+        self.submitted + self.late + self.accepted + self.returned
+    }
+
+    /// Units that have sent nothing: not yet (`due`) or past the cut-off (`missing`).
+    pub fn not_reported(self) -> u32 {
+        self.due + self.missing
+    }
+}
+
+/// What `/periods` is narrowed to, as typed in its address.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PeriodsFilter {
+    /// The unit whose units below are shown (the reader's own when empty).
+    pub unit: Option<String>,
+    pub document: Option<i32>,
+    /// A period code of the document's cycle (the current period when empty).
+    pub period: Option<String>,
+}
+
+/// One row of `/periods`: a unit directly below (or the unit itself, when it reports),
+/// with the states of the reporting units in its subtree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodRow {
+    pub unit: super::unit::UnitRef,
+    pub counts: StateCounts,
+    /// The unit's own state, when it reports itself.
+    pub own: Option<SubmissionState>,
+    /// Whether it has reporting units below it (to drill down to).
+    pub below: bool,
+}
+
+/// `/periods`: for one document and period, which units below a unit have reported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodsPage {
+    pub unit: super::unit::UnitRef,
+    /// The documents with tasks in the unit's subtree that the reader sees.
+    pub documents: Vec<super::task::DocumentRef>,
+    /// The document shown, its cycle and cut-off day; `None` when there is none.
+    pub document: Option<super::task::DocumentRef>,
+    pub cycle: Cycle,
+    pub cut_off_day: u32,
+    pub period: Period,
+    /// The periods offered: a year back and the next one.
+    pub periods: Vec<Period>,
+    pub today: Day,
+    pub totals: StateCounts,
+    pub rows: Vec<PeriodRow>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn day(text: &str) -> Day {
         Day::parse(text).expect("a date")
+    }
+
+    #[test]
+    fn counts_tell_reported_from_not_reported() {
+        let mut counts = StateCounts::default();
+        for state in [
+            SubmissionState::Due,
+            SubmissionState::Missing,
+            SubmissionState::Missing,
+            SubmissionState::Submitted,
+            SubmissionState::Late,
+            SubmissionState::Accepted,
+            SubmissionState::Returned,
+        ] {
+            counts.add(state);
+        }
+        assert_eq!(counts.expected(), 7);
+        assert_eq!(counts.reported(), 4);
+        assert_eq!(counts.not_reported(), 3);
     }
 
     #[test]

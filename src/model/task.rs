@@ -239,6 +239,9 @@ pub struct DocumentSummary {
     /// Weighted progress of its top-level tasks that the viewer may see.
     pub progress: i16,
     pub task_count: u32,
+    /// How often units report on it, and by which day of each period's last month.
+    pub cycle: super::period::Cycle,
+    pub cut_off_day: u32,
 }
 
 /// One task as a row of a tree or a list.
@@ -272,6 +275,8 @@ pub struct DocumentDetail {
     pub more_tasks: bool,
     pub can_edit: bool,
     pub can_add_task: bool,
+    /// The period of its cycle that today falls in.
+    pub current_period: super::period::Period,
 }
 
 /// A page of documents.

@@ -2,7 +2,7 @@
 //! any unit below it.
 
 use crate::api::dashboard::get_dashboard;
-use crate::components::error::{ErrorPage, field_error};
+use crate::components::error::{ErrorPage, FilterRefused};
 use crate::components::format::count;
 use crate::components::labels::{category_label, classification_options};
 use crate::components::tasks::{ProgressBar, TaskTable};
@@ -84,21 +84,13 @@ pub fn DashboardPage() -> impl IntoView {
                 Ok(data) => {
                     view! { <DashboardView data filter=filter.get_untracked() /> }.into_any()
                 }
-                Err(crate::model::AppError::Invalid { field, problem }) => {
-                    let error = Some(crate::model::AppError::Invalid { field, problem });
-                    let unfiltered = match code.get_untracked() {
+                Err(error @ crate::model::AppError::Invalid { .. }) => {
+                    let clear = match code.get_untracked() {
                         code if code.is_empty() => "/dashboard".to_owned(),
                         code => format!("/dashboard/{}", encode_query_value(&code)),
                     };
                     view! {
-                        <p class="notice notice-error" role="alert">
-                            {move || {
-                                ["document", "from", "to", "classification"]
-                                    .into_iter()
-                                    .find_map(|f| field_error(i18n, error.as_ref(), f))
-                            }}
-                        </p>
-                        <p><A href=unfiltered>{t!(i18n, docs.clear)}</A></p>
+                        <FilterRefused error fields=&["document", "from", "to", "classification"] clear />
                     }
                     .into_any()
                 }

@@ -6,7 +6,8 @@ use crate::components::error::ErrorPage;
 use crate::components::form::{FormProblem, Refusal};
 use crate::components::format::count;
 use crate::components::labels::{
-    classification_options, clearance_label, document_status_label, kind_label,
+    classification_options, clearance_label, cycle_label, document_status_label, kind_label,
+    period_label,
 };
 use crate::components::pagination::Pagination;
 use crate::components::tasks::{ProgressBar, TaskTable};
@@ -14,6 +15,7 @@ use crate::components::title::page_title;
 use crate::components::viewer::use_viewer;
 use crate::i18n::*;
 use crate::model::nav::encode_query_value;
+use crate::model::period::{Cycle, DEFAULT_CUT_OFF_DAY};
 use crate::model::task::{
     DocumentDetail, DocumentFilter, DocumentKind, DocumentPage, DocumentStatus, Priority,
 };
@@ -249,6 +251,17 @@ fn DocumentFields(
     );
     let kind = refusal.choice("kind", kind);
     let level = refusal.choice("classification", level);
+    let cycle = refusal.choice(
+        "reporting_cycle",
+        summary.as_ref().map_or(Cycle::Quarterly, |s| s.cycle),
+    );
+    let cut_off = refusal.value(
+        "cut_off_day",
+        summary
+            .as_ref()
+            .map_or(DEFAULT_CUT_OFF_DAY, |s| s.cut_off_day)
+            .to_string(),
+    );
     let message = move |field: &'static str| refusal.message(field);
     let invalid = move |field: &str| refusal.invalid(field);
     let focus = move |field: &str| refusal.focus(field);
@@ -306,6 +319,30 @@ fn DocumentFields(
                 )}
             </select>
             <p id="classification-error" class="field-error">{message("classification")}</p>
+        </div>
+        <div class="field-row">
+            <div class="field">
+                <label for="reporting_cycle">{t!(i18n, docs.reporting_cycle)}</label>
+                <select id="reporting_cycle" name="reporting_cycle" aria-describedby="reporting_cycle-error" aria-invalid=invalid("reporting_cycle") autofocus=focus("reporting_cycle")>
+                    {Cycle::ALL
+                        .into_iter()
+                        .map(|option| {
+                            view! {
+                                <option value=option.as_str() selected=option == cycle>
+                                    {cycle_label(i18n, option)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <p id="reporting_cycle-error" class="field-error">{message("reporting_cycle")}</p>
+            </div>
+            <div class="field">
+                <label for="cut_off_day">{t!(i18n, docs.cut_off_day)}</label>
+                <input id="cut_off_day" name="cut_off_day" type="number" min="1" max="31" required value=cut_off aria-describedby="cut_off_day-hint cut_off_day-error" aria-invalid=invalid("cut_off_day") autofocus=focus("cut_off_day") />
+                <p id="cut_off_day-hint" class="hint">{t!(i18n, docs.cut_off_hint)}</p>
+                <p id="cut_off_day-error" class="field-error">{message("cut_off_day")}</p>
+            </div>
         </div>
     }
 }
@@ -385,6 +422,7 @@ fn DocumentView(
     let new_task = Refusal::of(add_task).with_prefix("task-");
     // Taken, not copied: the edit form below copies the rest of the document.
     let tasks = std::mem::take(&mut detail.tasks);
+    let current_period = detail.current_period;
     let has_tasks = !tasks.is_empty();
     let shown = tasks.len();
     view! {
@@ -401,6 +439,14 @@ fn DocumentView(
             <div><dt>{t!(i18n, docs.classification)}</dt><dd>{move || clearance_label(i18n, level)}</dd></div>
             <div><dt>{t!(i18n, docs.status)}</dt><dd>{move || document_status_label(i18n, status)}</dd></div>
             <div><dt>{t!(i18n, docs.progress)}</dt><dd><ProgressBar value=summary.progress /></dd></div>
+            <div>
+                <dt>{t!(i18n, docs.reporting_cycle)}</dt>
+                <dd>{t_string!(i18n, docs.cycle_value, cycle = cycle_label(i18n, summary.cycle), day = summary.cut_off_day)}</dd>
+            </div>
+            <div>
+                <dt>{t!(i18n, docs.current_period)}</dt>
+                <dd>{t_string!(i18n, docs.period_value, period = period_label(i18n, current_period), cut_off = current_period.cut_off(summary.cut_off_day).display())}</dd>
+            </div>
         </dl>
         {(!detail.text.is_empty()).then(|| view! { <p class="prewrap">{detail.text.clone()}</p> })}
 

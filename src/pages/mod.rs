@@ -13,6 +13,7 @@ pub mod login;
 pub mod my_work;
 pub mod not_found;
 pub mod notifications;
+pub mod periods;
 pub mod task;
 pub mod unit;
 pub mod units;

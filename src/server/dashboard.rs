@@ -123,20 +123,7 @@ async fn read_dashboard(
     filter: &DashboardFilter,
     generation: Option<i64>,
 ) -> Outcome<Option<SeenDashboard>> {
-    let found = match code {
-        Some(code) => {
-            unit::Entity::find()
-                .filter(unit::Column::Code.eq(code))
-                .one(&db.read)
-                .await?
-        }
-        None => {
-            unit::Entity::find_by_id(reader.unit_id)
-                .one(&db.read)
-                .await?
-        }
-    };
-    let Some(scope) = found.filter(|u| reader.oversees(&u.path)) else {
+    let Some(scope) = overseen_unit(db, reader, code).await? else {
         return Ok(None);
     };
     let clearance = Classification::from_rank(reader.clearance).unwrap_or(Classification::Public);
@@ -208,6 +195,29 @@ async fn read_dashboard(
         feedback: figured.feedback.clone(),
     };
     Ok(Some(SeenDashboard { dashboard, shown }))
+}
+
+/// The unit with `code` (the reader's own when `None`), if the reader may look at its
+/// work as a whole: its dashboard, its reporting periods.
+pub(super) async fn overseen_unit(
+    db: &Db,
+    reader: &Reader,
+    code: Option<&str>,
+) -> Outcome<Option<unit::Model>> {
+    let found = match code {
+        Some(code) => {
+            unit::Entity::find()
+                .filter(unit::Column::Code.eq(code))
+                .one(&db.read)
+                .await?
+        }
+        None => {
+            unit::Entity::find_by_id(reader.unit_id)
+                .one(&db.read)
+                .await?
+        }
+    };
+    Ok(found.filter(|u| reader.oversees(&u.path)))
 }
 
 /// Reads the figures of the tasks led in `scope`'s subtree from the tallies.
@@ -562,7 +572,7 @@ async fn deadline_list(db: &Db, condition: Condition) -> Outcome<Vec<i32>> {
 /// `narrowing` checked with the whole rule), so their subtree part of the access rule
 /// holds already: only the clearance is left to check, which keeps a commune's dashboard
 /// from testing every document against a million tasks.
-async fn document_refs(
+pub(super) async fn document_refs(
     db: &Db,
     reader: &Reader,
     ids: Vec<i32>,

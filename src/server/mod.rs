@@ -22,6 +22,7 @@ pub mod limits;
 pub mod national;
 pub mod open311;
 pub mod password;
+pub mod periods;
 pub mod reports;
 pub mod security;
 pub mod seed;

@@ -327,6 +327,7 @@ pub async fn demo_work(db: &Db, evidence: &EvidenceStore) -> Result<usize> {
             summary: summary.to_owned(),
             // The Politburo's resolutions are published: citizens may send feedback on them.
             classification: "public".to_owned(),
+            ..DocumentInput::default()
         };
     let nq57 = documents::create(
         db,
@@ -585,6 +586,9 @@ pub async fn demo_work(db: &Db, evidence: &EvidenceStore) -> Result<usize> {
             issued_on: day(-150).iso(),
             summary: "Cụ thể hoá Nghị quyết 57-NQ/TW thành các nhiệm vụ của Thành phố.".to_owned(),
             classification: "internal".to_owned(),
+            // The city follows its plan month by month, by the 20th.
+            reporting_cycle: "monthly".to_owned(),
+            cut_off_day: "20".to_owned(),
         },
     )
     .await

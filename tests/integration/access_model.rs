@@ -152,6 +152,7 @@ fn build(app: &TestApp, seed: u64, units: &Units) -> Vec<Official> {
                     issued_on: "2026-01-15".into(),
                     summary: String::new(),
                     classification: LEVELS[level].into(),
+                    ..DocumentInput::default()
                 },
             ))
             .unwrap();
@@ -351,6 +352,7 @@ fn build(app: &TestApp, seed: u64, units: &Units) -> Vec<Official> {
                 issued_on: "2026-01-15".into(),
                 summary: String::new(),
                 classification: "public".into(),
+                ..DocumentInput::default()
             },
         ))
         .unwrap();
@@ -451,6 +453,7 @@ fn raise(app: &TestApp, db: &tiendo::server::db::Db, owner: &Reader, id: i32, le
             issued_on: current.issued_on.to_string(),
             summary: current.summary.clone(),
             classification: level.into(),
+            ..DocumentInput::default()
         },
     ))
     .unwrap();
@@ -682,6 +685,40 @@ impl<'a> Oracle<'a> {
                     && t.status != "cancelled"
             })
             .count()
+    }
+
+    /// The units that must report on the document this quarter in the unit's subtree,
+    /// as the reader sees it: leading a task they report on themselves (no subtask the
+    /// reader sees), begun by the quarter's end and not finished before it began.
+    fn reporters(&self, unit: &unit::Model, document: i32) -> usize {
+        use chrono::Datelike;
+        let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+        let first_month = (today.month0() / 3) * 3 + 1;
+        let first = chrono::NaiveDate::from_ymd_opt(today.year(), first_month, 1).unwrap();
+        let last = first
+            .checked_add_months(chrono::Months::new(3))
+            .unwrap()
+            .pred_opt()
+            .unwrap();
+        let seen = |t: &task::Model| t.classification <= self.clearance && t.status != "cancelled";
+        self.rows
+            .tasks
+            .iter()
+            .filter(|t| {
+                t.document_id == document
+                    && t.lead_path.starts_with(&unit.path)
+                    && seen(t)
+                    && t.start_on <= last
+                    && t.completed_on.is_none_or(|done| done >= first)
+                    && !self
+                        .rows
+                        .tasks
+                        .iter()
+                        .any(|c| c.parent_id == Some(t.id) && seen(c))
+            })
+            .map(|t| t.lead_unit_id)
+            .collect::<BTreeSet<_>>()
+            .len()
     }
 
     /// Of those, the key tasks and the tasks whose deadline was extended.
@@ -959,10 +996,42 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
             }
         }
         seen.keep(format!("dashboard {code}"), &answer);
+
+        // Reporting periods of every unit: the documents offered, and how many units
+        // must report on the first of them this period.
+        let answer = browser.call("/api/periods", &format!("filter[unit]={code}"));
+        answered(&answer, visible, format!("{who}: periods {code}"));
+        if visible {
+            let json = answer.json();
+            for option in json["documents"].as_array().unwrap() {
+                let id = option["id"].as_i64().unwrap() as i32;
+                assert!(
+                    oracle.documents.contains(&id),
+                    "{who}: periods of {code} offer {id}"
+                );
+            }
+            if let Some(document) = json["document"]["id"].as_i64() {
+                assert_eq!(
+                    json["totals"]["not_due_yet"].as_u64().unwrap()
+                        + json["totals"]["due"].as_u64().unwrap()
+                        + json["totals"]["submitted"].as_u64().unwrap()
+                        + json["totals"]["late"].as_u64().unwrap()
+                        + json["totals"]["accepted"].as_u64().unwrap()
+                        + json["totals"]["returned"].as_u64().unwrap()
+                        + json["totals"]["missing"].as_u64().unwrap(),
+                    oracle.reporters(scope, document as i32) as u64,
+                    "{who}: units that must report on {document} in {code}"
+                );
+            }
+        }
+        seen.keep(format!("periods {code}"), &answer);
         if pages && visible {
             let page = browser.get(&format!("/dashboard/{code}"));
             assert_eq!(page.status, 200, "{who}: /dashboard/{code}");
             seen.keep(format!("/dashboard/{code}"), &page);
+            let page = browser.get(&format!("/periods?unit={code}"));
+            assert_eq!(page.status, 200, "{who}: /periods?unit={code}");
+            seen.keep(format!("/periods?unit={code}"), &page);
         }
     }
 

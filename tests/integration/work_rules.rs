@@ -122,7 +122,12 @@ const OTHER_AREAS: &[&str] = &[
 ];
 
 /// Lists: the record must simply be absent.
-const LISTS: &[&str] = &["/api/documents", "/api/my-work", "/api/dashboard"];
+const LISTS: &[&str] = &[
+    "/api/documents",
+    "/api/my-work",
+    "/api/dashboard",
+    "/api/periods",
+];
 
 /// How each record endpoint is called, by `{doc}`, `{task}`, `{report}`; and whether
 /// a reader of lower role may use it (reads: yes; actions: no).

@@ -9,6 +9,7 @@ use super::entity::{document, task, unit};
 use super::generation;
 use super::work::{Failure, Outcome, from_naive, not_found, task_row, to_naive, today, unit_ref};
 use crate::model::admin::page_count;
+use crate::model::period::{Cycle, DEFAULT_CUT_OFF_DAY, Period};
 use crate::model::task::{
     CODE_MAX, DOCUMENTS_PER_PAGE, DocumentDetail, DocumentFilter, DocumentKind, DocumentPage,
     DocumentStatus, DocumentSummary, TEXT_MAX, TITLE_MAX, TREE_LIMIT, TaskRow, check_line,
@@ -36,6 +37,10 @@ pub struct DocumentInput {
     pub issued_on: String,
     pub summary: String,
     pub classification: String,
+    /// `monthly`, `quarterly` (when empty), `six_monthly` or `yearly`.
+    pub reporting_cycle: String,
+    /// 1 to 31 (the 25th when empty).
+    pub cut_off_day: String,
 }
 
 /// The input, checked.
@@ -47,6 +52,8 @@ struct CheckedDocument {
     issued_on: Day,
     summary: String,
     classification: Classification,
+    cycle: Cycle,
+    cut_off_day: u32,
 }
 
 fn check(input: &DocumentInput, reader: &Reader) -> Result<CheckedDocument, AppError> {
@@ -68,6 +75,12 @@ fn check(input: &DocumentInput, reader: &Reader) -> Result<CheckedDocument, AppE
     if classification.rank() > reader.clearance {
         return Err(AppError::invalid("classification", Problem::OutOfReach));
     }
+    let cycle = match input.reporting_cycle.trim() {
+        "" => Cycle::Quarterly,
+        text => Cycle::parse(text)
+            .ok_or_else(|| AppError::invalid("reporting_cycle", Problem::Unknown))?,
+    };
+    let cut_off_day = check_cut_off_day(&input.cut_off_day)?;
     Ok(CheckedDocument {
         code,
         kind,
@@ -76,7 +89,25 @@ fn check(input: &DocumentInput, reader: &Reader) -> Result<CheckedDocument, AppE
         issued_on,
         summary,
         classification,
+        cycle,
+        cut_off_day,
     })
+}
+
+/// A cut-off day as typed: a day of the month, 1 to 31 (a shorter month's last day stands
+/// for the days it lacks); the 25th when left empty.
+fn check_cut_off_day(text: &str) -> Result<u32, AppError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(DEFAULT_CUT_OFF_DAY);
+    }
+    let day: i64 = text
+        .parse()
+        .map_err(|_| AppError::invalid("cut_off_day", Problem::Malformed))?;
+    u32::try_from(day)
+        .ok()
+        .filter(|day| (1..=31).contains(day))
+        .ok_or_else(|| AppError::invalid("cut_off_day", Problem::OutOfRange { min: 1, max: 31 }))
 }
 
 fn search_key(code: &str, title: &str, issuing_body: &str) -> String {
@@ -143,6 +174,8 @@ pub async fn create(db: &Db, reader: &Reader, input: &DocumentInput) -> Outcome<
         issued_on: Set(to_naive(checked.issued_on)),
         summary: Set(checked.summary),
         classification: Set(checked.classification.rank()),
+        reporting_cycle: Set(checked.cycle.as_str().to_owned()),
+        cut_off_day: Set(i16::try_from(checked.cut_off_day).unwrap_or(25)),
         owner_unit_id: Set(owner.id),
         owner_path: Set(owner.path.clone()),
         status: Set(DocumentStatus::Active.as_str().to_owned()),
@@ -231,6 +264,14 @@ pub async fn update(
             Expr::value(to_naive(checked.issued_on)),
         )
         .col_expr(document::Column::Summary, Expr::value(checked.summary))
+        .col_expr(
+            document::Column::ReportingCycle,
+            Expr::value(checked.cycle.as_str()),
+        )
+        .col_expr(
+            document::Column::CutOffDay,
+            Expr::value(i16::try_from(checked.cut_off_day).unwrap_or(25)),
+        )
         .col_expr(
             document::Column::Classification,
             Expr::value(checked.classification.rank()),
@@ -378,6 +419,8 @@ fn summary(model: &document::Model, owner: &unit::Model, figures: (i16, u32)) ->
         owner: unit_ref(owner),
         progress: figures.0,
         task_count: figures.1,
+        cycle: Cycle::parse(&model.reporting_cycle).unwrap_or(Cycle::Quarterly),
+        cut_off_day: u32::try_from(model.cut_off_day).unwrap_or(DEFAULT_CUT_OFF_DAY),
     }
 }
 
@@ -505,6 +548,10 @@ async fn read_detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<SeenDo
     let (tasks, more_tasks) = tree(db, reader, id).await?;
     Ok(Some(SeenDocument {
         detail: DocumentDetail {
+            current_period: Period::containing(
+                Cycle::parse(&model.reporting_cycle).unwrap_or(Cycle::Quarterly),
+                today(),
+            ),
             summary: summary(&model, &owner, figures.get(&id).copied().unwrap_or((0, 0))),
             text: model.summary.clone(),
             version: model.version,

@@ -20,6 +20,10 @@ pub struct Model {
     pub owner_path: String,
     pub status: String,
     pub search_key: String,
+    /// `model::period::Cycle`.
+    pub reporting_cycle: String,
+    /// The day of each period's last month by which units report.
+    pub cut_off_day: i16,
     pub version: i32,
     pub created_by: i32,
     pub created_at: DateTimeUtc,

@@ -1,0 +1,247 @@
+//! Reporting periods: for one document and period, which units below a unit have sent
+//! their progress reports, and in what state (`model::period::SubmissionState`).
+//!
+//! A unit is expected to report in a period when it leads a task of the document that it
+//! reports on itself (one without subtasks), begun by the period's end and not finished
+//! before it began. Its submission is its latest progress report on the document's tasks
+//! sent during the period. Everything is counted from the tasks the reader may see: their
+//! subtree, within their clearance.
+
+use super::access::{Reader, audit_reads};
+use super::db::Db;
+use super::entity::{document, unit};
+use super::tallies;
+use super::work::{Outcome, day_start, today, unit_ref};
+use crate::model::period::{
+    Cycle, DEFAULT_CUT_OFF_DAY, Period, PeriodRow, PeriodsFilter, PeriodsPage, StateCounts,
+    Submission, SubmissionState,
+};
+use crate::model::task::{ReportStatus, Verdict};
+use crate::model::time::Day;
+use crate::model::{AppError, Problem, UnitLevel};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, Statement};
+use std::collections::HashMap;
+
+/// `/periods` for the reader, or `None` when they may not look at the unit asked for.
+pub async fn page(
+    db: &Db,
+    reader: &Reader,
+    filter: &PeriodsFilter,
+) -> Outcome<Option<PeriodsPage>> {
+    let code = filter
+        .unit
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let Some(scope) = super::dashboard::overseen_unit(db, reader, code).await? else {
+        return Ok(None);
+    };
+    let counted = tallies::documents_of(db, scope.id, reader.clearance).await?;
+    let mut shown = Vec::new();
+    let mut documents =
+        super::dashboard::document_refs(db, reader, counted.clone(), &mut shown).await?;
+    documents.sort_by(|a, b| a.code.cmp(&b.code));
+    let chosen = match filter.document {
+        Some(id) => Some(
+            documents
+                .iter()
+                .find(|d| d.id == id)
+                .cloned()
+                .ok_or_else(|| AppError::invalid("document", Problem::Unknown))?,
+        ),
+        None => documents.first().cloned(),
+    };
+    audit_reads(db, reader, shown).await?;
+    let (cycle, cut_off_day) = match &chosen {
+        Some(document) => cycle_of(db, document.id).await?,
+        None => (Cycle::Quarterly, DEFAULT_CUT_OFF_DAY),
+    };
+    let today = today();
+    let current = Period::containing(cycle, today);
+    let period = match filter
+        .period
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        Some(code) => Period::parse(cycle, code)
+            .ok_or_else(|| AppError::invalid("period", Problem::Unknown))?,
+        None => current,
+    };
+    let mut periods = vec![current.next(), current];
+    while periods.len() < cycle.per_year() as usize + 2 {
+        let earlier = periods.last().copied().unwrap_or(current).previous();
+        periods.push(earlier);
+    }
+    if !periods.contains(&period) {
+        periods.push(period);
+    }
+
+    let mut children: Vec<unit::Model> = unit::Entity::find()
+        .filter(unit::Column::ParentId.eq(scope.id))
+        .all(&db.read)
+        .await?;
+    children.sort_by_key(|u| (u.level == UnitLevel::Agency.as_str(), u.code.clone()));
+    let mut rows: Vec<PeriodRow> = std::iter::once(&scope)
+        .chain(&children)
+        .map(|unit| PeriodRow {
+            unit: unit_ref(unit),
+            counts: StateCounts::default(),
+            own: None,
+            below: false,
+        })
+        .collect();
+    let row_of: HashMap<i32, usize> = std::iter::once(scope.id)
+        .chain(children.iter().map(|c| c.id))
+        .enumerate()
+        .map(|(i, id)| (id, i))
+        .collect();
+    let mut totals = StateCounts::default();
+    if let Some(document) = &chosen {
+        let reporters = reporters(db, reader, document.id, &scope.path, period).await?;
+        let latest = latest_reports(db, reader, document.id, &scope.path, period).await?;
+        for (unit_id, path) in reporters {
+            let state =
+                SubmissionState::of(period, cut_off_day, latest.get(&unit_id).copied(), today);
+            totals.add(state);
+            // The row of the unit directly below the scope that the reporter is in, or
+            // the scope's own when it reports itself.
+            let row_unit = path
+                .strip_prefix(scope.path.as_str())
+                .and_then(|rest| rest.split('/').next())
+                .and_then(|id| id.parse::<i32>().ok())
+                .unwrap_or(scope.id);
+            let Some(&index) = row_of.get(&row_unit) else {
+                continue;
+            };
+            let row = &mut rows[index];
+            row.counts.add(state);
+            if unit_id == row_unit {
+                row.own = Some(state);
+            } else {
+                row.below = true;
+            }
+        }
+    }
+    // Only the units with reporting units in them.
+    let rows = rows
+        .into_iter()
+        .filter(|row| row.counts.expected() > 0)
+        .collect();
+    Ok(Some(PeriodsPage {
+        unit: unit_ref(&scope),
+        documents,
+        document: chosen,
+        cycle,
+        cut_off_day,
+        period,
+        periods,
+        today,
+        totals,
+        rows,
+    }))
+}
+
+async fn cycle_of(db: &Db, document_id: i32) -> Outcome<(Cycle, u32)> {
+    let model = document::Entity::find_by_id(document_id)
+        .one(&db.read)
+        .await?;
+    Ok(model.map_or((Cycle::Quarterly, DEFAULT_CUT_OFF_DAY), |d| {
+        (
+            Cycle::parse(&d.reporting_cycle).unwrap_or(Cycle::Quarterly),
+            u32::try_from(d.cut_off_day).unwrap_or(DEFAULT_CUT_OFF_DAY),
+        )
+    }))
+}
+
+/// The units expected to report on the document in the period, within the scope's
+/// subtree and the reader's clearance: `(unit id, path)`.
+async fn reporters(
+    db: &Db,
+    reader: &Reader,
+    document_id: i32,
+    scope_path: &str,
+    period: Period,
+) -> Outcome<Vec<(i32, String)>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        unit_id: i32,
+        path: String,
+    }
+    let rows = Row::find_by_statement(Statement::from_sql_and_values(
+        db.backend(),
+        "SELECT DISTINCT t.lead_unit_id AS unit_id, t.lead_path AS path FROM tasks t \
+         WHERE t.document_id = $1 AND t.classification <= $2 \
+         AND t.lead_path >= $3 AND t.lead_path < $4 AND t.status <> 'cancelled' \
+         AND t.start_on <= $5 AND (t.completed_on IS NULL OR t.completed_on >= $6) \
+         AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id \
+             AND c.status <> 'cancelled' AND c.classification <= $2)",
+        [
+            document_id.into(),
+            reader.clearance.into(),
+            scope_path.into(),
+            format!("{scope_path}:").into(),
+            super::work::to_naive(period.last_day()).into(),
+            super::work::to_naive(period.first_day()).into(),
+        ],
+    ))
+    .all(&db.read)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.unit_id, r.path)).collect())
+}
+
+/// Each unit's latest progress report on the document's tasks sent during the period.
+async fn latest_reports(
+    db: &Db,
+    reader: &Reader,
+    document_id: i32,
+    scope_path: &str,
+    period: Period,
+) -> Outcome<HashMap<i32, Submission>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        unit_id: i32,
+        created_at: DateTime<Utc>,
+        status: String,
+    }
+    let rows = Row::find_by_statement(Statement::from_sql_and_values(
+        db.backend(),
+        "SELECT r.unit_id, r.created_at, r.status FROM reports r \
+         JOIN tasks t ON t.id = r.task_id \
+         WHERE t.document_id = $1 AND t.classification <= $2 \
+         AND t.lead_path >= $3 AND t.lead_path < $4 AND r.kind = 'progress' \
+         AND r.created_at >= $5 AND r.created_at < $6",
+        [
+            document_id.into(),
+            reader.clearance.into(),
+            scope_path.into(),
+            format!("{scope_path}:").into(),
+            day_start(period.first_day()).into(),
+            day_start(period.last_day().plus_days(1)).into(),
+        ],
+    ))
+    .all(&db.read)
+    .await?;
+    let mut latest: HashMap<i32, (DateTime<Utc>, Submission)> = HashMap::new();
+    for row in rows {
+        let verdict = match row.status.parse() {
+            Ok(ReportStatus::Accepted) => Some(Verdict::Accept),
+            Ok(ReportStatus::Returned) => Some(Verdict::Return),
+            _ => None,
+        };
+        let submission = Submission {
+            sent_on: Day::in_vietnam(row.created_at.timestamp()),
+            verdict,
+        };
+        latest
+            .entry(row.unit_id)
+            .and_modify(|kept| {
+                if row.created_at > kept.0 {
+                    *kept = (row.created_at, submission);
+                }
+            })
+            .or_insert((row.created_at, submission));
+    }
+    Ok(latest.into_iter().map(|(unit, (_, s))| (unit, s)).collect())
+}
