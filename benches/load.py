@@ -247,6 +247,8 @@ def main():
     _, body = centre.post("/api/documents", {"filter[q]": "57-NQ/TW"})
     document = next(r["id"] for r in json.loads(body)["rows"] if r["code"] == "57-NQ/TW")
     task = first_task(ward_officer)
+    _, body = province.post("/api/documents/indicators", {"document_id": document})
+    indicator = json.loads(body)["rows"][0]["id"]
 
     # (name, kind, client or None, path, what the page must contain)
     pages = [
@@ -258,6 +260,9 @@ def main():
         ("province dashboard (centre)", "page", centre, "/dashboard/01", b'class="stats"'),
         ("province dashboard (its leader)", "page", province, "/dashboard/01", b'class="stats"'),
         ("commune dashboard (its leader)", "page", ward_leader, "/dashboard/00004", b'class="stats"'),
+        ("/periods (centre)", "page", centre, "/periods", b'class="stats"'),
+        ("/periods (province leader)", "page", province, "/periods", b'class="stats"'),
+        ("indicator page (province leader)", "page", province, f"/indicators/{indicator}", b"<svg"),
         ("/ (public)", "public", None, "/", b"<main"),
         ("/units (public)", "public", None, "/units", b"<main"),
         ("/login (public)", "public", None, "/login", b"<form"),

@@ -13,6 +13,7 @@ use crate::pages::{
     feedback::{AnswersPage, FeedbackPage, TrackPage},
     feedback_inbox::{FeedbackInboxPage, FeedbackItemPage},
     home::HomePage,
+    indicator::IndicatorPage,
     login::LoginPage,
     my_work::MyWorkPage,
     not_found::NotFound,
@@ -149,6 +150,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/documents/new") view=DocumentNewPage ssr=SsrMode::Async />
                         <Route path=path!("/documents/:id") view=DocumentPage ssr=SsrMode::Async />
                         <Route path=path!("/tasks/:id") view=TaskPage ssr=SsrMode::Async />
+                        <Route path=path!("/indicators/:id") view=IndicatorPage ssr=SsrMode::Async />
                         <Route path=path!("/my-work") view=MyWorkPage ssr=SsrMode::Async />
                         <Route
                             path=path!("/notifications")

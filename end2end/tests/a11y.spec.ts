@@ -128,6 +128,12 @@ for (const language of ["vi", "en"] as const) {
       const official = await browse(browser, language, username);
       const paths = ["/my-work", "/dashboard", "/periods", "/documents", "/account", "/admin/feedback", "/notifications"];
       paths.push(await firstLink(official, "/documents", "/documents/"));
+      // An indicator of Resolution 57, with its chart, values and forms.
+      await official.goto("/documents");
+      const resolution = official.locator("tr", { has: official.getByRole("cell", { name: "57-NQ/TW", exact: true }) });
+      const documentPath = await resolution.getByRole("link").first().getAttribute("href").catch(() => null);
+      const indicator = documentPath ? await firstLink(official, documentPath, "/indicators/").catch(() => "") : "";
+      if (indicator) paths.push(indicator);
       const task = await firstLink(official, "/my-work?view=all", "/tasks/").catch(() => "");
       if (task) paths.push(task);
       if (username === "admin") paths.push("/admin/users", "/admin/users/new", "/admin/oversight", "/admin/audit");

@@ -14,8 +14,16 @@ test("a province leader sees which wards have not reported this period, without 
   await expect(state("Phường Ngọc Hà")).toHaveText("Đã nộp");
   await expect(state("Phường Giảng Võ")).toHaveText("Bị trả lại");
   await expect(state("Thành phố Hà Nội")).toHaveText(/Đang trong hạn|Quá hạn chưa nộp/);
-  const notReported = leader.locator(".stats div", { has: leader.locator("dt", { hasText: /^Chưa báo cáo$/ }) });
+  const totals = leader.getByLabel("Tổng hợp kỳ báo cáo", { exact: true });
+  const notReported = totals.locator("div", { has: leader.locator("dt", { hasText: /^Chưa báo cáo$/ }) });
   expect(Number(await notReported.locator("dd").innerText())).toBeGreaterThanOrEqual(1);
+
+  // The city carries the resolution's indicators: its values for the period have a state
+  // of their own.
+  const values = leader.getByRole("table", { name: "Các đơn vị trực thuộc và tình hình gửi giá trị chỉ tiêu" });
+  await expect(values.getByRole("row", { name: /Thành phố Hà Nội/ }).locator(".badge")).toHaveText(
+    /Đang trong hạn|Quá hạn chưa nộp|Đã nộp|Nộp muộn|Đã chấp nhận|Bị trả lại/,
+  );
 
   // Another period is a plain GET form; a period that does not exist is refused.
   const period = leader.getByLabel("Kỳ", { exact: true });

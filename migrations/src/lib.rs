@@ -21,6 +21,7 @@ mod m20261210_000016_figures_generation;
 mod m20261211_000017_accounts_generation;
 mod m20261212_000018_deadlines;
 mod m20261213_000019_reporting_cycle;
+mod m20261214_000020_indicators;
 pub mod tallies;
 
 /// An index named `name` on `columns` of `table`.
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000017_accounts_generation::Migration),
             Box::new(m20261212_000018_deadlines::Migration),
             Box::new(m20261213_000019_reporting_cycle::Migration),
+            Box::new(m20261214_000020_indicators::Migration),
         ]
     }
 }

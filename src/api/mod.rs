@@ -7,6 +7,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod documents;
 pub mod feedback;
+pub mod indicators;
 pub mod locale;
 pub mod notifications;
 pub mod periods;

@@ -227,3 +227,44 @@ mod tests {
         assert_eq!(textarea_content("Dòng một\nDòng hai"), "Dòng một\nDòng hai");
     }
 }
+
+/// One labelled input of a form that shows its refusal: `{prefix}{name}` as its id, the
+/// hint and the problem tied to it, what was typed put back.
+#[component]
+pub fn TextField(
+    refusal: Refusal,
+    name: &'static str,
+    label: String,
+    /// Said after the label, in Vietnamese whatever the page's language: a unit of
+    /// measure, a weight as an indicator names it.
+    #[prop(optional)]
+    named: Option<String>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] hint: Option<String>,
+    #[prop(default = 200)] maxlength: usize,
+    /// A number: phones offer their number keys (with the decimal mark).
+    #[prop(optional)]
+    decimal: bool,
+) -> impl IntoView {
+    let id = refusal.id(name);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = if hint.is_some() {
+        format!("{hint_id} {error_id}")
+    } else {
+        error_id.clone()
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>
+                {label}
+                {named.map(|named| view! { " " <span lang="vi">{named}</span> })}
+            </label>
+            <input id=id name=name type=kind required=required maxlength=maxlength inputmode=decimal.then_some("decimal") value=refusal.value(name, value) aria-describedby=described aria-invalid=refusal.invalid(name) autofocus=refusal.focus(name) />
+            {hint.map(|hint| view! { <p id=hint_id class="hint">{hint}</p> })}
+            <p id=error_id class="field-error">{refusal.message(name)}</p>
+        </div>
+    }
+}

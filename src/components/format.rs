@@ -19,6 +19,17 @@ pub fn count(locale: Locale, n: impl Into<u64>) -> String {
     out
 }
 
+/// A measured value, to two decimals at most: `18,3` in Vietnamese, `18.3` in English.
+pub fn decimal(locale: Locale, value: f64) -> String {
+    let text = format!("{value:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    let text = if text == "-0" { "0" } else { text };
+    match locale {
+        Locale::vi => text.replace('.', ","),
+        Locale::en => text.to_owned(),
+    }
+}
+
 /// A Vietnamese proper name (a unit's, a person's) inside a sentence of either language:
 /// marked so that a screen reader reading the English page pronounces it as Vietnamese
 /// (WCAG 3.1.2, language of parts).
@@ -38,6 +49,10 @@ mod tests {
         assert_eq!(count(Locale::vi, 3321u32), "3.321");
         assert_eq!(count(Locale::en, 3321u32), "3,321");
         assert_eq!(count(Locale::en, 34u32), "34");
+        assert_eq!(decimal(Locale::vi, 18.3), "18,3");
+        assert_eq!(decimal(Locale::en, 30.0), "30");
+        assert_eq!(decimal(Locale::en, -0.001), "0");
+        assert_eq!(decimal(Locale::en, 2.345_67), "2.35");
         assert_eq!(count(Locale::vi, 1_260_000u32), "1.260.000");
         assert_eq!(count(Locale::vi, 0u32), "0");
     }

@@ -90,6 +90,12 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::NotLater => t_string!(i18n, problem.not_later).to_owned(),
         Problem::NotLeadUnit => t_string!(i18n, problem.not_lead_unit).to_owned(),
         Problem::AwaitingDecision => t_string!(i18n, problem.awaiting_decision).to_owned(),
+        Problem::MilestoneOutOfOrder => t_string!(i18n, problem.milestone_out_of_order).to_owned(),
+        Problem::TargetIsBaseline => t_string!(i18n, problem.target_is_baseline).to_owned(),
+        Problem::TargetAgainstDirection => {
+            t_string!(i18n, problem.target_against_direction).to_owned()
+        }
+        Problem::PeriodNotBegun => t_string!(i18n, problem.period_not_begun).to_owned(),
     }
 }
 

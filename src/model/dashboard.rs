@@ -295,6 +295,8 @@ pub struct DocumentFigures {
 pub struct ChildFigures {
     pub unit: UnitRef,
     pub figures: Figures,
+    /// Where the indicators carried in its subtree stand.
+    pub indicators: super::indicator::StatusCounts,
 }
 
 /// `/dashboard/{code}`: the progress of every task led in one unit's subtree that the
@@ -307,6 +309,9 @@ pub struct Dashboard {
     pub figures: Figures,
     /// The key tasks' figures.
     pub key: Figures,
+    /// Where the indicators carried in the scope stand, each judged on its document's
+    /// latest period past its cut-off.
+    pub indicators: super::indicator::StatusCounts,
     pub documents: Vec<DocumentFigures>,
     pub children: Vec<ChildFigures>,
     /// Open tasks due today or later, the nearest first.

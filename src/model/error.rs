@@ -78,6 +78,14 @@ pub enum Problem {
     NotLeadUnit,
     /// A request already awaits a decision.
     AwaitingDecision,
+    /// A milestone dated on or before the baseline or the milestone before it.
+    MilestoneOutOfOrder,
+    /// A final target equal to the baseline: nothing to measure against.
+    TargetIsBaseline,
+    /// A final target the wrong way from the baseline for the indicator's direction.
+    TargetAgainstDirection,
+    /// A value for a period that has not begun.
+    PeriodNotBegun,
 }
 
 /// Why the database cannot take a request for now.

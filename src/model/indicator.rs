@@ -2,28 +2,34 @@
 //! 30 % of GDP by 2030"), the planned path to it, and how far a unit's reported value is
 //! along that path.
 
+use super::period::{Cycle, Period};
+use super::task::DocumentRef;
 use super::time::Day;
+use super::unit::UnitRef;
+use super::{AppError, Classification, Problem};
 use serde::{Deserialize, Serialize};
 
-/// Which way is better.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    Higher,
-    Lower,
-}
+/// At most this many dated milestones, the final target included.
+pub const MILESTONES_MAX: usize = 4;
+/// The longest name of an indicator, in characters.
+pub const NAME_MAX: usize = 300;
+/// The longest unit of measure or name of a weight.
+pub const MEASURE_MAX: usize = 60;
+/// The longest source note, data source, reason or answer.
+pub const NOTE_MAX: usize = 2000;
 
-/// How the values of the units below make their parent's value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RollUp {
-    Sum,
-    /// The mean weighted by a figure each unit reports with its value (its population,
-    /// its number of firms: the indicator names it).
-    WeightedMean,
-    /// Each unit's value stands alone (a rank, a yes/no).
-    NotAggregated,
-}
+text_enum!(
+    /// Which way is better.
+    Direction { Higher => "higher", Lower => "lower" }
+);
+
+text_enum!(
+    /// How the values of the units below make their parent's value: their sum, their mean
+    /// weighted by a figure each unit reports with its value (its population, its number
+    /// of firms: the indicator names it), or none (each unit's value stands alone: a rank,
+    /// a yes/no).
+    RollUp { Sum => "sum", WeightedMean => "weighted_mean", NotAggregated => "not_aggregated" }
+);
 
 /// A point of the planned path.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -121,16 +127,17 @@ impl Plan {
     }
 }
 
-/// Where an indicator stands for a unit in a period.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IndicatorStatus {
-    OnTrack,
-    AtRisk,
-    OffTrack,
-    /// No value for the period.
-    NoData,
-}
+text_enum!(
+    /// Where an indicator stands for a unit in a period (`NoData`: no value for it).
+    IndicatorStatus { OnTrack => "on_track", AtRisk => "at_risk", OffTrack => "off_track", NoData => "no_data" }
+);
+
+text_enum!(
+    /// A value sent for a period: waiting for the assigning unit, accepted or returned by
+    /// it, or replaced by a later value (sent again before the cut-off, or corrected
+    /// after it).
+    ValueState { Submitted => "submitted", Accepted => "accepted", Returned => "returned", Replaced => "replaced" }
+);
 
 /// The achievement (in percent) from which an indicator is on track, and from which it is
 /// at risk rather than off track.
@@ -213,6 +220,229 @@ pub fn parse_value(text: &str) -> Option<f64> {
         .parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
+}
+
+impl PlanProblem {
+    /// The refusal, on the form's milestones.
+    pub fn error(self) -> AppError {
+        let problem = match self {
+            PlanProblem::NoTarget => Problem::Required,
+            PlanProblem::MilestoneOutOfOrder => Problem::MilestoneOutOfOrder,
+            PlanProblem::TargetIsBaseline => Problem::TargetIsBaseline,
+            PlanProblem::TargetAgainstDirection => Problem::TargetAgainstDirection,
+            PlanProblem::NotANumber => Problem::Malformed,
+        };
+        AppError::invalid("milestones", problem)
+    }
+}
+
+/// The day a baseline year's value stands for: its last.
+pub fn baseline_day(year: i32) -> Day {
+    Day::from_ymd(i64::from(year), 12, 31)
+}
+
+/// A number typed in a form field, or why it cannot be read.
+pub fn number(field: &str, text: &str) -> Result<f64, AppError> {
+    if text.trim().is_empty() {
+        return Err(AppError::invalid(field, Problem::Required));
+    }
+    parse_value(text).ok_or_else(|| AppError::invalid(field, Problem::Malformed))
+}
+
+/// The planned path typed in a form: a baseline value and up to [`MILESTONES_MAX`]
+/// dated milestones (`(date, value)` as typed; empty pairs are skipped).
+pub fn plan_from_form(
+    direction: Direction,
+    baseline_year: i32,
+    baseline_value: &str,
+    milestones: &[(String, String)],
+) -> Result<Plan, AppError> {
+    let baseline = number("baseline_value", baseline_value)?;
+    let mut points = Vec::new();
+    for (n, (on, value)) in milestones.iter().enumerate().take(MILESTONES_MAX) {
+        if on.trim().is_empty() && value.trim().is_empty() {
+            continue;
+        }
+        let field = |what: &str| format!("milestone_{}_{what}", n + 1);
+        let on = Day::parse(on).ok_or_else(|| {
+            let problem = if on.trim().is_empty() {
+                Problem::Required
+            } else {
+                Problem::Malformed
+            };
+            AppError::invalid(&field("on"), problem)
+        })?;
+        let value = number(&field("value"), value)?;
+        points.push(PlanPoint { on, value });
+    }
+    let plan = Plan {
+        direction,
+        baseline: PlanPoint {
+            on: baseline_day(baseline_year),
+            value: baseline,
+        },
+        milestones: points,
+    };
+    plan.check().map_err(PlanProblem::error)?;
+    Ok(plan)
+}
+
+/// The period an indicator's status is judged on, on `today`: the latest whose cut-off
+/// has passed (until then a unit still has time to report).
+pub fn judged_period(cycle: Cycle, cut_off_day: u32, today: Day) -> Period {
+    let current = Period::containing(cycle, today);
+    if today > current.cut_off(cut_off_day) {
+        current
+    } else {
+        current.previous()
+    }
+}
+
+/// Where a unit's indicator stands in a period: its value (its own, or rolled up from
+/// the units below), how far along the plan that is, and the status.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Standing {
+    pub period: Period,
+    pub value: Option<f64>,
+    /// The value came from the units below, not from the unit itself.
+    pub rolled_up: bool,
+    /// In percent of the planned change by the period's end.
+    pub achievement: Option<f64>,
+    pub status: IndicatorStatus,
+}
+
+impl Standing {
+    pub fn of(
+        plan: &Plan,
+        thresholds: Thresholds,
+        period: Period,
+        own: Option<f64>,
+        below: Option<f64>,
+    ) -> Standing {
+        let value = own.or(below);
+        let achievement = value.map(|v| plan.achievement(v, period.last_day()));
+        Standing {
+            period,
+            value,
+            rolled_up: own.is_none() && below.is_some(),
+            achievement: achievement.map(|a| a * 100.0),
+            status: thresholds.status(achievement),
+        }
+    }
+}
+
+/// How many indicators stand where: a dashboard's figures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCounts {
+    pub on_track: u32,
+    pub at_risk: u32,
+    pub off_track: u32,
+    pub no_data: u32,
+}
+
+impl StatusCounts {
+    pub fn add(&mut self, status: IndicatorStatus) {
+        *match status {
+            IndicatorStatus::OnTrack => &mut self.on_track,
+            IndicatorStatus::AtRisk => &mut self.at_risk,
+            IndicatorStatus::OffTrack => &mut self.off_track,
+            IndicatorStatus::NoData => &mut self.no_data,
+        } += 1;
+    }
+
+    pub fn total(self) -> u32 {
+        self.on_track + self.at_risk + self.off_track + self.no_data
+    }
+}
+
+/// An indicator in a list: the document's section, the units below on its page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorRow {
+    pub id: i32,
+    pub name: String,
+    pub measure: String,
+    pub unit: UnitRef,
+    pub baseline: PlanPoint,
+    pub target: Option<PlanPoint>,
+    pub standing: Standing,
+    pub classification: Classification,
+}
+
+/// One value sent for a period, as the indicator's page lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ValueRecord {
+    pub id: i32,
+    pub period: Period,
+    pub value: f64,
+    pub weight: Option<f64>,
+    pub source_note: String,
+    pub state: ValueState,
+    /// Why a value of a closed period was corrected; the value it corrects.
+    pub reason: String,
+    pub corrects: Option<i32>,
+    pub submitted_by: String,
+    pub submitted_at: i64,
+    /// Sent after the period's cut-off.
+    pub late: bool,
+    pub evaluated_by: Option<String>,
+    pub evaluated_at: Option<i64>,
+    pub answer: String,
+    /// The reader may accept or return it.
+    pub can_evaluate: bool,
+}
+
+/// One period of the table beside the chart.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PeriodPoint {
+    pub planned: f64,
+    pub standing: Standing,
+}
+
+/// `/indicators/{id}`: a unit's indicator, its plan against its values, its values and
+/// the units below.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorDetail {
+    pub id: i32,
+    pub document: DocumentRef,
+    pub name: String,
+    pub measure: String,
+    pub direction: Direction,
+    pub plan: Plan,
+    pub roll_up: RollUp,
+    pub weight_name: String,
+    pub thresholds: Thresholds,
+    pub data_source: String,
+    pub classification: Classification,
+    pub unit: UnitRef,
+    pub assigner: UnitRef,
+    /// The indicator it was assigned from, when the reader sees it.
+    pub parent: Option<i32>,
+    pub cycle: Cycle,
+    pub cut_off_day: u32,
+    pub standing: Standing,
+    /// The periods with a value, the oldest first.
+    pub points: Vec<PeriodPoint>,
+    /// The planned path against the values, as SVG (numbers and dates only).
+    pub chart: String,
+    pub values: Vec<ValueRecord>,
+    pub below: Vec<IndicatorRow>,
+    /// The periods a value may be sent for (begun, the latest first); empty when the
+    /// reader does not report for the unit.
+    pub report_periods: Vec<Period>,
+    /// The report form asks for the unit's weight (its parent's value is their weighted
+    /// mean).
+    pub asks_weight: bool,
+    /// Units directly below that do not carry the indicator yet; empty when the reader
+    /// cannot assign it.
+    pub assignable: Vec<UnitRef>,
+}
+
+/// A document's indicators, as its page lists them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorSection {
+    /// The topmost indicators the reader sees.
+    pub rows: Vec<IndicatorRow>,
+    pub can_create: bool,
 }
 
 #[cfg(test)]

@@ -235,6 +235,21 @@ impl SubmissionState {
         }
     }
 
+    /// The state of a unit reporting several things (its indicators' values): the least
+    /// advanced of theirs, what is owed before what is sent.
+    pub fn least_advanced(states: impl IntoIterator<Item = SubmissionState>) -> Option<Self> {
+        let rank = |state: &SubmissionState| match state {
+            SubmissionState::Missing => 0,
+            SubmissionState::Returned => 1,
+            SubmissionState::Due => 2,
+            SubmissionState::NotDueYet => 3,
+            SubmissionState::Late => 4,
+            SubmissionState::Submitted => 5,
+            SubmissionState::Accepted => 6,
+        };
+        states.into_iter().min_by_key(rank)
+    }
+
     /// Whether the unit still owes something for the period.
     pub fn is_outstanding(self) -> bool {
         matches!(
@@ -307,11 +322,17 @@ pub struct PeriodsFilter {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeriodRow {
     pub unit: super::unit::UnitRef,
+    /// Progress reports on the document's tasks.
     pub counts: StateCounts,
     /// The unit's own state, when it reports itself.
     pub own: Option<SubmissionState>,
     /// Whether it has reporting units below it (to drill down to).
     pub below: bool,
+    /// Values of the document's indicators: the units carrying them, each in the state
+    /// of its least advanced value.
+    pub values: StateCounts,
+    pub own_values: Option<SubmissionState>,
+    pub values_below: bool,
 }
 
 /// `/periods`: for one document and period, which units below a unit have reported.
@@ -329,6 +350,8 @@ pub struct PeriodsPage {
     pub periods: Vec<Period>,
     pub today: Day,
     pub totals: StateCounts,
+    /// The units carrying the document's indicators, by the state of their values.
+    pub value_totals: StateCounts,
     pub rows: Vec<PeriodRow>,
 }
 
@@ -451,5 +474,15 @@ mod tests {
         assert_eq!(returned, SubmissionState::Returned);
         assert!(returned.is_outstanding());
         assert!(!SubmissionState::Submitted.is_outstanding());
+        use SubmissionState::*;
+        assert_eq!(
+            SubmissionState::least_advanced([Accepted, Late, Submitted]),
+            Some(Late)
+        );
+        assert_eq!(
+            SubmissionState::least_advanced([Accepted, Missing, Returned]),
+            Some(Missing)
+        );
+        assert_eq!(SubmissionState::least_advanced([]), None);
     }
 }

@@ -13,6 +13,7 @@ use crate::model::dashboard::{
     ChildSort, Dashboard, DashboardFilter, FeedbackSummary, Figures, TrendChart, TrendWeek,
 };
 use crate::model::feedback::FeedbackFigures;
+use crate::model::indicator::StatusCounts;
 use crate::model::nav::encode_query_value;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -114,6 +115,7 @@ fn DashboardView(data: Dashboard, filter: DashboardFilter) -> impl IntoView {
         trail,
         figures,
         key,
+        indicators,
         documents,
         children,
         nearest,
@@ -153,6 +155,8 @@ fn DashboardView(data: Dashboard, filter: DashboardFilter) -> impl IntoView {
                 view! { <Headline figures=key label=t_string!(i18n, dash.key_tasks) /> }.into_any()
             }}
         </section>
+
+        <IndicatorFigures indicators children=children.clone() filter=filter.clone() />
 
         <section aria-labelledby="documents-heading">
             <h2 id="documents-heading">{t!(i18n, dash.by_document)}</h2>
@@ -417,6 +421,80 @@ fn Headline(figures: Figures, label: &'static str) -> impl IntoView {
             </div>
             <div><dt>{t!(i18n, dash.average_progress)}</dt><dd>{format!("{} %", f.average_progress())}</dd></div>
         </dl>
+    }
+}
+
+/// Where the scope's indicators stand, and the same for each unit directly below that
+/// carries any (each row drills down).
+#[component]
+fn IndicatorFigures(
+    indicators: StatusCounts,
+    children: Vec<crate::model::dashboard::ChildFigures>,
+    filter: DashboardFilter,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let number = move |n: u32| count(locale, n);
+    let rows: Vec<_> = children
+        .into_iter()
+        .filter(|c| c.indicators.total() > 0)
+        .collect();
+    view! {
+        <section aria-labelledby="indicators-heading">
+            <h2 id="indicators-heading">{t!(i18n, ind.title)}</h2>
+            {if indicators.total() == 0 {
+                view! { <p>{t!(i18n, dash.no_indicators)}</p> }.into_any()
+            } else {
+                view! {
+                    <dl class="stats" aria-label=t_string!(i18n, ind.title)>
+                        <div><dt>{t!(i18n, dash.indicators)}</dt><dd>{number(indicators.total())}</dd></div>
+                        <div><dt>{t!(i18n, ind.on_track)}</dt><dd>{number(indicators.on_track)}</dd></div>
+                        <div><dt>{t!(i18n, ind.at_risk)}</dt><dd>{number(indicators.at_risk)}</dd></div>
+                        <div class="stat-alert"><dt>{t!(i18n, ind.off_track)}</dt><dd>{number(indicators.off_track)}</dd></div>
+                        <div><dt>{t!(i18n, ind.no_data)}</dt><dd>{number(indicators.no_data)}</dd></div>
+                    </dl>
+                    <p class="muted">{t!(i18n, dash.indicators_note)}</p>
+                }
+                    .into_any()
+            }}
+            {(!rows.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="table-wrap" tabindex="0">
+                            <table class="data figures">
+                                <caption>{t!(i18n, dash.indicators_by_unit)}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t!(i18n, dash.col_unit)}</th>
+                                        <th scope="col" class="num">{t!(i18n, dash.indicators)}</th>
+                                        <th scope="col" class="num">{t!(i18n, ind.on_track)}</th>
+                                        <th scope="col" class="num">{t!(i18n, ind.at_risk)}</th>
+                                        <th scope="col" class="num">{t!(i18n, ind.off_track)}</th>
+                                        <th scope="col" class="num">{t!(i18n, ind.no_data)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {rows
+                                        .into_iter()
+                                        .map(|row| {
+                                            let c = row.indicators;
+                                            view! {
+                                                <tr>
+                                                    <th scope="row"><a href=dashboard_href(&row.unit.code, &filter)>{row.unit.name}</a></th>
+                                                    {[c.total(), c.on_track, c.at_risk, c.off_track, c.no_data]
+                                                        .into_iter()
+                                                        .map(|n| view! { <td class="num">{number(n)}</td> })
+                                                        .collect_view()}
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                })}
+        </section>
     }
 }
 

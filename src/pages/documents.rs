@@ -20,6 +20,7 @@ use crate::model::task::{
     DocumentDetail, DocumentFilter, DocumentKind, DocumentPage, DocumentStatus, Priority,
 };
 use crate::model::{Classification, Role};
+use crate::pages::indicator::DocumentIndicators;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
@@ -459,6 +460,8 @@ fn DocumentView(
             }}
             {detail.more_tasks.then(|| view! { <p class="hint">{t!(i18n, docs.more_tasks, shown = shown)}</p> })}
         </section>
+
+        <DocumentIndicators document_id=detail.summary.id level=level />
 
         {detail
             .can_add_task

@@ -9,6 +9,7 @@ pub mod documents;
 pub mod feedback;
 pub mod feedback_inbox;
 pub mod home;
+pub mod indicator;
 pub mod login;
 pub mod my_work;
 pub mod not_found;

@@ -7,8 +7,9 @@ use crate::components::format::count;
 use crate::components::labels::{cycle_label, period_label};
 use crate::components::title::page_title;
 use crate::i18n::*;
+use crate::model::UnitRef;
 use crate::model::nav::encode_query_value;
-use crate::model::period::{PeriodRow, PeriodsFilter, PeriodsPage, StateCounts, SubmissionState};
+use crate::model::period::{PeriodsFilter, PeriodsPage, StateCounts, SubmissionState};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::components::Form;
@@ -82,12 +83,11 @@ pub fn ReportingPeriodsPage() -> impl IntoView {
 #[component]
 fn PeriodsView(page: PeriodsPage) -> impl IntoView {
     let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
-    let number = move |n: u32| count(locale, u64::from(n));
     let code = page.period.code();
     let document_id = page.document.as_ref().map(|d| d.id);
     let cut_off = page.period.cut_off(page.cut_off_day);
     let totals = page.totals;
+    let value_totals = page.value_totals;
     view! {
         <h1>{t!(i18n, periods.heading, unit = page.unit.name.clone())}</h1>
         <Form method="GET" action="/periods" attr:class="filters">
@@ -142,15 +142,32 @@ fn PeriodsView(page: PeriodsPage) -> impl IntoView {
                             cut_off = cut_off.display()
                         )}
                     </p>
-                    <dl class="stats" aria-label=t_string!(i18n, periods.totals)>
-                        <div><dt>{t!(i18n, periods.col_expected)}</dt><dd>{number(totals.expected())}</dd></div>
-                        <div><dt>{t!(i18n, periods.col_reported)}</dt><dd>{number(totals.reported())}</dd></div>
-                        <div><dt>{t!(i18n, periods.col_late)}</dt><dd>{number(totals.late)}</dd></div>
-                        <div><dt>{t!(i18n, periods.col_returned)}</dt><dd>{number(totals.returned)}</dd></div>
-                        <div class="stat-alert"><dt>{t!(i18n, periods.col_not_reported)}</dt><dd>{number(totals.not_reported())}</dd></div>
-                    </dl>
+                    <Totals totals label=t_string!(i18n, periods.totals) />
                     <p class="muted">{t!(i18n, periods.note)}</p>
-                    <Rows rows=page.rows.clone() document=document.id period=code />
+                    <Rows
+                        rows={page.rows.iter().filter(|r| r.counts.expected() > 0).map(|r| (r.unit.clone(), r.counts, r.own, r.below)).collect::<Vec<_>>()}
+                        caption=t_string!(i18n, periods.caption)
+                        document=document.id
+                        period=code.clone()
+                    />
+                    <section aria-labelledby="values-heading">
+                        <h2 id="values-heading">{t!(i18n, periods.values_heading)}</h2>
+                        {if value_totals.expected() == 0 {
+                            view! { <p>{t!(i18n, periods.no_indicators)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <Totals totals=value_totals label=t_string!(i18n, periods.value_totals) />
+                                <p class="muted">{t!(i18n, periods.values_note)}</p>
+                                <Rows
+                                    rows={page.rows.iter().filter(|r| r.values.expected() > 0).map(|r| (r.unit.clone(), r.values, r.own_values, r.values_below)).collect::<Vec<_>>()}
+                                    caption=t_string!(i18n, periods.values_caption)
+                                    document=document.id
+                                    period=code
+                                />
+                            }
+                                .into_any()
+                        }}
+                    </section>
                 }
                     .into_any()
             }
@@ -158,8 +175,29 @@ fn PeriodsView(page: PeriodsPage) -> impl IntoView {
     }
 }
 
+/// How many units must report, and where they stand.
 #[component]
-fn Rows(rows: Vec<PeriodRow>, document: i32, period: String) -> impl IntoView {
+fn Totals(totals: StateCounts, label: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let number = move |n: u32| count(locale, u64::from(n));
+    view! {
+        <dl class="stats" aria-label=label>
+            <div><dt>{t!(i18n, periods.col_expected)}</dt><dd>{number(totals.expected())}</dd></div>
+            <div><dt>{t!(i18n, periods.col_reported)}</dt><dd>{number(totals.reported())}</dd></div>
+            <div><dt>{t!(i18n, periods.col_late)}</dt><dd>{number(totals.late)}</dd></div>
+            <div><dt>{t!(i18n, periods.col_returned)}</dt><dd>{number(totals.returned)}</dd></div>
+            <div class="stat-alert"><dt>{t!(i18n, periods.col_not_reported)}</dt><dd>{number(totals.not_reported())}</dd></div>
+        </dl>
+    }
+}
+
+/// One row per unit: `(unit, the states below it, its own state, whether it has
+/// reporting units below)`.
+type Row = (UnitRef, StateCounts, Option<SubmissionState>, bool);
+
+#[component]
+fn Rows(rows: Vec<Row>, caption: &'static str, document: i32, period: String) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let number = move |n: u32| count(locale, u64::from(n));
@@ -181,7 +219,7 @@ fn Rows(rows: Vec<PeriodRow>, document: i32, period: String) -> impl IntoView {
     view! {
         <div class="table-wrap" tabindex="0">
             <table class="data figures">
-                <caption>{t!(i18n, periods.caption)}</caption>
+                <caption>{caption}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{t!(i18n, periods.col_unit)}</th>
@@ -196,21 +234,19 @@ fn Rows(rows: Vec<PeriodRow>, document: i32, period: String) -> impl IntoView {
                 <tbody>
                     {rows
                         .into_iter()
-                        .map(|row| {
-                            let name = if row.below {
-                                view! { <a href=href(&row.unit.code, Some(document), &period)>{row.unit.name.clone()}</a> }.into_any()
+                        .map(|(unit, states, own, below)| {
+                            let name = if below {
+                                view! { <a href=href(&unit.code, Some(document), &period)>{unit.name.clone()}</a> }.into_any()
                             } else {
-                                view! { <span>{row.unit.name.clone()}</span> }.into_any()
+                                view! { <span>{unit.name.clone()}</span> }.into_any()
                             };
                             view! {
                                 <tr>
                                     <th scope="row">{name}</th>
                                     <td>
-                                        {row
-                                            .own
-                                            .map(|state| view! { <span class=state_class(state)>{state_label(i18n, state)}</span> })}
+                                        {own.map(|state| view! { <span class=state_class(state)>{state_label(i18n, state)}</span> })}
                                     </td>
-                                    {counts(row.counts)}
+                                    {counts(states)}
                                 </tr>
                             }
                         })

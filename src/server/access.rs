@@ -12,7 +12,7 @@
 
 use super::auth::CurrentUser;
 use super::db::Db;
-use super::entity::{document, task, task_coordinator, unit};
+use super::entity::{document, indicator, task, task_coordinator, unit};
 use crate::model::Role;
 use sea_orm::EntityTrait;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, IntoColumnRef, Query};
@@ -232,8 +232,31 @@ pub fn own_unit_tasks(reader: &Reader) -> Condition {
         .add(Expr::col((task::Entity, task::Column::Classification)).lte(reader.clearance))
 }
 
+/// Indicators the reader may see, by the rule of tasks: within clearance, and carried by
+/// or assigned by a unit of their subtree (or any, for central leaders). A unit's copy is
+/// assigned by the unit directly above, so whoever sees a copy sees every copy below it.
+pub fn visible_indicators(reader: &Reader) -> Condition {
+    let mut condition = Condition::all().add(
+        Expr::col((indicator::Entity, indicator::Column::Classification)).lte(reader.clearance),
+    );
+    if !reader.sees_all {
+        condition = condition.add(
+            Condition::any()
+                .add(path_in_range(
+                    (indicator::Entity, indicator::Column::UnitPath),
+                    &reader.unit_path,
+                ))
+                .add(path_in_range(
+                    (indicator::Entity, indicator::Column::AssignerPath),
+                    &reader.unit_path,
+                )),
+        );
+    }
+    condition
+}
+
 /// Documents the reader may see: within clearance, and owned by a unit of their subtree
-/// or holding a task they may see (or any, for central leaders).
+/// or holding a task or an indicator they may see (or any, for central leaders).
 pub fn visible_documents(reader: &Reader) -> Condition {
     let mut condition = Condition::all()
         .add(Expr::col((document::Entity, document::Column::Classification)).lte(reader.clearance));
@@ -247,13 +270,23 @@ pub fn visible_documents(reader: &Reader) -> Condition {
             )
             .cond_where(visible_tasks(reader))
             .to_owned();
+        let with_visible_indicator = Query::select()
+            .expr(Expr::val(1))
+            .from(indicator::Entity)
+            .and_where(
+                Expr::col((indicator::Entity, indicator::Column::DocumentId))
+                    .equals((document::Entity, document::Column::Id)),
+            )
+            .cond_where(visible_indicators(reader))
+            .to_owned();
         condition = condition.add(
             Condition::any()
                 .add(path_in_range(
                     (document::Entity, document::Column::OwnerPath),
                     &reader.unit_path,
                 ))
-                .add(Expr::exists(with_visible_task)),
+                .add(Expr::exists(with_visible_task))
+                .add(Expr::exists(with_visible_indicator)),
         );
     }
     condition

@@ -18,6 +18,7 @@ use crate::model::dashboard::{
     ChildFigures, ChildSort, DEADLINE_LIST, Dashboard, DashboardFilter, DocumentFigures,
     FeedbackSummary, Figures, TREND_WEEKS, TREND_WEEKS_MAX, TrendChart, TrendWeek, trend, week_of,
 };
+use crate::model::indicator::StatusCounts;
 use crate::model::task::{DocumentRef, TaskStatus};
 use crate::model::time::Day;
 use crate::model::{AppError, Classification, Problem, UnitLevel};
@@ -72,6 +73,7 @@ struct Figured {
     figures: Figures,
     /// The key tasks' figures.
     key: Figures,
+    indicators: StatusCounts,
     per_document: HashMap<i32, Figures>,
     /// In the official order.
     children: Vec<ChildFigures>,
@@ -184,6 +186,7 @@ async fn read_dashboard(
         trail,
         figures: figured.figures,
         key: figured.key,
+        indicators: figured.indicators,
         documents,
         children,
         nearest,
@@ -250,7 +253,8 @@ async fn read_figures(
     // its own from the pool).
     let (
         (figures, key, per_document),
-        children,
+        mut children,
+        (indicators, indicators_below),
         weekly,
         overdue_in_any_period,
         nearest,
@@ -259,6 +263,7 @@ async fn read_figures(
     ) = tokio::try_join!(
         document_figures(db, scope.id, narrowing, today),
         child_figures(db, scope, narrowing, today),
+        super::indicators::figures::counts(db, scope, narrowing, today),
         tallies::weekly(db, scope.id, narrowing, last),
         async {
             match narrowing.period {
@@ -281,9 +286,16 @@ async fn read_figures(
     let overdue_today = overdue_in_any_period.unwrap_or(figures.overdue);
     let trend = trend(&weekly, first, last, current, overdue_today);
     let trend_chart = charts::trend_svg(&trend);
+    for child in &mut children {
+        child.indicators = indicators_below
+            .get(&child.unit.code)
+            .copied()
+            .unwrap_or_default();
+    }
     Ok(Figured {
         figures,
         key,
+        indicators,
         per_document,
         children,
         trend,
@@ -410,6 +422,7 @@ async fn child_figures(
         .map(|unit| ChildFigures {
             unit: unit_ref(unit),
             figures: per_child.get(&unit.id).copied().unwrap_or_default(),
+            indicators: StatusCounts::default(),
         })
         .collect())
 }

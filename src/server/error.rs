@@ -138,6 +138,14 @@ pub fn new_reference() -> String {
         .collect()
 }
 
+/// Whether a write broke a unique index: two writers claiming the same thing at once.
+pub fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(
+        error.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

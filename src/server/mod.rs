@@ -18,6 +18,7 @@ pub mod files;
 pub mod generation;
 pub mod hierarchy;
 pub mod http;
+pub mod indicators;
 pub mod limits;
 pub mod national;
 pub mod open311;

@@ -4,9 +4,11 @@
 //! the 34 provinces and one in five of them on to every commune of each province (about
 //! 1.26 million tasks); reports in every state over the past year, about three per commune
 //! task, consistent with the tasks' progress and status; 150,000 officials spread over the
-//! units, sharing one password hash. Dates are planned in Rust; the bulk is copied by
-//! set-based SQL, portable between SQLite and PostgreSQL, one document per transaction
-//! with the tally triggers paused and the tallies recounted before commit.
+//! units, sharing one password hash; twenty indicators per resolution, assigned to every
+//! province, with quarterly values for two years (`indicators::national`). Dates are
+//! planned in Rust; the bulk is copied by set-based SQL, portable between SQLite and
+//! PostgreSQL, one document per transaction with the tally triggers paused and the
+//! tallies recounted before commit.
 
 use super::db::Db;
 use super::entity::{document, task, unit, user};
@@ -672,6 +674,7 @@ async fn seed_document(
         .count(&txn)
         .await?;
     drop_temp_tables(&txn).await?;
+    super::indicators::national::seed(&txn, document_id, root, staff, seeder.id, today).await?;
     tallies::rebuild(&txn, Some(document_id), today)
         .await
         .map_err(failure)?;
@@ -767,7 +770,12 @@ async fn fill_staff(txn: &DatabaseTransaction, staff: &[(i32, i32, i32)]) -> Res
     insert_rows(txn, "seed_staff (unit_id, officer_id, leader_id)", rows).await
 }
 
-async fn insert_rows(txn: &DatabaseTransaction, into: &str, rows: Vec<Vec<Value>>) -> Result<()> {
+/// Inserts rows in chunks of 500, each as one statement with bound values.
+pub(crate) async fn insert_rows(
+    txn: &DatabaseTransaction,
+    into: &str,
+    rows: Vec<Vec<Value>>,
+) -> Result<()> {
     let backend = txn.get_database_backend();
     for chunk in rows.chunks(500) {
         let mut values = Vec::new();

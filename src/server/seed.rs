@@ -610,6 +610,7 @@ pub async fn demo_work(db: &Db, evidence: &EvidenceStore) -> Result<usize> {
     )
     .await
     .map_err(failure)?;
+    super::indicators::demo::resolution_57(db, nq57).await?;
     Ok(added)
 }
 

@@ -15,10 +15,11 @@ use tiendo::model::task::Verdict;
 use tiendo::server::access::Reader;
 use tiendo::server::documents::{self, DocumentInput};
 use tiendo::server::entity::{
-    attachment, document, feedback, notification, report, task, task_coordinator, task_event, unit,
-    user,
+    attachment, document, feedback, indicator, notification, report, task, task_coordinator,
+    task_event, unit, user,
 };
 use tiendo::server::evidence::{EvidenceStore, Upload};
+use tiendo::server::indicators::{self, AssignInput, IndicatorInput, ValueInput};
 use tiendo::server::reports::{self, ReportInput};
 use tiendo::server::tasks::{self, CascadeTargets, TaskInput};
 
@@ -309,6 +310,69 @@ fn build(app: &TestApp, seed: u64, units: &Units) -> Vec<Official> {
             }
         }
     }
+    // Each document's indicator, assigned a level or two down, with values reported for
+    // the last quarter and some accepted.
+    let last_quarter = tiendo::model::period::Period::containing(
+        tiendo::model::period::Cycle::Quarterly,
+        tiendo::server::work::today(),
+    )
+    .previous()
+    .code();
+    for (n, (id, owner, level)) in documents_made.iter().enumerate() {
+        let indicator_level = level + rng.below(5 - level).min(1);
+        let root = app
+            .block_on(indicators::create(
+                &db,
+                &builder(owner),
+                *id,
+                &IndicatorInput {
+                    name: format!("Chỉ tiêu CT{seed}-{n}"),
+                    measure: "%".into(),
+                    direction: "higher".into(),
+                    baseline_year: "2024".into(),
+                    baseline_value: "10".into(),
+                    milestones: vec![("2030-12-31".into(), "50".into())],
+                    roll_up: "sum".into(),
+                    classification: LEVELS[indicator_level].into(),
+                    ..IndicatorInput::default()
+                },
+            ))
+            .unwrap();
+        let mut carrier = (root, (*owner).to_owned());
+        for _ in 0..2 {
+            let children = units.children(&carrier.1);
+            if children.is_empty() || !rng.chance(75) {
+                break;
+            }
+            let child = rng.pick(&children).clone();
+            let copy = app
+                .block_on(indicators::assign(
+                    &db,
+                    &officer(&carrier.1),
+                    carrier.0,
+                    &AssignInput {
+                        unit: child.clone(),
+                        baseline_value: "5".into(),
+                        milestones: vec!["40".into()],
+                    },
+                ))
+                .unwrap();
+            app.block_on(indicators::report(
+                &db,
+                &officer(&child),
+                copy,
+                &ValueInput {
+                    period: last_quarter.clone(),
+                    value: "12".into(),
+                    source_note: "Thống kê".into(),
+                    ..ValueInput::default()
+                },
+            ))
+            .unwrap();
+            carrier = (copy, child);
+        }
+    }
+
     // Some documents are raised after their tasks exist: their tasks must follow.
     for (id, owner, level) in documents_made.iter().filter(|_| rng.chance(40)) {
         if *level >= 3 {
@@ -491,6 +555,7 @@ struct Rows {
     attachments: Vec<attachment::Model>,
     events: Vec<task_event::Model>,
     feedback: Vec<feedback::Model>,
+    indicators: Vec<indicator::Model>,
     /// Each notification with the officials it is addressed to.
     notifications: Vec<(notification::Model, Vec<String>)>,
 }
@@ -521,6 +586,7 @@ impl Rows {
                     .await
                     .unwrap(),
                 feedback: feedback::Entity::find().all(&db.read).await.unwrap(),
+                indicators: indicator::Entity::find().all(&db.read).await.unwrap(),
                 notifications: {
                     let officials = user::Entity::find().all(&db.read).await.unwrap();
                     notification::Entity::find()
@@ -578,6 +644,7 @@ struct Oracle<'a> {
     oversight: bool,
     tasks: HashSet<i32>,
     documents: HashSet<i32>,
+    indicators: HashSet<i32>,
 }
 
 impl<'a> Oracle<'a> {
@@ -601,6 +668,15 @@ impl<'a> Oracle<'a> {
             })
             .map(|t| t.id)
             .collect();
+        let indicators: HashSet<i32> = rows
+            .indicators
+            .iter()
+            .filter(|i| {
+                i.classification <= clearance
+                    && (oversight || under(&i.unit_path) || under(&i.assigner_path))
+            })
+            .map(|i| i.id)
+            .collect();
         let documents = rows
             .documents
             .iter()
@@ -611,7 +687,11 @@ impl<'a> Oracle<'a> {
                         || rows
                             .tasks
                             .iter()
-                            .any(|t| t.document_id == d.id && tasks.contains(&t.id)))
+                            .any(|t| t.document_id == d.id && tasks.contains(&t.id))
+                        || rows
+                            .indicators
+                            .iter()
+                            .any(|i| i.document_id == d.id && indicators.contains(&i.id)))
             })
             .map(|d| d.id)
             .collect();
@@ -623,7 +703,20 @@ impl<'a> Oracle<'a> {
             oversight,
             tasks,
             documents,
+            indicators,
         }
+    }
+
+    /// A document's indicators this official sees at the top: those whose parent they
+    /// do not see.
+    fn topmost_indicators(&self, document: i32) -> BTreeSet<i32> {
+        self.rows
+            .indicators
+            .iter()
+            .filter(|i| i.document_id == document && self.indicators.contains(&i.id))
+            .filter(|i| i.parent_id.is_none_or(|p| !self.indicators.contains(&p)))
+            .map(|i| i.id)
+            .collect()
     }
 
     fn visible_children(&self, id: i32) -> BTreeSet<i32> {
@@ -717,6 +810,32 @@ impl<'a> Oracle<'a> {
                         .any(|c| c.parent_id == Some(t.id) && seen(c))
             })
             .map(|t| t.lead_unit_id)
+            .collect::<BTreeSet<_>>()
+            .len()
+    }
+
+    /// The indicators carried in the unit's subtree within the official's clearance (the
+    /// dashboard counts each by its status).
+    fn dashboard_indicators(&self, unit: &unit::Model) -> usize {
+        self.rows
+            .indicators
+            .iter()
+            .filter(|i| i.unit_path.starts_with(&unit.path) && i.classification <= self.clearance)
+            .count()
+    }
+
+    /// The units carrying the document's indicators in the unit's subtree, within the
+    /// official's clearance (all assigned this quarter, before its end).
+    fn value_carriers(&self, unit: &unit::Model, document: i32) -> usize {
+        self.rows
+            .indicators
+            .iter()
+            .filter(|i| {
+                i.document_id == document
+                    && i.unit_path.starts_with(&unit.path)
+                    && i.classification <= self.clearance
+            })
+            .map(|i| i.unit_id)
             .collect::<BTreeSet<_>>()
             .len()
     }
@@ -889,6 +1008,59 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
             answered(&page, visible, format!("{who}: /documents/{}", doc.id));
             seen.keep(format!("/documents/{}", doc.id), &page);
         }
+        // Its indicators: the topmost the official sees.
+        let answer = browser.call(
+            "/api/documents/indicators",
+            &format!("document_id={}", doc.id),
+        );
+        answered(&answer, visible, format!("{who}: indicators of {}", doc.id));
+        if visible {
+            assert_eq!(
+                ids(&answer.json()["rows"]),
+                oracle.topmost_indicators(doc.id),
+                "{who}: the indicators of document {}",
+                doc.id
+            );
+        }
+        seen.keep(format!("indicators of {}", doc.id), &answer);
+    }
+
+    // Every indicator, seen or not, with the units below it.
+    for item in &rows.indicators {
+        let answer = browser.call("/api/indicator", &format!("id={}", item.id));
+        let visible = oracle.indicators.contains(&item.id);
+        answered(&answer, visible, format!("{who}: indicator {}", item.id));
+        if visible {
+            let json = answer.json();
+            let below: BTreeSet<i32> = rows
+                .indicators
+                .iter()
+                .filter(|i| i.parent_id == Some(item.id) && oracle.indicators.contains(&i.id))
+                .map(|i| i.id)
+                .collect();
+            assert_eq!(
+                ids(&json["below"]),
+                below,
+                "{who}: below indicator {}",
+                item.id
+            );
+            let parent = item.parent_id.filter(|p| oracle.indicators.contains(p));
+            assert_eq!(
+                json["parent"].as_i64().map(|p| p as i32),
+                parent,
+                "{who}: the parent of indicator {}",
+                item.id
+            );
+            if item.classification >= confidential {
+                seen.classified.insert(("indicator", item.id));
+            }
+        }
+        seen.keep(format!("indicator {}", item.id), &answer);
+        if pages {
+            let page = browser.get(&format!("/indicators/{}", item.id));
+            answered(&page, visible, format!("{who}: /indicators/{}", item.id));
+            seen.keep(format!("/indicators/{}", item.id), &page);
+        }
     }
 
     // My work, every page of every view that lists records.
@@ -963,6 +1135,16 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
             );
             let (key, extended) = oracle.dashboard_marked(scope);
             assert_eq!(json["key"]["tasks"], key, "{who}: key tasks of {code}");
+            let counts = &json["indicators"];
+            let counted: u64 = ["on_track", "at_risk", "off_track", "no_data"]
+                .iter()
+                .map(|status| counts[status].as_u64().unwrap())
+                .sum();
+            assert_eq!(
+                counted,
+                oracle.dashboard_indicators(scope) as u64,
+                "{who}: indicators of {code}"
+            );
             assert_eq!(
                 json["figures"]["extended"], extended,
                 "{who}: extended tasks of {code}"
@@ -1021,6 +1203,24 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
                         + json["totals"]["missing"].as_u64().unwrap(),
                     oracle.reporters(scope, document as i32) as u64,
                     "{who}: units that must report on {document} in {code}"
+                );
+                let values = &json["value_totals"];
+                let expected: u64 = [
+                    "not_due_yet",
+                    "due",
+                    "submitted",
+                    "late",
+                    "accepted",
+                    "returned",
+                    "missing",
+                ]
+                .iter()
+                .map(|state| values[state].as_u64().unwrap())
+                .sum();
+                assert_eq!(
+                    expected,
+                    oracle.value_carriers(scope, document as i32) as u64,
+                    "{who}: units that must send values on {document} in {code}"
                 );
             }
         }
@@ -1215,6 +1415,19 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
             .iter()
             .filter(|d| !oracle.documents.contains(&d.id))
             .flat_map(|d| [d.code.clone(), d.title.clone()]),
+    );
+    // An indicator's copies carry its name: a name seen on a visible one is no secret.
+    let seen_names: HashSet<&str> = rows
+        .indicators
+        .iter()
+        .filter(|i| oracle.indicators.contains(&i.id))
+        .map(|i| i.name.as_str())
+        .collect();
+    secrets.extend(
+        rows.indicators
+            .iter()
+            .filter(|i| !oracle.indicators.contains(&i.id) && !seen_names.contains(i.name.as_str()))
+            .map(|i| i.name.clone()),
     );
     secrets.extend(
         rows.feedback

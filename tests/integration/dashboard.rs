@@ -500,6 +500,18 @@ on_both_backends! {
         for figure in ["done", "done_late", "in_progress", "not_started", "overdue"] {
             assert!(national["figures"][figure].as_i64().unwrap() > 0, "{figure}");
         }
+        // Twenty indicators per resolution, the centre's and each province's: every
+        // status among them, and each province's own twenty for each resolution below.
+        let statuses = ["on_track", "at_risk", "off_track", "no_data"];
+        let counted = |counts: &Value| -> i64 {
+            statuses.iter().map(|s| counts[s].as_i64().unwrap()).sum()
+        };
+        assert_eq!(counted(&national["indicators"]), 7 * 20 * 35);
+        for status in statuses {
+            assert!(national["indicators"][status].as_i64().unwrap() > 0, "{status}: {}", national["indicators"]);
+        }
+        assert_eq!(counted(&children[0]["indicators"]), 7 * 20);
+        assert_eq!(counted(&children[46]["indicators"]), 0, "a central body carries none");
         // Sorted by overdue, most first.
         let (_, sorted) = dashboard(&centre, "TW", "&filter[sort]=overdue&filter[descending]=true");
         let overdue: Vec<i64> = sorted["children"].as_array().unwrap().iter()

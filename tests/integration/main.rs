@@ -18,6 +18,7 @@ mod feedback;
 mod forms;
 mod fuzz;
 mod hierarchy;
+mod indicators;
 mod periods;
 mod supervision;
 mod web;

@@ -17,6 +17,9 @@ struct Secret {
     file: i32,
     /// A request for more time, awaiting a decision.
     extension: i32,
+    /// The plan's indicator, and a value of it awaiting evaluation.
+    indicator: i32,
+    value: i32,
 }
 
 const SECRET_TITLE: &str = "Phương án bảo vệ hạ tầng số trọng yếu của Thủ đô";
@@ -55,13 +58,45 @@ fn secret_records(app: &TestApp) -> Secret {
     let extension = task_json(&leader, task)["due_changes"][0]["id"]
         .as_i64()
         .unwrap() as i32;
+    let indicator = redirected_id(
+        &leader.call(
+            "/api/indicators/create",
+            &format!(
+                "document_id={document}&name={}&measure=%25&direction=higher&baseline_year=2024&baseline_value=10&milestone_1_on=2030-12-31&milestone_1_value=50&roll_up=sum&classification=confidential",
+                encode(SECRET_TITLE)
+            ),
+        ),
+        "/indicators/",
+    );
+    let sent = leader.call(
+        "/api/indicators/report",
+        &format!(
+            "indicator_id={indicator}&period={}&value=12&source_note={}",
+            current_quarter(),
+            encode(SECRET_TITLE)
+        ),
+    );
+    assert!(sent.status < 400, "{}", sent.body);
+    let value = leader
+        .call("/api/indicator", &format!("id={indicator}"))
+        .json()["values"][0]["id"]
+        .as_i64()
+        .unwrap() as i32;
     Secret {
         document,
         task,
         report,
         file,
         extension,
+        indicator,
+        value,
     }
+}
+
+/// The code of the quarter it is (the default cycle of a document).
+fn current_quarter() -> String {
+    use tiendo::model::period::{Cycle, Period};
+    Period::containing(Cycle::Quarterly, tiendo::server::work::today()).code()
 }
 
 /// Adds a viewer to Hà Nội, cleared for the secret: the lower role.
@@ -178,6 +213,42 @@ fn record_calls(secret: &Secret) -> Vec<(&'static str, String, bool)> {
             format!("change_id={}&decision=grant&answer=", secret.extension),
             false,
         ),
+        ("/api/indicator", format!("id={}", secret.indicator), true),
+        (
+            "/api/documents/indicators",
+            format!("document_id={}", secret.document),
+            true,
+        ),
+        (
+            "/api/indicators/create",
+            format!(
+                "document_id={}&name=X&measure=X&direction=higher&baseline_year=2024&baseline_value=1&milestone_1_on=2030-12-31&milestone_1_value=2&roll_up=sum&classification=confidential",
+                secret.document
+            ),
+            false,
+        ),
+        (
+            "/api/indicators/assign",
+            format!(
+                "indicator_id={}&unit=00004&baseline_value=1&milestone_1_value=2",
+                secret.indicator
+            ),
+            false,
+        ),
+        (
+            "/api/indicators/report",
+            format!(
+                "indicator_id={}&period={}&value=1&source_note=X",
+                secret.indicator,
+                current_quarter()
+            ),
+            false,
+        ),
+        (
+            "/api/indicators/evaluate",
+            format!("value_id={}&verdict=accept", secret.value),
+            false,
+        ),
     ]
 }
 
@@ -234,6 +305,7 @@ fn the_access_matrix_covers_every_endpoint_of_the_area() {
                     "/admin/users/{id}",
                     "/documents/{id}",
                     "/tasks/{id}",
+                    "/indicators/{id}",
                     // Checked in `dashboard`: figures of a unit, never a record's title.
                     "/dashboard/{code}",
                     // Checked in `feedback`.
@@ -265,6 +337,7 @@ fn the_access_matrix_covers_every_endpoint_of_the_area() {
         for page in [
             format!("/documents/{}", secret.document),
             format!("/tasks/{}", secret.task),
+            format!("/indicators/{}", secret.indicator),
             format!("/files/{}", secret.file),
         ] {
             assert_nothing_leaks(&browser.get(&page), &format!("{who} {page}"));

@@ -35,10 +35,13 @@ pub enum Action {
     AuditExpired,
     ReminderDaysChanged,
     DueDateChanged,
+    IndicatorCreated,
+    IndicatorAssigned,
+    IndicatorValueCorrected,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 27] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::AccountLocked,
@@ -63,6 +66,9 @@ impl Action {
         Action::AuditExpired,
         Action::ReminderDaysChanged,
         Action::DueDateChanged,
+        Action::IndicatorCreated,
+        Action::IndicatorAssigned,
+        Action::IndicatorValueCorrected,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -91,6 +97,9 @@ impl Action {
             Action::AuditExpired => "audit_expired",
             Action::ReminderDaysChanged => "reminder_days_changed",
             Action::DueDateChanged => "due_date_changed",
+            Action::IndicatorCreated => "indicator_created",
+            Action::IndicatorAssigned => "indicator_assigned",
+            Action::IndicatorValueCorrected => "indicator_value_corrected",
         }
     }
 }

@@ -5,7 +5,7 @@ mod figures;
 use super::access::{Reader, View, path_in_range, visible_documents, visible_tasks};
 use super::audit::{self, Action, Event};
 use super::db::{Db, contains_pattern};
-use super::entity::{document, task, unit};
+use super::entity::{document, indicator, task, unit};
 use super::generation;
 use super::work::{Failure, Outcome, from_naive, not_found, task_row, to_naive, today, unit_ref};
 use crate::model::admin::page_count;
@@ -381,6 +381,14 @@ async fn raise_tasks(
         )
         .filter(task::Column::DocumentId.eq(document_id))
         .filter(task::Column::Classification.lt(level.rank()))
+        .exec(txn)
+        .await?;
+    // Its indicators too: none is shown below the document's level.
+    indicator::Entity::update_many()
+        .col_expr(indicator::Column::Classification, Expr::value(level.rank()))
+        .col_expr(indicator::Column::UpdatedAt, Expr::value(now))
+        .filter(indicator::Column::DocumentId.eq(document_id))
+        .filter(indicator::Column::Classification.lt(level.rank()))
         .exec(txn)
         .await?;
     Ok(())

@@ -37,10 +37,13 @@ pub async fn page(
     let Some(scope) = super::dashboard::overseen_unit(db, reader, code).await? else {
         return Ok(None);
     };
-    let counted = tallies::documents_of(db, scope.id, reader.clearance).await?;
+    // The documents with tasks, or indicators, in the scope.
+    let mut counted = tallies::documents_of(db, scope.id, reader.clearance).await?;
+    counted.extend(super::indicators::documents_carried(db, &scope.path, reader.clearance).await?);
+    counted.sort_unstable();
+    counted.dedup();
     let mut shown = Vec::new();
-    let mut documents =
-        super::dashboard::document_refs(db, reader, counted.clone(), &mut shown).await?;
+    let mut documents = super::dashboard::document_refs(db, reader, counted, &mut shown).await?;
     documents.sort_by(|a, b| a.code.cmp(&b.code));
     let chosen = match filter.document {
         Some(id) => Some(
@@ -90,6 +93,9 @@ pub async fn page(
             counts: StateCounts::default(),
             own: None,
             below: false,
+            values: StateCounts::default(),
+            own_values: None,
+            values_below: false,
         })
         .collect();
     let row_of: HashMap<i32, usize> = std::iter::once(scope.id)
@@ -98,6 +104,19 @@ pub async fn page(
         .map(|(i, id)| (id, i))
         .collect();
     let mut totals = StateCounts::default();
+    let mut value_totals = StateCounts::default();
+    // The row of the unit directly below the scope that a unit is in, or the scope's own,
+    // and whether it is that row's unit itself.
+    let place = |unit_id: i32, path: &str| {
+        let row_unit = path
+            .strip_prefix(scope.path.as_str())
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|id| id.parse::<i32>().ok())
+            .unwrap_or(scope.id);
+        row_of
+            .get(&row_unit)
+            .map(|&index| (index, unit_id == row_unit))
+    };
     if let Some(document) = &chosen {
         let reporters = reporters(db, reader, document.id, &scope.path, period).await?;
         let latest = latest_reports(db, reader, document.id, &scope.path, period).await?;
@@ -105,29 +124,45 @@ pub async fn page(
             let state =
                 SubmissionState::of(period, cut_off_day, latest.get(&unit_id).copied(), today);
             totals.add(state);
-            // The row of the unit directly below the scope that the reporter is in, or
-            // the scope's own when it reports itself.
-            let row_unit = path
-                .strip_prefix(scope.path.as_str())
-                .and_then(|rest| rest.split('/').next())
-                .and_then(|id| id.parse::<i32>().ok())
-                .unwrap_or(scope.id);
-            let Some(&index) = row_of.get(&row_unit) else {
+            let Some((index, own)) = place(unit_id, &path) else {
                 continue;
             };
             let row = &mut rows[index];
             row.counts.add(state);
-            if unit_id == row_unit {
+            if own {
                 row.own = Some(state);
             } else {
                 row.below = true;
+            }
+        }
+        let carriers = super::indicators::submissions(
+            db,
+            reader,
+            document.id,
+            &scope.path,
+            period,
+            cut_off_day,
+            today,
+        )
+        .await?;
+        for (unit_id, path, state) in carriers {
+            value_totals.add(state);
+            let Some((index, own)) = place(unit_id, &path) else {
+                continue;
+            };
+            let row = &mut rows[index];
+            row.values.add(state);
+            if own {
+                row.own_values = Some(state);
+            } else {
+                row.values_below = true;
             }
         }
     }
     // Only the units with reporting units in them.
     let rows = rows
         .into_iter()
-        .filter(|row| row.counts.expected() > 0)
+        .filter(|row| row.counts.expected() + row.values.expected() > 0)
         .collect();
     Ok(Some(PeriodsPage {
         unit: unit_ref(&scope),
@@ -139,6 +174,7 @@ pub async fn page(
         periods,
         today,
         totals,
+        value_totals,
         rows,
     }))
 }

@@ -1,0 +1,70 @@
+import { expect, test, type Page } from "@playwright/test";
+import { official } from "./officials";
+
+async function openPanel(page: Page, summary: string) {
+  const panel = page.locator("details", { has: page.locator("summary", { hasText: summary }) });
+  await panel.locator("summary").click();
+  return panel;
+}
+
+const NAME = "Tỷ trọng kinh tế số trong GDP";
+
+test("a ward officer reports a quarterly value without JavaScript, and the city accepts it", async ({ browser }, info) => {
+  test.setTimeout(90_000);
+  // Each project its own ward: the city assigns an indicator to a unit once.
+  const [ward, wardName, username] =
+    info.project.name === "phone" ? ["00008", "Phường Ngọc Hà", "ngocha.canbo"] : ["00004", "Phường Ba Đình", "badinh.canbo"];
+
+  // Hà Nội's officer finds the city's indicator on Resolution 57 and assigns it to the
+  // ward with the ward's own baseline and targets.
+  const city = await official(browser, "hanoi.canbo");
+  await city.goto("/documents");
+  const resolution = city.locator("tr", { has: city.getByRole("cell", { name: "57-NQ/TW", exact: true }) });
+  await resolution.getByRole("link").first().click();
+  const documentUrl = city.url();
+  const indicators = city.getByRole("table", { name: /^Chỉ tiêu/ });
+  await indicators.getByRole("link", { name: NAME, exact: true }).click();
+  await expect(city.getByRole("heading", { level: 1, name: NAME })).toBeVisible();
+  await expect(city.locator("figure.chart svg")).toBeVisible();
+  await expect(city.getByRole("table", { name: "Kế hoạch và giá trị thực tế theo kỳ" })).toBeVisible();
+  const assign = await openPanel(city, "Giao chỉ tiêu cho đơn vị cấp dưới");
+  await assign.getByLabel("Đơn vị nhận").selectOption(ward);
+  await assign.getByLabel(/^Giá trị cơ sở năm 2024/).fill("15");
+  await assign.getByLabel(/^Mốc 31\/12\/2030/).fill("30");
+  await assign.getByLabel(/^Mốc 31\/12\/2045/).fill("50");
+  await assign.getByRole("button", { name: "Giao chỉ tiêu" }).click();
+  await expect(city.getByRole("status")).toContainText("Đã giao chỉ tiêu");
+  const below = city.getByRole("table", { name: /^Đơn vị cấp dưới/ });
+  await expect(below.getByRole("row", { name: new RegExp(wardName) })).toContainText("Chưa có số liệu");
+  await city.context().close();
+
+  // The ward's officer, on a phone without JavaScript, reports this quarter's value.
+  const officer = await official(browser, username, false);
+  await officer.goto(documentUrl);
+  await officer.getByRole("table", { name: /^Chỉ tiêu/ }).getByRole("link", { name: NAME, exact: true }).click();
+  await expect(officer.getByRole("heading", { level: 1, name: NAME })).toBeVisible();
+  await expect(officer.locator("dl.facts")).toContainText(wardName);
+  // A value that cannot be read is refused, naming the field; what was typed stays.
+  await officer.getByLabel(/^Giá trị \(/).fill("mười sáu");
+  await officer.getByLabel(/^Quyền số/).fill("12");
+  await officer.getByLabel("Nguồn và cách tính").fill("Phòng Kinh tế phường, số liệu sơ bộ");
+  await officer.getByRole("button", { name: "Gửi giá trị" }).click();
+  await expect(officer.locator("#value-value-error")).toContainText("Không đúng định dạng");
+  await expect(officer.getByLabel("Nguồn và cách tính")).toHaveValue("Phòng Kinh tế phường, số liệu sơ bộ");
+  await officer.getByLabel(/^Giá trị \(/).fill("16,5");
+  await officer.getByRole("button", { name: "Gửi giá trị" }).click();
+  await expect(officer.getByRole("status")).toContainText("Đã gửi giá trị");
+  const sent = officer.locator(".report-list li").first();
+  await expect(sent).toContainText("16,5 % GDP");
+  await expect(sent.locator(".badge").first()).toHaveText("Chờ đánh giá");
+  const indicatorUrl = officer.url().replace(/\?.*$/, "");
+  await officer.context().close();
+
+  // The city's leader accepts it.
+  const leader = await official(browser, "hanoi.lanhdao");
+  await leader.goto(indicatorUrl);
+  await leader.getByRole("button", { name: "Chấp nhận", exact: true }).click();
+  await expect(leader.getByRole("status")).toContainText("Đã chấp nhận giá trị");
+  await expect(leader.locator(".report-list li").first().locator(".badge").first()).toHaveText("Đã chấp nhận");
+  await leader.context().close();
+});

@@ -1,0 +1,158 @@
+//! Indicators: a document's targets, their copies down the hierarchy, the values units
+//! report for each period and their evaluation.
+
+use crate::model::AppError;
+use crate::model::indicator::{IndicatorDetail, IndicatorSection};
+use leptos::prelude::*;
+
+#[server(endpoint = "indicator")]
+pub async fn get_indicator(id: i32) -> Result<IndicatorDetail, AppError> {
+    let reader = super::reader()?;
+    let state = super::state()?;
+    super::outcome(crate::server::indicators::detail(&state.db, &reader, id).await)?
+        .ok_or_else(|| super::fail(AppError::NotFound))
+}
+
+/// The indicators of a document the caller sees (the topmost of them).
+#[server(endpoint = "documents/indicators")]
+pub async fn get_document_indicators(document_id: i32) -> Result<IndicatorSection, AppError> {
+    let reader = super::reader()?;
+    let state = super::state()?;
+    super::outcome(crate::server::indicators::section(&state.db, &reader, document_id).await)?
+        .ok_or_else(|| super::fail(AppError::NotFound))
+}
+
+/// A document's own indicator, with up to four dated milestones (the last is the final
+/// target); the browser goes to it.
+#[server(endpoint = "indicators/create")]
+pub async fn create_indicator(
+    document_id: i32,
+    #[server(default)] name: String,
+    #[server(default)] measure: String,
+    #[server(default)] direction: String,
+    #[server(default)] baseline_year: String,
+    #[server(default)] baseline_value: String,
+    #[server(default)] milestone_1_on: String,
+    #[server(default)] milestone_1_value: String,
+    #[server(default)] milestone_2_on: String,
+    #[server(default)] milestone_2_value: String,
+    #[server(default)] milestone_3_on: String,
+    #[server(default)] milestone_3_value: String,
+    #[server(default)] milestone_4_on: String,
+    #[server(default)] milestone_4_value: String,
+    #[server(default)] roll_up: String,
+    #[server(default)] weight_name: String,
+    #[server(default)] on_track: String,
+    #[server(default)] at_risk: String,
+    #[server(default)] data_source: String,
+    #[server(default)] classification: String,
+) -> Result<(), AppError> {
+    use crate::server::indicators::{IndicatorInput, create};
+    let reader = super::reader()?;
+    let state = super::state()?;
+    let input = IndicatorInput {
+        name,
+        measure,
+        direction,
+        baseline_year,
+        baseline_value,
+        milestones: vec![
+            (milestone_1_on, milestone_1_value),
+            (milestone_2_on, milestone_2_value),
+            (milestone_3_on, milestone_3_value),
+            (milestone_4_on, milestone_4_value),
+        ],
+        roll_up,
+        weight_name,
+        on_track,
+        at_risk,
+        data_source,
+        classification,
+    };
+    let id = super::outcome(create(&state.db, &reader, document_id, &input).await)?;
+    leptos_axum::redirect(&format!("/indicators/{id}?done=created"));
+    Ok(())
+}
+
+/// Assigns an indicator to a unit directly below, with that unit's own targets.
+#[server(endpoint = "indicators/assign")]
+pub async fn assign_indicator(
+    indicator_id: i32,
+    #[server(default)] unit: String,
+    #[server(default)] baseline_value: String,
+    #[server(default)] milestone_1_value: String,
+    #[server(default)] milestone_2_value: String,
+    #[server(default)] milestone_3_value: String,
+    #[server(default)] milestone_4_value: String,
+) -> Result<(), AppError> {
+    use crate::server::indicators::{AssignInput, assign};
+    let reader = super::reader()?;
+    let state = super::state()?;
+    let input = AssignInput {
+        unit,
+        baseline_value,
+        milestones: vec![
+            milestone_1_value,
+            milestone_2_value,
+            milestone_3_value,
+            milestone_4_value,
+        ],
+    };
+    super::outcome(assign(&state.db, &reader, indicator_id, &input).await)?;
+    leptos_axum::redirect(&format!("/indicators/{indicator_id}?done=assigned"));
+    Ok(())
+}
+
+/// The carrying unit's value for a period, with its source (and, correcting a closed
+/// period's value, why).
+#[server(endpoint = "indicators/report")]
+pub async fn report_indicator_value(
+    indicator_id: i32,
+    #[server(default)] period: String,
+    #[server(default)] value: String,
+    #[server(default)] weight: String,
+    #[server(default)] source_note: String,
+    #[server(default)] reason: String,
+    #[server(default)] seen: i32,
+) -> Result<(), AppError> {
+    use crate::server::indicators::{ValueInput, report};
+    let reader = super::reader()?;
+    let state = super::state()?;
+    let input = ValueInput {
+        period,
+        value,
+        weight,
+        source_note,
+        reason,
+        seen,
+    };
+    super::outcome(report(&state.db, &reader, indicator_id, &input).await)?;
+    leptos_axum::redirect(&format!("/indicators/{indicator_id}?done=reported"));
+    Ok(())
+}
+
+/// Accepts (`verdict` = `accept`) or returns (`return`, with an answer) a value.
+#[server(endpoint = "indicators/evaluate")]
+pub async fn evaluate_indicator_value(
+    value_id: i32,
+    verdict: String,
+    #[server(default)] answer: String,
+) -> Result<(), AppError> {
+    use crate::model::Problem;
+    use crate::model::task::Verdict;
+    let reader = super::reader()?;
+    let state = super::state()?;
+    let verdict: Verdict = verdict
+        .parse()
+        .map_err(|_| super::fail(AppError::invalid("verdict", Problem::Unknown)))?;
+    let id = super::outcome(
+        crate::server::indicators::evaluate(&state.db, &reader, value_id, verdict, &answer).await,
+    )?;
+    let done = if verdict == Verdict::Accept {
+        "accepted"
+    } else {
+        "returned"
+    };
+    leptos_axum::redirect(&format!("/indicators/{id}?done={done}"));
+    Ok(())
+}
