@@ -120,6 +120,14 @@ pub struct KeptReads {
     /// A task's page by id, view, the reader's unit and role, and day, at both
     /// generations.
     pub tasks: Kept<(i32, View, i32, Role, Day), Option<SeenTask>>,
+    /// A document's indicators, and an indicator's page, by id, view and day (the period
+    /// judged moves with the day).
+    pub indicator_sections:
+        Kept<(i32, View, Day), Option<(crate::model::indicator::IndicatorSection, i32)>>,
+    pub indicators: Kept<(i32, View, Day), Option<crate::server::indicators::SeenIndicator>>,
+    /// `/periods` by unit, filter (its unit left out), clearance and day, with the
+    /// classified documents it names.
+    pub periods: Kept<PeriodsKey, (crate::model::period::PeriodsPage, Vec<super::access::Shown>)>,
     /// `/my-work` by view, the reader's unit, filter and day.
     pub work: Kept<(View, i32, WorkFilter, Day), WorkPage>,
     /// Public pages whole, for visitors who are not signed in.
@@ -130,6 +138,9 @@ pub struct KeptReads {
     /// Unread notifications by official and figures' generation, at the accounts'.
     pub unread: Kept<(i32, i64), u64>,
 }
+
+/// `/periods`: the unit shown, the filter without its unit, the clearance and the day.
+pub type PeriodsKey = (i32, crate::model::period::PeriodsFilter, i16, Day);
 
 impl Default for KeptReads {
     fn default() -> Self {
@@ -143,6 +154,10 @@ impl Default for KeptReads {
             // A task's page holds up to 200 subtasks and its reports: up to 100 KB.
             tasks: Kept::new(128),
             work: Kept::new(1024),
+            // A section holds a few dozen rows, a page a few hundred values at most.
+            indicator_sections: Kept::new(256),
+            indicators: Kept::new(256),
+            periods: Kept::new(256),
             pages: KeptPages::default(),
             // A few hundred bytes each.
             sessions: KeptSessions::new(4096),

@@ -3,7 +3,7 @@
 
 use super::access::Reader;
 use super::db::Db;
-use super::entity::{attachment, report, task, unit, user};
+use super::entity::{attachment, report, task, unit};
 use super::evidence::{EvidenceStore, StoreError, Upload};
 use super::supervision::notify::{Audience, tell_task};
 use super::tasks::{roll_up, visible};
@@ -520,13 +520,7 @@ pub async fn of_task(db: &Db, task_id: i32) -> Outcome<Vec<(ReportView, i32)>> {
         .flat_map(|r| [Some(r.author_id), r.evaluator_id])
         .flatten()
         .collect();
-    let names: HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(people))
-        .all(&db.read)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.full_name))
-        .collect();
+    let names = super::users::full_names(db, people).await?;
     let unit_ids: Vec<i32> = reports.iter().map(|r| r.unit_id).collect();
     let units: HashMap<i32, unit::Model> = unit::Entity::find()
         .filter(unit::Column::Id.is_in(unit_ids))

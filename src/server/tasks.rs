@@ -3,7 +3,7 @@
 
 use super::access::{Reader, own_unit_tasks, path_in_range, visible_documents, visible_tasks};
 use super::db::Db;
-use super::entity::{document, report, task, task_coordinator, task_event, unit, user};
+use super::entity::{document, report, task, task_coordinator, task_event, unit};
 use super::supervision::notify::{About, Audience, tell, tell_task};
 use super::work::{
     Failure, Outcome, classification_of, from_naive, not_found, status_of, task_row, to_naive,
@@ -1162,13 +1162,7 @@ async fn history(db: &Db, reader: &Reader, task_id: i32) -> Outcome<Vec<TaskEven
         }
     }
     let actor_ids: Vec<i32> = events.iter().filter_map(|e| e.actor_id).collect();
-    let actors: HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(actor_ids))
-        .all(&db.read)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.full_name))
-        .collect();
+    let actors = super::users::full_names(db, actor_ids).await?;
     Ok(events
         .into_iter()
         .zip(details)

@@ -142,6 +142,20 @@ pub fn search_key(username: &str, full_name: &str) -> String {
     crate::model::text::fold(&format!("{username} {full_name}"))
 }
 
+/// The full names of these officials, by id (for who sent, decided or evaluated what).
+pub async fn full_names(
+    db: &Db,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<std::collections::HashMap<i32, String>, DbErr> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(&db.read)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.full_name))
+        .collect())
+}
+
 /// Gives accounts made before search keys existed their key.
 pub async fn fill_search_keys(db: &Db) -> Result<u64, DbErr> {
     let missing = user::Entity::find()

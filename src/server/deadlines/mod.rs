@@ -6,7 +6,7 @@
 use super::access::Reader;
 use super::audit::{self, Action, Event};
 use super::db::Db;
-use super::entity::{due_date_change, task, user};
+use super::entity::{due_date_change, task};
 use super::supervision::notify::{Audience, tell_task};
 use super::tasks::{record_event, visible};
 use super::work::{Failure, Outcome, from_naive, not_found, status_of, to_naive, today};
@@ -22,7 +22,6 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryOrder, Statement,
 };
 use serde_json::json;
-use std::collections::HashMap;
 
 /// The lead unit asks for the task's due date to move to `to_on`, saying why.
 pub async fn ask(db: &Db, reader: &Reader, task_id: i32, to_on: &str, reason: &str) -> Outcome<()> {
@@ -314,13 +313,7 @@ pub async fn of_task(db: &Db, task_id: i32) -> Outcome<Vec<DueDateChange>> {
         .flat_map(|c| [Some(c.asked_by), c.decided_by])
         .flatten()
         .collect();
-    let names: HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(&db.read)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.full_name))
-        .collect();
+    let names = super::users::full_names(db, ids).await?;
     let name = |id: i32| names.get(&id).cloned().unwrap_or_default();
     Ok(changes
         .into_iter()

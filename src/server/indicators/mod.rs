@@ -8,10 +8,10 @@ pub mod figures;
 pub mod national;
 mod standing;
 
-use super::access::{Reader, audit_reads, visible_documents, visible_indicators};
+use super::access::{Reader, View, audit_reads, visible_documents, visible_indicators};
 use super::audit::{self, Action, Event};
 use super::db::Db;
-use super::entity::{document, indicator, indicator_milestone, indicator_value, unit, user};
+use super::entity::{document, indicator, indicator_milestone, indicator_value, unit};
 use super::work::{Failure, Outcome, classification_of, not_found, to_naive, today, unit_ref};
 use crate::model::indicator::{
     Direction, IndicatorDetail, IndicatorRow, IndicatorSection, MEASURE_MAX, NAME_MAX, NOTE_MAX,
@@ -625,6 +625,37 @@ pub async fn section(
     reader: &Reader,
     document_id: i32,
 ) -> Outcome<Option<IndicatorSection>> {
+    let generation = super::generation::current(db).await?;
+    let seen = db
+        .kept
+        .indicator_sections
+        .get_or_read(generation, (document_id, View::of(reader), today()), || {
+            read_section(db, reader, document_id)
+        })
+        .await?;
+    let Some((section, owner)) = seen.as_ref() else {
+        return Ok(None);
+    };
+    let mut section = section.clone();
+    section.can_create = reader.leads(*owner);
+    audit_reads(
+        db,
+        reader,
+        section
+            .rows
+            .iter()
+            .map(|r| ("indicator", r.id, r.classification.rank())),
+    )
+    .await?;
+    Ok(Some(section))
+}
+
+/// The section as readers of one view see it, and the document's owner unit.
+async fn read_section(
+    db: &Db,
+    reader: &Reader,
+    document_id: i32,
+) -> Outcome<Option<(IndicatorSection, i32)>> {
     let Some(document) = document::Entity::find_by_id(document_id)
         .filter(visible_documents(reader))
         .one(&db.read)
@@ -646,21 +677,69 @@ pub async fn section(
     let (cycle, cut_off_day) = cycle_of(&document);
     let period = judged_period(cycle, cut_off_day, today());
     let rows = rows(db, &topmost, period).await?;
-    audit_reads(
-        db,
-        reader,
-        rows.iter()
-            .map(|r| ("indicator", r.id, r.classification.rank())),
-    )
-    .await?;
-    Ok(Some(IndicatorSection {
+    let section = IndicatorSection {
         rows,
-        can_create: reader.leads(document.owner_unit_id),
-    }))
+        can_create: false,
+    };
+    Ok(Some((section, document.owner_unit_id)))
 }
 
 /// `/indicators/{id}`, or `None` when the reader may not see it.
 pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<IndicatorDetail>> {
+    let generation = super::generation::current(db).await?;
+    let seen = db
+        .kept
+        .indicators
+        .get_or_read(generation, (id, View::of(reader), today()), || {
+            read_detail(db, reader, id)
+        })
+        .await?;
+    let Some(seen) = seen.as_ref() else {
+        return Ok(None);
+    };
+    let mut detail = seen.detail.clone();
+    // What the reader may do: send values and assign it for the unit carrying it,
+    // evaluate for the unit that assigned it (never a value they sent).
+    if reader.works_for(seen.unit_id) {
+        let current = Period::containing(detail.cycle, today());
+        detail.report_periods = std::iter::successors(Some(current), |p| Some(p.previous()))
+            .take((detail.cycle.per_year() as usize * 2).max(4))
+            .collect();
+        detail.assignable = seen.assignable.clone();
+    }
+    let leads = reader.leads(seen.assigner_unit_id);
+    for (value, &sender) in detail.values.iter_mut().zip(&seen.senders) {
+        value.can_evaluate =
+            leads && value.state == ValueState::Submitted && sender != reader.user_id;
+    }
+    audit_reads(
+        db,
+        reader,
+        std::iter::once(("indicator", detail.id, detail.classification.rank())).chain(
+            detail
+                .below
+                .iter()
+                .map(|r| ("indicator", r.id, r.classification.rank())),
+        ),
+    )
+    .await?;
+    Ok(Some(detail))
+}
+
+/// An indicator's page as readers of one view see it, with what the reader's own unit
+/// and role add to it (see `detail`).
+#[derive(Debug)]
+pub struct SeenIndicator {
+    detail: IndicatorDetail,
+    unit_id: i32,
+    assigner_unit_id: i32,
+    /// Who sent each value, in the order of `detail.values`.
+    senders: Vec<i32>,
+    /// The units directly below that do not carry it yet.
+    assignable: Vec<crate::model::UnitRef>,
+}
+
+async fn read_detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<SeenIndicator>> {
     let Some(model) = visible(&db.read, reader, id).await? else {
         return Ok(None);
     };
@@ -699,7 +778,7 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<Indicat
     let chart = super::charts::indicator_svg(&plan, &actual);
     let children: Vec<indicator::Model> = tree.children_of(model.id).cloned().collect();
     let below_rows = rows(db, &children, judged).await?;
-    let values = values_of(db, reader, &model, cycle, cut_off_day).await?;
+    let values = values_of(db, &model, cycle, cut_off_day).await?;
     let units: HashMap<i32, unit::Model> = unit::Entity::find()
         .filter(unit::Column::Id.is_in([model.unit_id, model.assigner_unit_id]))
         .all(&db.read)
@@ -717,39 +796,18 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<Indicat
         Some(parent) => visible(&db.read, reader, parent).await?.map(|p| p.id),
         None => None,
     };
-    let report_periods = if reader.works_for(model.unit_id) {
-        let current = Period::containing(cycle, today);
-        std::iter::successors(Some(current), |p| Some(p.previous()))
-            .take((cycle.per_year() as usize * 2).max(4))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let assignable = if reader.works_for(model.unit_id) {
-        let carried: HashSet<i32> = children.iter().map(|c| c.unit_id).collect();
-        unit::Entity::find()
-            .filter(unit::Column::ParentId.eq(model.unit_id))
-            .order_by_asc(unit::Column::Code)
-            .all(&db.read)
-            .await?
-            .iter()
-            .filter(|u| !carried.contains(&u.id))
-            .map(unit_ref)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    audit_reads(
-        db,
-        reader,
-        std::iter::once(("indicator", model.id, model.classification)).chain(
-            below_rows
-                .iter()
-                .map(|r| ("indicator", r.id, r.classification.rank())),
-        ),
-    )
-    .await?;
-    Ok(Some(IndicatorDetail {
+    let carried: HashSet<i32> = children.iter().map(|c| c.unit_id).collect();
+    let assignable = unit::Entity::find()
+        .filter(unit::Column::ParentId.eq(model.unit_id))
+        .order_by_asc(unit::Column::Code)
+        .all(&db.read)
+        .await?
+        .iter()
+        .filter(|u| !carried.contains(&u.id))
+        .map(unit_ref)
+        .collect();
+    let (values, senders): (Vec<ValueRecord>, Vec<i32>) = values.into_iter().unzip();
+    let detail = IndicatorDetail {
         id: model.id,
         document: DocumentRef {
             id: document.id,
@@ -774,21 +832,28 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<Indicat
         chart,
         values,
         below: below_rows,
-        report_periods,
+        report_periods: Vec::new(),
         asks_weight: model.parent_id.is_some() && model.roll_up == RollUp::WeightedMean.as_str(),
-        assignable,
+        assignable: Vec::new(),
         plan,
+    };
+    Ok(Some(SeenIndicator {
+        detail,
+        unit_id: model.unit_id,
+        assigner_unit_id: model.assigner_unit_id,
+        senders,
+        assignable,
     }))
 }
 
-/// Every value the unit sent, the newest first, with who sent and evaluated it.
+/// Every value the unit sent, the newest first, with who sent and evaluated it (and the
+/// sender's id).
 async fn values_of(
     db: &Db,
-    reader: &Reader,
     model: &indicator::Model,
     cycle: Cycle,
     cut_off_day: u32,
-) -> Outcome<Vec<ValueRecord>> {
+) -> Outcome<Vec<(ValueRecord, i32)>> {
     let sent = indicator_value::Entity::find()
         .filter(indicator_value::Column::IndicatorId.eq(model.id))
         .order_by_desc(indicator_value::Column::Id)
@@ -799,22 +864,15 @@ async fn values_of(
         .flat_map(|v| [Some(v.submitted_by), v.evaluated_by])
         .flatten()
         .collect();
-    let names: HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(&db.read)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.full_name))
-        .collect();
+    let names = super::users::full_names(db, ids).await?;
     let name = |id: i32| names.get(&id).cloned().unwrap_or_default();
-    let leads = reader.leads(model.assigner_unit_id);
     Ok(sent
         .into_iter()
         .filter_map(|v| {
             let period = Period::parse(cycle, &v.period)?;
             let state: ValueState = v.state.parse().unwrap_or(ValueState::Replaced);
             let sent_on = Day::in_vietnam(v.submitted_at.timestamp());
-            Some(ValueRecord {
+            let record = ValueRecord {
                 id: v.id,
                 period,
                 value: v.value,
@@ -829,10 +887,9 @@ async fn values_of(
                 evaluated_by: v.evaluated_by.map(name),
                 evaluated_at: v.evaluated_at.map(|at| at.timestamp()),
                 answer: v.answer,
-                can_evaluate: leads
-                    && state == ValueState::Submitted
-                    && v.submitted_by != reader.user_id,
-            })
+                can_evaluate: false,
+            };
+            Some((record, v.submitted_by))
         })
         .collect())
 }

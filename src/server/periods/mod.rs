@@ -34,9 +34,39 @@ pub async fn page(
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty());
+    // Read before anything else, so that a change committed meanwhile is never kept as
+    // current.
+    let generation = super::generation::current(db).await?;
     let Some(scope) = super::dashboard::overseen_unit(db, reader, code).await? else {
         return Ok(None);
     };
+    // Counted within the reader's clearance in a unit they oversee: the same for every
+    // reader of that clearance.
+    let key = (
+        scope.id,
+        PeriodsFilter {
+            unit: None,
+            ..filter.clone()
+        },
+        reader.clearance,
+        today(),
+    );
+    let seen = db
+        .kept
+        .periods
+        .get_or_read(generation, key, || read_page(db, reader, scope, filter))
+        .await?;
+    let (page, shown) = seen.as_ref();
+    audit_reads(db, reader, shown.iter().copied()).await?;
+    Ok(Some(page.clone()))
+}
+
+async fn read_page(
+    db: &Db,
+    reader: &Reader,
+    scope: unit::Model,
+    filter: &PeriodsFilter,
+) -> Outcome<(PeriodsPage, Vec<super::access::Shown>)> {
     // The documents with tasks, or indicators, in the scope.
     let mut counted = tallies::documents_of(db, scope.id, reader.clearance).await?;
     counted.extend(super::indicators::documents_carried(db, &scope.path, reader.clearance).await?);
@@ -55,7 +85,6 @@ pub async fn page(
         ),
         None => documents.first().cloned(),
     };
-    audit_reads(db, reader, shown).await?;
     let (cycle, cut_off_day) = match &chosen {
         Some(document) => cycle_of(db, document.id).await?,
         None => (Cycle::Quarterly, DEFAULT_CUT_OFF_DAY),
@@ -164,7 +193,7 @@ pub async fn page(
         .into_iter()
         .filter(|row| row.counts.expected() + row.values.expected() > 0)
         .collect();
-    Ok(Some(PeriodsPage {
+    let page = PeriodsPage {
         unit: unit_ref(&scope),
         documents,
         document: chosen,
@@ -176,7 +205,8 @@ pub async fn page(
         totals,
         value_totals,
         rows,
-    }))
+    };
+    Ok((page, shown))
 }
 
 async fn cycle_of(db: &Db, document_id: i32) -> Outcome<(Cycle, u32)> {
@@ -241,13 +271,17 @@ async fn latest_reports(
         created_at: DateTime<Utc>,
         status: String,
     }
+    // Only each unit's latest: a quarter of the country's reports is a quarter of a
+    // million rows, which the database ranks without sending them.
     let rows = Row::find_by_statement(Statement::from_sql_and_values(
         db.backend(),
-        "SELECT r.unit_id, r.created_at, r.status FROM reports r \
-         JOIN tasks t ON t.id = r.task_id \
+        "SELECT unit_id, created_at, status FROM (\
+         SELECT r.unit_id, r.created_at, r.status, ROW_NUMBER() OVER \
+         (PARTITION BY r.unit_id ORDER BY r.created_at DESC, r.id DESC) AS latest \
+         FROM reports r JOIN tasks t ON t.id = r.task_id \
          WHERE t.document_id = $1 AND t.classification <= $2 \
          AND t.lead_path >= $3 AND t.lead_path < $4 AND r.kind = 'progress' \
-         AND r.created_at >= $5 AND r.created_at < $6",
+         AND r.created_at >= $5 AND r.created_at < $6) ranked WHERE latest = 1",
         [
             document_id.into(),
             reader.clearance.into(),
@@ -259,25 +293,19 @@ async fn latest_reports(
     ))
     .all(&db.read)
     .await?;
-    let mut latest: HashMap<i32, (DateTime<Utc>, Submission)> = HashMap::new();
-    for row in rows {
-        let verdict = match row.status.parse() {
-            Ok(ReportStatus::Accepted) => Some(Verdict::Accept),
-            Ok(ReportStatus::Returned) => Some(Verdict::Return),
-            _ => None,
-        };
-        let submission = Submission {
-            sent_on: Day::in_vietnam(row.created_at.timestamp()),
-            verdict,
-        };
-        latest
-            .entry(row.unit_id)
-            .and_modify(|kept| {
-                if row.created_at > kept.0 {
-                    *kept = (row.created_at, submission);
-                }
-            })
-            .or_insert((row.created_at, submission));
-    }
-    Ok(latest.into_iter().map(|(unit, (_, s))| (unit, s)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let verdict = match row.status.parse() {
+                Ok(ReportStatus::Accepted) => Some(Verdict::Accept),
+                Ok(ReportStatus::Returned) => Some(Verdict::Return),
+                _ => None,
+            };
+            let submission = Submission {
+                sent_on: Day::in_vietnam(row.created_at.timestamp()),
+                verdict,
+            };
+            (row.unit_id, submission)
+        })
+        .collect())
 }
