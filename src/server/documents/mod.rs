@@ -415,6 +415,7 @@ pub fn topmost_tasks(reader: &Reader) -> Condition {
 }
 
 fn summary(model: &document::Model, owner: &unit::Model, figures: (i16, u32)) -> DocumentSummary {
+    let (cycle, cut_off_day) = model.reporting();
     DocumentSummary {
         id: model.id,
         code: model.code.clone(),
@@ -427,8 +428,8 @@ fn summary(model: &document::Model, owner: &unit::Model, figures: (i16, u32)) ->
         owner: unit_ref(owner),
         progress: figures.0,
         task_count: figures.1,
-        cycle: Cycle::parse(&model.reporting_cycle).unwrap_or(Cycle::Quarterly),
-        cut_off_day: u32::try_from(model.cut_off_day).unwrap_or(DEFAULT_CUT_OFF_DAY),
+        cycle,
+        cut_off_day,
     }
 }
 
@@ -556,10 +557,7 @@ async fn read_detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<SeenDo
     let (tasks, more_tasks) = tree(db, reader, id).await?;
     Ok(Some(SeenDocument {
         detail: DocumentDetail {
-            current_period: Period::containing(
-                Cycle::parse(&model.reporting_cycle).unwrap_or(Cycle::Quarterly),
-                today(),
-            ),
+            current_period: Period::containing(model.reporting().0, today()),
             summary: summary(&model, &owner, figures.get(&id).copied().unwrap_or((0, 0))),
             text: model.summary.clone(),
             version: model.version,

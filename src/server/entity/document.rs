@@ -47,3 +47,14 @@ impl Related<super::unit::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// Its reporting cycle and cut-off day (quarterly by the 25th where unreadable).
+    pub fn reporting(&self) -> (crate::model::period::Cycle, u32) {
+        use crate::model::period::{Cycle, DEFAULT_CUT_OFF_DAY};
+        (
+            Cycle::parse(&self.reporting_cycle).unwrap_or(Cycle::Quarterly),
+            u32::try_from(self.cut_off_day).unwrap_or(DEFAULT_CUT_OFF_DAY),
+        )
+    }
+}

@@ -3,7 +3,7 @@
 //! clearance and the dashboard's filter (as the task figures are).
 
 use super::standing::{Tree, current_values};
-use super::{by_indicator, cycle_of, milestones_of, plan_of, thresholds_of};
+use super::{by_indicator, milestones_of, plan_of, thresholds_of};
 use crate::model::indicator::{Standing, StatusCounts, judged_period};
 use crate::model::period::Period;
 use crate::model::time::Day;
@@ -45,7 +45,7 @@ pub async fn counts(
         .await?
         .iter()
         .map(|d| {
-            let (cycle, cut_off_day) = cycle_of(d);
+            let (cycle, cut_off_day) = d.reporting();
             (d.id, judged_period(cycle, cut_off_day, today))
         })
         .collect();

@@ -168,13 +168,6 @@ async fn milestones_of(
         .await?)
 }
 
-fn cycle_of(document: &document::Model) -> (Cycle, u32) {
-    (
-        Cycle::parse(&document.reporting_cycle).unwrap_or(Cycle::Quarterly),
-        u32::try_from(document.cut_off_day).unwrap_or(25),
-    )
-}
-
 /// Creates a document's own indicator, carried by the owner unit. Leaders of the owner
 /// unit only (as for the document's tasks). Returns its id.
 pub async fn create(
@@ -419,7 +412,7 @@ pub async fn report(db: &Db, reader: &Reader, id: i32, input: &ValueInput) -> Ou
         .one(&db.read)
         .await?
         .ok_or(Failure::App(AppError::NotFound))?;
-    let (cycle, cut_off_day) = cycle_of(&document);
+    let (cycle, cut_off_day) = document.reporting();
     let period = Period::parse(cycle, &input.period).ok_or_else(|| {
         let problem = if input.period.trim().is_empty() {
             Problem::Required
@@ -674,7 +667,7 @@ async fn read_section(
         .into_iter()
         .filter(|m| m.parent_id.is_none_or(|parent| !ids.contains(&parent)))
         .collect();
-    let (cycle, cut_off_day) = cycle_of(&document);
+    let (cycle, cut_off_day) = document.reporting();
     let period = judged_period(cycle, cut_off_day, today());
     let rows = rows(db, &topmost, period).await?;
     let section = IndicatorSection {
@@ -747,7 +740,7 @@ async fn read_detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<SeenIn
         .one(&db.read)
         .await?
         .ok_or(Failure::App(AppError::NotFound))?;
-    let (cycle, cut_off_day) = cycle_of(&document);
+    let (cycle, cut_off_day) = document.reporting();
     let today = today();
     let judged = judged_period(cycle, cut_off_day, today);
     let milestones = milestones_of(&db.read, [model.id]).await?;

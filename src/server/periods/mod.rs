@@ -213,12 +213,7 @@ async fn cycle_of(db: &Db, document_id: i32) -> Outcome<(Cycle, u32)> {
     let model = document::Entity::find_by_id(document_id)
         .one(&db.read)
         .await?;
-    Ok(model.map_or((Cycle::Quarterly, DEFAULT_CUT_OFF_DAY), |d| {
-        (
-            Cycle::parse(&d.reporting_cycle).unwrap_or(Cycle::Quarterly),
-            u32::try_from(d.cut_off_day).unwrap_or(DEFAULT_CUT_OFF_DAY),
-        )
-    }))
+    Ok(model.map_or((Cycle::Quarterly, DEFAULT_CUT_OFF_DAY), |d| d.reporting()))
 }
 
 /// The units expected to report on the document in the period, within the scope's
