@@ -22,6 +22,7 @@ mod m20261211_000017_accounts_generation;
 mod m20261212_000018_deadlines;
 mod m20261213_000019_reporting_cycle;
 mod m20261214_000020_indicators;
+mod m20261215_000021_indicator_standings;
 pub mod tallies;
 
 /// An index named `name` on `columns` of `table`.
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000018_deadlines::Migration),
             Box::new(m20261213_000019_reporting_cycle::Migration),
             Box::new(m20261214_000020_indicators::Migration),
+            Box::new(m20261215_000021_indicator_standings::Migration),
         ]
     }
 }

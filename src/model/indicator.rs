@@ -342,12 +342,16 @@ pub struct StatusCounts {
 
 impl StatusCounts {
     pub fn add(&mut self, status: IndicatorStatus) {
+        self.add_many(status, 1);
+    }
+
+    pub fn add_many(&mut self, status: IndicatorStatus, n: u32) {
         *match status {
             IndicatorStatus::OnTrack => &mut self.on_track,
             IndicatorStatus::AtRisk => &mut self.at_risk,
             IndicatorStatus::OffTrack => &mut self.off_track,
             IndicatorStatus::NoData => &mut self.no_data,
-        } += 1;
+        } += n;
     }
 
     pub fn total(self) -> u32 {

@@ -120,6 +120,7 @@ pub async fn open_database(url: &str) -> anyhow::Result<db::Db> {
     let report = hierarchy::load_reference_units(&txn).await?;
     txn.commit().await?;
     users::fill_search_keys(&db).await?;
+    indicators::standing::fill_missing(&db).await?;
     if report.added > 0 || report.renamed > 0 {
         tracing::info!(
             added = report.added,

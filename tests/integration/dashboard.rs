@@ -507,6 +507,11 @@ on_both_backends! {
             statuses.iter().map(|s| counts[s].as_i64().unwrap()).sum()
         };
         assert_eq!(counted(&national["indicators"]), 7 * 20 * 35);
+        assert!(
+            app.block_on(tiendo::server::indicators::standing::consistent(&app.db()))
+                .unwrap(),
+            "the seed's standings equal a recount"
+        );
         for status in statuses {
             assert!(national["indicators"][status].as_i64().unwrap() > 0, "{status}: {}", national["indicators"]);
         }

@@ -10,6 +10,7 @@ use serde_json::Value;
 use tiendo::model::indicator::{Direction, Plan, PlanPoint, Thresholds};
 use tiendo::model::period::{Cycle, Period};
 use tiendo::model::time::Day;
+use tiendo::server::indicators::standing;
 
 fn today() -> Day {
     let today = (Utc::now() + Duration::hours(7)).date_naive();
@@ -292,5 +293,31 @@ on_both_backends! {
         // A period before any indicator was assigned expects nobody.
         let before = periods(&closed.previous().previous().previous().previous().code());
         assert_eq!(before["value_totals"]["missing"], 0);
+
+        // Where units stand is kept at write time: this quarter's value rolls up to the
+        // centre; returned, it no longer counts there either. A recount agrees.
+        let kept = |id: i32| {
+            app.text(&format!(
+                "SELECT CAST(COUNT(*) AS TEXT) FROM indicator_standings \
+                 WHERE indicator_id = {id} AND period = '{}'",
+                current.code()
+            ))
+        };
+        assert_eq!(kept(root), "1");
+        let waiting = detail(&officer, hanoi)["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["state"] == "submitted")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let returned = centre.call(
+            "/api/indicators/evaluate",
+            &format!("value_id={waiting}&verdict=return&answer={}", encode("Thiếu nguồn số liệu")),
+        );
+        assert!(returned.status < 400, "{}", returned.body);
+        assert_eq!((kept(root), kept(hanoi)), ("0".to_owned(), "0".to_owned()));
+        assert!(app.block_on(standing::consistent(&app.db())).unwrap(), "kept standings equal a recount");
     }
 }

@@ -8,6 +8,7 @@ pub mod feedback;
 pub mod feedback_event;
 pub mod indicator;
 pub mod indicator_milestone;
+pub mod indicator_standing;
 pub mod indicator_value;
 pub mod mail_digest;
 pub mod notification;

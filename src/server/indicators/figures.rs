@@ -2,93 +2,123 @@
 //! counted for the unit and for each unit directly below it, within the reader's
 //! clearance and the dashboard's filter (as the task figures are).
 
-use super::standing::{Tree, current_values};
-use super::{by_indicator, milestones_of, plan_of, thresholds_of};
-use crate::model::indicator::{Standing, StatusCounts, judged_period};
-use crate::model::period::Period;
+use crate::model::indicator::{IndicatorStatus, StatusCounts, judged_period};
 use crate::model::time::Day;
 use crate::server::access::path_in_range;
 use crate::server::db::Db;
-use crate::server::entity::{document, indicator, indicator_value, unit};
+use crate::server::entity::{document, indicator, indicator_standing, unit};
 use crate::server::tallies::Narrowing;
 use crate::server::work::Outcome;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use std::collections::{BTreeSet, HashMap};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::{BTreeMap, HashMap};
 
-/// The counts for `scope`'s subtree, and for each unit directly below it (by code).
+/// The counts for `scope`'s subtree, and for each unit directly below it (by code): the
+/// standings kept at write time (`standing::keep`) for each document's judged period,
+/// counted by carrying unit in the database.
 pub async fn counts(
     db: &Db,
     scope: &unit::Model,
     narrowing: &Narrowing,
     today: Day,
 ) -> Outcome<(StatusCounts, HashMap<String, StatusCounts>)> {
-    let mut query = indicator::Entity::find()
-        .filter(path_in_range(
-            (indicator::Entity, indicator::Column::UnitPath),
-            &scope.path,
-        ))
-        .filter(indicator::Column::Classification.lte(narrowing.clearance));
+    let mut documents = document::Entity::find().filter(
+        document::Column::Id.in_subquery(
+            Query::select()
+                .distinct()
+                .column(indicator::Column::DocumentId)
+                .from(indicator::Entity)
+                .to_owned(),
+        ),
+    );
     if let Some(document) = narrowing.document {
-        query = query.filter(indicator::Column::DocumentId.eq(document));
+        documents = documents.filter(document::Column::Id.eq(document));
     }
-    if let Some(level) = narrowing.classification {
-        query = query.filter(indicator::Column::Classification.eq(level));
+    // The documents judged on each period today (most share their cycle).
+    let mut judged: BTreeMap<String, Vec<i32>> = BTreeMap::new();
+    for document in documents.all(&db.read).await? {
+        let (cycle, cut_off_day) = document.reporting();
+        judged
+            .entry(judged_period(cycle, cut_off_day, today).code())
+            .or_default()
+            .push(document.id);
     }
-    let models = query.all(&db.read).await?;
-    if models.is_empty() {
-        return Ok(Default::default());
-    }
-    let document_ids: BTreeSet<i32> = models.iter().map(|m| m.document_id).collect();
-    let judged: HashMap<i32, Period> = document::Entity::find()
-        .filter(document::Column::Id.is_in(document_ids))
+    let children: HashMap<String, String> = unit::Entity::find()
+        .select_only()
+        .columns([unit::Column::Path, unit::Column::Code])
+        .filter(unit::Column::ParentId.eq(scope.id))
+        .into_tuple::<(String, String)>()
         .all(&db.read)
         .await?
-        .iter()
-        .map(|d| {
-            let (cycle, cut_off_day) = d.reporting();
-            (d.id, judged_period(cycle, cut_off_day, today))
-        })
+        .into_iter()
         .collect();
-    let codes: BTreeSet<String> = judged.values().map(|p| p.code()).collect();
-    let ids: Vec<i32> = models.iter().map(|m| m.id).collect();
-    let (milestones, values, children) = tokio::try_join!(
-        milestones_of(&db.read, ids.iter().copied()),
-        current_values(
-            &db.read,
-            indicator_value::Entity::find()
-                .filter(indicator_value::Column::IndicatorId.is_in(ids.iter().copied()))
-                .filter(indicator_value::Column::Period.is_in(codes)),
-        ),
-        async {
-            Ok(unit::Entity::find()
-                .filter(unit::Column::ParentId.eq(scope.id))
-                .all(&db.read)
-                .await?)
-        },
-    )?;
-    let milestones = by_indicator(milestones);
-    let child_by_path: HashMap<&str, &str> = children
-        .iter()
-        .map(|c| (c.path.as_str(), c.code.as_str()))
-        .collect();
-    let tree = Tree::of(models.iter().map(|m| (m.id, m.clone())).collect(), values);
     let mut total = StatusCounts::default();
     let mut per_child: HashMap<String, StatusCounts> = HashMap::new();
-    for model in &models {
-        let Some(&period) = judged.get(&model.document_id) else {
-            continue;
-        };
-        let plan = plan_of(model, milestones.get(&model.id).map_or(&[], Vec::as_slice));
-        let (own, below) = tree.values(model.id, &period.code());
-        let status = Standing::of(&plan, thresholds_of(model), period, own, below).status;
-        total.add(status);
-        if let Some(child) =
-            child_path(&scope.path, &model.unit_path).and_then(|path| child_by_path.get(path))
-        {
-            per_child
-                .entry((*child).to_owned())
-                .or_default()
-                .add(status);
+    for (period, documents) in judged {
+        let mut query = Query::select();
+        query
+            .column((indicator::Entity, indicator::Column::UnitPath))
+            .column((
+                indicator_standing::Entity,
+                indicator_standing::Column::Status,
+            ))
+            .expr_as(
+                Expr::col(sea_orm::sea_query::Asterisk).count(),
+                Alias::new("n"),
+            )
+            .from(indicator::Entity)
+            .join(
+                JoinType::LeftJoin,
+                indicator_standing::Entity,
+                Expr::col((
+                    indicator_standing::Entity,
+                    indicator_standing::Column::IndicatorId,
+                ))
+                .equals((indicator::Entity, indicator::Column::Id))
+                .and(
+                    Expr::col((
+                        indicator_standing::Entity,
+                        indicator_standing::Column::Period,
+                    ))
+                    .eq(period.as_str()),
+                ),
+            )
+            .cond_where(path_in_range(
+                (indicator::Entity, indicator::Column::UnitPath),
+                &scope.path,
+            ))
+            .and_where(
+                Expr::col((indicator::Entity, indicator::Column::DocumentId)).is_in(documents),
+            )
+            .and_where(
+                Expr::col((indicator::Entity, indicator::Column::Classification))
+                    .lte(narrowing.clearance),
+            )
+            .group_by_col((indicator::Entity, indicator::Column::UnitPath))
+            .group_by_col((
+                indicator_standing::Entity,
+                indicator_standing::Column::Status,
+            ));
+        if let Some(level) = narrowing.classification {
+            query.and_where(
+                Expr::col((indicator::Entity, indicator::Column::Classification)).eq(level),
+            );
+        }
+        for row in db.read.query_all(&query).await? {
+            let path: String = row.try_get("", "unit_path")?;
+            let status: Option<String> = row.try_get("", "status")?;
+            let n: i64 = row.try_get("", "n")?;
+            let status = status
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(IndicatorStatus::NoData);
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            total.add_many(status, n);
+            if let Some(child) = child_path(&scope.path, &path).and_then(|p| children.get(p)) {
+                per_child
+                    .entry(child.clone())
+                    .or_default()
+                    .add_many(status, n);
+            }
         }
     }
     Ok((total, per_child))

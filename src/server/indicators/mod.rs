@@ -6,7 +6,7 @@
 pub mod demo;
 pub mod figures;
 pub mod national;
-mod standing;
+pub mod standing;
 
 use super::access::{Reader, View, audit_reads, visible_documents, visible_indicators};
 use super::audit::{self, Action, Event};
@@ -509,6 +509,7 @@ pub async fn report(db: &Db, reader: &Reader, id: i32, input: &ValueInput) -> Ou
         }
         other => other?,
     };
+    standing::keep(&txn, &model, period).await?;
     if let Some(old) = corrects {
         audit_indicator(
             &txn,
@@ -571,6 +572,16 @@ pub async fn evaluate(
         .await?;
     if decided.rows_affected == 0 {
         return Err(AppError::Conflict.into());
+    }
+    if verdict == Verdict::Return {
+        // A returned value no longer counts: where the unit and those above stand moves.
+        let document = document::Entity::find_by_id(model.document_id)
+            .one(&txn)
+            .await?
+            .ok_or(Failure::App(AppError::NotFound))?;
+        if let Some(period) = Period::parse(document.reporting().0, &value.period) {
+            standing::keep(&txn, &model, period).await?;
+        }
     }
     txn.commit().await?;
     Ok(model.id)

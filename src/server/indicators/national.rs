@@ -255,6 +255,7 @@ pub async fn seed(
         )
         .await?;
     }
+    super::standing::rebuild(txn, Some(document_id)).await?;
     Ok(written)
 }
 
