@@ -2,6 +2,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+pub mod freshness;
 mod m20261125_000001_units_and_users;
 mod m20261125_000002_sessions_and_audit;
 mod m20261125_000003_user_admin;
@@ -23,6 +24,7 @@ mod m20261212_000018_deadlines;
 mod m20261213_000019_reporting_cycle;
 mod m20261214_000020_indicators;
 mod m20261215_000021_indicator_standings;
+mod m20261216_000022_freshness;
 pub mod tallies;
 
 /// An index named `name` on `columns` of `table`.
@@ -77,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261213_000019_reporting_cycle::Migration),
             Box::new(m20261214_000020_indicators::Migration),
             Box::new(m20261215_000021_indicator_standings::Migration),
+            Box::new(m20261216_000022_freshness::Migration),
         ]
     }
 }

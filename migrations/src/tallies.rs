@@ -19,6 +19,11 @@
 //!   same figures for the tasks that are key or whose deadline was extended (a small
 //!   share), so that the dashboards show key tasks and extensions apart.
 //!
+//! - `tally_reported` (unit, document, classification, own, month): the open tasks by
+//!   the month they (or a task below them) were last reported on, `-1` for never; `own` is
+//!   1 on the lead unit's own row. The dashboards' freshness: how much of the open work
+//!   was updated this period, and which units sent nothing.
+//!
 //! Cancelled tasks are not counted anywhere. The SQL is built here once, for the triggers,
 //! the full rebuild (after a bulk load) and the clock, on SQLite and PostgreSQL alike.
 
@@ -37,9 +42,11 @@ pub enum Version {
     Tasks,
     /// And `tally_marked`, over the key flag and the original due date (migration 18).
     Marked,
+    /// And `tally_reported`, over the day last reported on (migration 22).
+    Reported,
 }
 
-pub const LATEST: Version = Version::Marked;
+pub const LATEST: Version = Version::Reported;
 
 /// Columns whose change moves a task from one tally row to another.
 fn tallied_columns(version: Version) -> Vec<&'static str> {
@@ -55,6 +62,9 @@ fn tallied_columns(version: Version) -> Vec<&'static str> {
     if version >= Version::Marked {
         columns.extend(["is_key", "original_due_on"]);
     }
+    if version >= Version::Reported {
+        columns.push("last_report_on");
+    }
     columns
 }
 
@@ -64,6 +74,9 @@ fn table_names(version: Version) -> Vec<&'static str> {
     if version >= Version::Marked {
         tables.push("tally_marked");
     }
+    if version >= Version::Reported {
+        tables.push("tally_reported");
+    }
     tables
 }
 
@@ -72,6 +85,20 @@ fn week(backend: DbBackend, date: &str) -> String {
     match backend {
         DbBackend::Postgres => format!("((({date}) - DATE '1970-01-01' + 3) / 7)"),
         _ => format!("((CAST(julianday({date}) - 2440587.5 AS INTEGER) + 3) / 7)"),
+    }
+}
+
+/// Months since year 0 of a date column (`-1` when NULL): `2026-12-07` is 24,323.
+fn month(backend: DbBackend, date: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!(
+            "COALESCE(CAST(EXTRACT(YEAR FROM {date}) * 12 + EXTRACT(MONTH FROM {date}) - 1 \
+             AS INTEGER), -1)"
+        ),
+        _ => format!(
+            "COALESCE(CAST(strftime('%Y', {date}) AS INTEGER) * 12 \
+             + CAST(strftime('%m', {date}) AS INTEGER) - 1, -1)"
+        ),
     }
 }
 
@@ -186,6 +213,20 @@ fn shapes(backend: DbBackend, row: &str, version: Version) -> Vec<Shape> {
             when: format!("{counted} AND ({key} = 1 OR {extended} = 1)"),
         });
     }
+    if version >= Version::Reported {
+        shapes.push(Shape {
+            table: "tally_reported",
+            key: base(vec![
+                (
+                    "own",
+                    format!("CASE WHEN a.ancestor_id = {r}.lead_unit_id THEN 1 ELSE 0 END"),
+                ),
+                ("month", month(backend, &format!("{r}.last_report_on"))),
+            ]),
+            counts: vec![("tasks", "1".to_owned())],
+            when: open.clone(),
+        });
+    }
     shapes
 }
 
@@ -243,7 +284,11 @@ fn apply_image(backend: DbBackend, row: &str, sign: i32, version: Version) -> Ve
 /// Counts the tasks that `only` selects (a condition on `tasks t`) into every tally:
 /// into empty rows (`add` false, after a delete) or onto the rows there (`add` true).
 fn count_tasks(backend: DbBackend, only: &str, add: bool, version: Version) -> Vec<String> {
-    shapes(backend, "t", version)
+    count_shapes(shapes(backend, "t", version), only, add)
+}
+
+fn count_shapes(shapes: Vec<Shape>, only: &str, add: bool) -> Vec<String> {
+    shapes
         .into_iter()
         .map(|shape| {
             let key_values: Vec<String> = shape.key.iter().map(|(_, v)| v.clone()).collect();
@@ -493,6 +538,26 @@ pub fn create_marked(backend: DbBackend) -> String {
     )
 }
 
+/// The table `tally_reported` (version `Reported`), and its rows counted from the tasks.
+pub fn create_reported(backend: DbBackend) -> Vec<String> {
+    let (suffix, bigint) = match backend {
+        DbBackend::Postgres => ("", "BIGINT"),
+        _ => (" WITHOUT ROWID", "INTEGER"),
+    };
+    let mut statements = vec![format!(
+        "CREATE TABLE tally_reported (unit_id INTEGER NOT NULL, own SMALLINT NOT NULL, \
+         month INTEGER NOT NULL, document_id INTEGER NOT NULL, \
+         classification SMALLINT NOT NULL, tasks {bigint} NOT NULL, \
+         PRIMARY KEY (unit_id, own, month, document_id, classification)){suffix}"
+    )];
+    let reported = shapes(backend, "t", Version::Reported)
+        .into_iter()
+        .filter(|shape| shape.table == "tally_reported")
+        .collect();
+    statements.extend(count_shapes(reported, "TRUE", false));
+    statements
+}
+
 /// Gives every unit that has none its rows in `unit_ancestors`: itself and each unit on
 /// its materialised path (`/1/15/4533/`). Run after units are added.
 pub async fn fill_unit_ancestors(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
@@ -543,11 +608,12 @@ mod tests {
     fn every_image_touches_every_shape() {
         for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
             assert_eq!(apply_image(backend, "NEW", 1, Version::Tasks).len(), 5);
+            assert_eq!(apply_image(backend, "NEW", 1, Version::Marked).len(), 6);
             let add = apply_image(backend, "NEW", 1, LATEST);
-            assert_eq!(add.len(), 6);
+            assert_eq!(add.len(), 7);
             assert!(add.iter().all(|s| s.contains("NEW.lead_unit_id")));
             assert!(add.iter().all(|s| !s.contains("OLD.")));
-            assert_eq!(recount(backend, Some(3), LATEST).len(), 6);
+            assert_eq!(recount(backend, Some(3), LATEST).len(), 7);
             assert_eq!(rebuild_as(backend, None, Version::Tasks).len(), 8);
             let added = add_tasks(backend, "t.parent_id = 7");
             assert!(added.iter().all(|s| s.contains("ON CONFLICT")));

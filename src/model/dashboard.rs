@@ -215,6 +215,34 @@ pub struct DashboardFilter {
     /// How the child units are sorted.
     pub sort: ChildSort,
     pub descending: bool,
+    /// Only the child units that sent nothing for this many days or more (as typed; see
+    /// `quiet_days`).
+    pub quiet: Option<String>,
+}
+
+/// The most days the quiet filter takes: ten years.
+pub const QUIET_DAYS_MAX: u32 = 3650;
+
+/// The quiet filter's days, read from what was typed: `None` when empty; refused when
+/// not a whole number from 1 to `QUIET_DAYS_MAX`.
+pub fn quiet_days(text: Option<&str>) -> Result<Option<u32>, super::AppError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(text) => text
+            .parse::<u32>()
+            .ok()
+            .filter(|days| (1..=QUIET_DAYS_MAX).contains(days))
+            .map(Some)
+            .ok_or_else(|| {
+                super::AppError::invalid(
+                    "quiet",
+                    super::Problem::OutOfRange {
+                        min: 1,
+                        max: QUIET_DAYS_MAX as i32,
+                    },
+                )
+            }),
+    }
 }
 
 /// The columns the child units can be sorted by.
@@ -232,10 +260,16 @@ pub enum ChildSort {
     Extended,
     Completion,
     Progress,
+    /// Days since the unit's subtree last sent anything.
+    Quiet,
+    /// The share of open tasks updated this period.
+    Updated,
+    /// Units that sent nothing this period.
+    Silent,
 }
 
 impl ChildSort {
-    pub const ALL: [ChildSort; 10] = [
+    pub const ALL: [ChildSort; 13] = [
         ChildSort::Name,
         ChildSort::Tasks,
         ChildSort::Done,
@@ -246,6 +280,9 @@ impl ChildSort {
         ChildSort::Extended,
         ChildSort::Completion,
         ChildSort::Progress,
+        ChildSort::Quiet,
+        ChildSort::Updated,
+        ChildSort::Silent,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -260,6 +297,9 @@ impl ChildSort {
             ChildSort::Extended => "extended",
             ChildSort::Completion => "completion",
             ChildSort::Progress => "progress",
+            ChildSort::Quiet => "quiet",
+            ChildSort::Updated => "updated",
+            ChildSort::Silent => "silent",
         }
     }
 
@@ -267,9 +307,17 @@ impl ChildSort {
         ChildSort::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
-    /// The figure a row is sorted by (the name is sorted apart).
-    pub fn key(self, figures: &Figures) -> u64 {
+    /// The figure a row is sorted by (the name is sorted apart); a unit that never sent
+    /// anything is the quietest.
+    pub fn key(self, child: &ChildFigures) -> u64 {
+        let figures = &child.figures;
+        let freshness = &child.freshness;
         match self {
+            ChildSort::Quiet => freshness
+                .days_quiet
+                .map_or(u64::MAX, |days| days.unsigned_abs().into()),
+            ChildSort::Updated => freshness.tasks_share().unwrap_or(0),
+            ChildSort::Silent => freshness.units_silent,
             ChildSort::Name | ChildSort::Tasks => figures.tasks,
             ChildSort::Done => figures.done,
             ChildSort::DoneLate => figures.done_late,
@@ -297,6 +345,53 @@ pub struct ChildFigures {
     pub figures: Figures,
     /// Where the indicators carried in its subtree stand.
     pub indicators: super::indicator::StatusCounts,
+    pub freshness: Freshness,
+}
+
+/// How fresh a subtree's work is in the current reporting period (each document's own,
+/// by its cycle): when something was last sent, how much of the open work was updated,
+/// and how many units sent nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Freshness {
+    /// The latest day a unit of the subtree sent a progress report or an indicator value.
+    pub last_update: Option<Day>,
+    /// Days since then, as of the dashboard's day.
+    pub days_quiet: Option<i32>,
+    pub open_tasks: u64,
+    /// Open tasks reported on (they, or a task below them) in the current period.
+    pub tasks_updated: u64,
+    pub indicators: u64,
+    /// Indicators with a value for the current period (their own or rolled up).
+    pub indicators_updated: u64,
+    /// Units of the subtree below the dashboard's unit with open tasks or indicators of
+    /// their own that sent nothing for the current period.
+    pub units_silent: u64,
+}
+
+impl Freshness {
+    /// The last update and the days since, as of `today`.
+    pub fn updated_on(&mut self, day: Day, today: Day) {
+        if self.last_update < Some(day) {
+            self.last_update = Some(day);
+            self.days_quiet = Some((today.0 - day.0).max(0));
+        }
+    }
+
+    /// The share of open tasks updated this period, in percent (`None` without any).
+    pub fn tasks_share(&self) -> Option<u64> {
+        (self.open_tasks > 0).then(|| percent(self.tasks_updated, self.open_tasks))
+    }
+
+    /// The share of indicators with a value this period, in percent.
+    pub fn indicators_share(&self) -> Option<u64> {
+        (self.indicators > 0).then(|| percent(self.indicators_updated, self.indicators))
+    }
+
+    /// Whether nothing was sent for `days` days or more (never counts as quiet).
+    pub fn quiet_for(&self, days: u32) -> bool {
+        self.days_quiet
+            .is_none_or(|quiet| i64::from(quiet) >= i64::from(days))
+    }
 }
 
 /// `/dashboard/{code}`: the progress of every task led in one unit's subtree that the
@@ -312,6 +407,7 @@ pub struct Dashboard {
     /// Where the indicators carried in the scope stand, each judged on its document's
     /// latest period past its cut-off.
     pub indicators: super::indicator::StatusCounts,
+    pub freshness: Freshness,
     pub documents: Vec<DocumentFigures>,
     pub children: Vec<ChildFigures>,
     /// Open tasks due today or later, the nearest first.

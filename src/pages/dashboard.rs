@@ -10,7 +10,8 @@ use crate::components::title::page_title;
 use crate::i18n::*;
 use crate::model::Classification;
 use crate::model::dashboard::{
-    ChildSort, Dashboard, DashboardFilter, FeedbackSummary, Figures, TrendChart, TrendWeek,
+    ChildSort, Dashboard, DashboardFilter, FeedbackSummary, Figures, Freshness, QUIET_DAYS_MAX,
+    TrendChart, TrendWeek,
 };
 use crate::model::feedback::FeedbackFigures;
 use crate::model::indicator::StatusCounts;
@@ -33,6 +34,9 @@ fn filter_query(filter: &DashboardFilter, sort: ChildSort, descending: bool) -> 
     }
     if let Some(level) = filter.classification {
         parts.push(format!("classification={}", level.as_str()));
+    }
+    if let Some(quiet) = filter.quiet.as_deref().filter(|v| !v.trim().is_empty()) {
+        parts.push(format!("quiet={}", encode_query_value(quiet)));
     }
     if sort != ChildSort::Name {
         parts.push(format!("sort={}", sort.as_str()));
@@ -73,6 +77,7 @@ pub fn DashboardPage() -> impl IntoView {
                 .and_then(|s| ChildSort::parse(&s))
                 .unwrap_or_default(),
             descending: text("desc").is_some_and(|d| d == "1"),
+            quiet: text("quiet"),
         }
     });
     let dashboard = Resource::new(
@@ -91,7 +96,7 @@ pub fn DashboardPage() -> impl IntoView {
                         code => format!("/dashboard/{}", encode_query_value(&code)),
                     };
                     view! {
-                        <FilterRefused error fields=&["document", "from", "to", "classification"] clear />
+                        <FilterRefused error fields=&["document", "from", "to", "classification", "quiet"] clear />
                     }
                     .into_any()
                 }
@@ -116,6 +121,7 @@ fn DashboardView(data: Dashboard, filter: DashboardFilter) -> impl IntoView {
         figures,
         key,
         indicators,
+        freshness,
         documents,
         children,
         nearest,
@@ -155,6 +161,8 @@ fn DashboardView(data: Dashboard, filter: DashboardFilter) -> impl IntoView {
                 view! { <Headline figures=key label=t_string!(i18n, dash.key_tasks) /> }.into_any()
             }}
         </section>
+
+        <FreshnessFigures freshness code=code.clone() />
 
         <IndicatorFigures indicators children=children.clone() filter=filter.clone() />
 
@@ -510,6 +518,82 @@ fn sort_label(i18n: I18nContext<Locale>, sort: ChildSort) -> &'static str {
         ChildSort::Extended => t_string!(i18n, dash.extended),
         ChildSort::Completion => t_string!(i18n, dash.rate_assigned),
         ChildSort::Progress => t_string!(i18n, dash.average_progress),
+        ChildSort::Quiet => t_string!(i18n, dash.quiet),
+        ChildSort::Updated => t_string!(i18n, dash.updated),
+        ChildSort::Silent => t_string!(i18n, dash.silent),
+    }
+}
+
+/// How up to date the scope's work is this period, with a way to the units that sent
+/// nothing.
+#[component]
+fn FreshnessFigures(freshness: Freshness, code: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let share = move |part: u64, whole: u64, share: Option<u64>| {
+        move || match share {
+            None => t_string!(i18n, dash.nothing_open).to_owned(),
+            Some(share) => {
+                let locale = i18n.get_locale();
+                t_string!(
+                    i18n,
+                    dash.share_of,
+                    part = count(locale, part),
+                    whole = count(locale, whole),
+                    share = share
+                )
+            }
+        }
+    };
+    let last = freshness.last_update;
+    let quiet = freshness.days_quiet;
+    let silent = freshness.units_silent;
+    view! {
+        <section aria-labelledby="freshness-heading">
+            <h2 id="freshness-heading">{t!(i18n, dash.freshness)}</h2>
+            <dl class="facts">
+                <dt>{t!(i18n, dash.last_update)}</dt>
+                <dd>
+                    {move || match (last, quiet) {
+                        (Some(day), Some(days)) => {
+                            let date = day.display();
+                            t_string!(i18n, dash.days_ago, days = days, date = date)
+                        }
+                        _ => t_string!(i18n, dash.never_updated).to_owned(),
+                    }}
+                </dd>
+                <dt>{t!(i18n, dash.tasks_updated)}</dt>
+                <dd>{share(freshness.tasks_updated, freshness.open_tasks, freshness.tasks_share())}</dd>
+                <dt>{t!(i18n, dash.indicators_updated)}</dt>
+                <dd>{share(freshness.indicators_updated, freshness.indicators, freshness.indicators_share())}</dd>
+                <dt>{t!(i18n, dash.units_silent)}</dt>
+                <dd>
+                    {move || count(i18n.get_locale(), silent)}
+                    {(silent > 0).then(|| {
+                        let href = format!("/periods?unit={}", encode_query_value(&code));
+                        view! { " · " <A href=href>{t!(i18n, dash.see_periods)}</A> }
+                    })}
+                </dd>
+            </dl>
+            <p class="muted">{t!(i18n, dash.freshness_note)}</p>
+        </section>
+    }
+}
+
+/// A child unit's freshness cells, in the order of `ChildSort::ALL`'s last three.
+#[component]
+fn FreshnessCells(freshness: Freshness) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <td class="num">
+            {move || match freshness.days_quiet {
+                Some(days) => count(i18n.get_locale(), days.unsigned_abs()),
+                None => t_string!(i18n, dash.never).to_owned(),
+            }}
+        </td>
+        <td class="num">
+            {freshness.tasks_share().map_or_else(|| "—".to_owned(), |share| format!("{share} %"))}
+        </td>
+        <td class="num">{move || count(i18n.get_locale(), freshness.units_silent)}</td>
     }
 }
 
@@ -580,6 +664,7 @@ fn ChildTable(
                                         {figures}
                                         <td class="num">{format!("{} %", f.completion_rate())}</td>
                                         <td class="num">{format!("{} %", f.average_progress())}</td>
+                                        <FreshnessCells freshness=row.freshness />
                                     </tr>
                                 }
                             })
@@ -637,6 +722,10 @@ fn DashboardFilterForm(
                         filter.classification,
                     )}
                 </select>
+            </div>
+            <div class="field">
+                <label for="dash-quiet">{t!(i18n, dash.filter_quiet)}</label>
+                <input id="dash-quiet" type="number" inputmode="numeric" min="1" max=QUIET_DAYS_MAX name="quiet" value=filter.quiet.clone().unwrap_or_default() />
             </div>
             <div class="filter-actions">
                 <button type="submit" class="primary">{t!(i18n, docs.filter)}</button>

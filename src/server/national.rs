@@ -675,6 +675,7 @@ async fn seed_document(
         .await?;
     drop_temp_tables(&txn).await?;
     super::indicators::national::seed(&txn, document_id, root, staff, seeder.id, today).await?;
+    migration::freshness::recount(&txn, Some(document_id)).await?;
     tallies::rebuild(&txn, Some(document_id), today)
         .await
         .map_err(failure)?;

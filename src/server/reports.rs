@@ -220,12 +220,19 @@ async fn save(
     }
     .insert(&txn)
     .await?;
-    // The task is no longer quiet; the assigning unit's leaders have a report to decide.
-    task::Entity::update_many()
-        .col_expr(task::Column::LastReportOn, Expr::value(to_naive(today())))
-        .filter(task::Column::Id.eq(task.id))
-        .exec(&txn)
-        .await?;
+    // The task (and those above it) is no longer quiet, and its unit has sent something;
+    // the assigning unit's leaders have a report to decide.
+    let today = today();
+    super::dashboard::freshness::reported_up(&txn, &current, today).await?;
+    super::dashboard::freshness::touched(
+        &txn,
+        current.lead_unit_id,
+        &current.lead_path,
+        current.document_id,
+        current.classification,
+        today,
+    )
+    .await?;
     tell_task(
         &txn,
         NotificationKind::ReportAwaiting,

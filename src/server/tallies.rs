@@ -24,7 +24,7 @@ pub struct Narrowing {
 impl Narrowing {
     /// The conditions on a tally table, after its `unit_id`, with placeholders numbered
     /// from `first` on, and their values.
-    fn conditions(&self, first: usize, with_period: bool) -> (String, Vec<Value>) {
+    pub(crate) fn conditions(&self, first: usize, with_period: bool) -> (String, Vec<Value>) {
         let mut sql = String::new();
         let mut values: Vec<Value> = Vec::new();
         let mut push = |condition: &str, value: Value| {

@@ -15,8 +15,8 @@ use tiendo::model::task::Verdict;
 use tiendo::server::access::Reader;
 use tiendo::server::documents::{self, DocumentInput};
 use tiendo::server::entity::{
-    attachment, document, feedback, indicator, notification, report, task, task_coordinator,
-    task_event, unit, user,
+    attachment, document, feedback, indicator, indicator_value, notification, report, task,
+    task_coordinator, task_event, unit, user,
 };
 use tiendo::server::evidence::{EvidenceStore, Upload};
 use tiendo::server::indicators::{self, AssignInput, IndicatorInput, ValueInput};
@@ -556,6 +556,7 @@ struct Rows {
     events: Vec<task_event::Model>,
     feedback: Vec<feedback::Model>,
     indicators: Vec<indicator::Model>,
+    values: Vec<indicator_value::Model>,
     /// Each notification with the officials it is addressed to.
     notifications: Vec<(notification::Model, Vec<String>)>,
 }
@@ -587,6 +588,7 @@ impl Rows {
                     .unwrap(),
                 feedback: feedback::Entity::find().all(&db.read).await.unwrap(),
                 indicators: indicator::Entity::find().all(&db.read).await.unwrap(),
+                values: indicator_value::Entity::find().all(&db.read).await.unwrap(),
                 notifications: {
                     let officials = user::Entity::find().all(&db.read).await.unwrap();
                     notification::Entity::find()
@@ -838,6 +840,62 @@ impl<'a> Oracle<'a> {
             .map(|i| i.unit_id)
             .collect::<BTreeSet<_>>()
             .len()
+    }
+
+    /// The dashboard's freshness of the unit's subtree within clearance: open tasks, those
+    /// reported on this quarter (they or a task below), the indicators, and the latest
+    /// day (in Vietnam) a unit of the subtree sent a report or a value.
+    fn dashboard_freshness(
+        &self,
+        unit: &unit::Model,
+    ) -> (usize, usize, usize, Option<chrono::NaiveDate>) {
+        use chrono::Datelike;
+        let vietnam =
+            |at: chrono::DateTime<chrono::Utc>| (at + chrono::Duration::hours(7)).date_naive();
+        let today = vietnam(chrono::Utc::now());
+        let quarter =
+            chrono::NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1).unwrap();
+        let in_subtree = |path: &str| path.starts_with(&unit.path);
+        let open: Vec<&task::Model> = self
+            .rows
+            .tasks
+            .iter()
+            .filter(|t| {
+                in_subtree(&t.lead_path)
+                    && t.classification <= self.clearance
+                    && matches!(
+                        t.status.as_str(),
+                        "not_started" | "in_progress" | "returned"
+                    )
+            })
+            .collect();
+        let updated = open
+            .iter()
+            .filter(|t| t.last_report_on.is_some_and(|on| on >= quarter))
+            .count();
+        let indicators: HashMap<i32, &indicator::Model> = self
+            .rows
+            .indicators
+            .iter()
+            .filter(|i| in_subtree(&i.unit_path) && i.classification <= self.clearance)
+            .map(|i| (i.id, i))
+            .collect();
+        let tasks: HashMap<i32, &task::Model> = self.rows.tasks.iter().map(|t| (t.id, t)).collect();
+        let reported = self.rows.reports.iter().filter(|r| {
+            r.kind == "progress"
+                && in_subtree(&self.rows.units[&r.unit_id].path)
+                && tasks[&r.task_id].classification <= self.clearance
+        });
+        let sent = self
+            .rows
+            .values
+            .iter()
+            .filter(|v| indicators.contains_key(&v.indicator_id));
+        let last = reported
+            .map(|r| vietnam(r.created_at))
+            .chain(sent.map(|v| vietnam(v.submitted_at)))
+            .max();
+        (open.len(), updated, indicators.len(), last)
     }
 
     /// Of those, the key tasks and the tasks whose deadline was extended.
@@ -1148,6 +1206,23 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
             assert_eq!(
                 json["figures"]["extended"], extended,
                 "{who}: extended tasks of {code}"
+            );
+            let (open, updated, carried, last) = oracle.dashboard_freshness(scope);
+            let fresh = &json["freshness"];
+            assert_eq!(
+                (
+                    fresh["open_tasks"].as_u64(),
+                    fresh["tasks_updated"].as_u64(),
+                    fresh["indicators"].as_u64(),
+                    fresh["last_update"].as_str().map(str::to_owned)
+                ),
+                (
+                    Some(open as u64),
+                    Some(updated as u64),
+                    Some(carried as u64),
+                    last.map(|d| d.to_string())
+                ),
+                "{who}: freshness of {code}"
             );
             for document in json["documents"].as_array().unwrap() {
                 let id = document["document"]["id"].as_i64().unwrap() as i32;

@@ -42,6 +42,107 @@ struct Raw {
     completed_on: Option<NaiveDate>,
     original_due_on: Option<NaiveDate>,
     is_key: bool,
+    last_report_on: Option<NaiveDate>,
+}
+
+/// What was sent, as stored: by the sending unit's path, for a document, under a
+/// classification, on a day (in Vietnam). Progress reports and indicator values alike.
+#[derive(Clone, Debug)]
+struct Sent {
+    path: String,
+    document_id: i32,
+    classification: i16,
+    on: NaiveDate,
+}
+
+/// Indicators as stored, and whether each stands in its document's current period.
+#[derive(Clone, Debug)]
+struct Carried {
+    path: String,
+    document_id: i32,
+    classification: i16,
+    current: bool,
+}
+
+/// Freshness inputs counted from raw rows: what was sent and the indicators.
+fn raw_freshness(app: &TestApp) -> (Vec<Sent>, Vec<Carried>, HashMap<i32, NaiveDate>) {
+    let db = app.db();
+    let rows = |sql: &str| {
+        app.block_on(
+            db.read
+                .query_all_raw(sea_orm::Statement::from_string(db.backend(), sql)),
+        )
+        .unwrap()
+    };
+    let vietnam = |at: chrono::DateTime<Utc>| (at + chrono::Duration::hours(7)).date_naive();
+    let mut sent: Vec<Sent> = rows(
+        "SELECT u.path, t.document_id, t.classification, r.created_at AS at FROM reports r \
+         JOIN tasks t ON t.id = r.task_id JOIN units u ON u.id = r.unit_id \
+         WHERE r.kind = 'progress'",
+    )
+    .iter()
+    .map(|r| Sent {
+        path: r.try_get("", "path").unwrap(),
+        document_id: r.try_get("", "document_id").unwrap(),
+        classification: r.try_get("", "classification").unwrap(),
+        on: vietnam(r.try_get("", "at").unwrap()),
+    })
+    .collect();
+    sent.extend(
+        rows(
+            "SELECT i.unit_path AS path, i.document_id, i.classification, v.submitted_at AS at \
+             FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id",
+        )
+        .iter()
+        .map(|r| Sent {
+            path: r.try_get("", "path").unwrap(),
+            document_id: r.try_get("", "document_id").unwrap(),
+            classification: r.try_get("", "classification").unwrap(),
+            on: vietnam(r.try_get("", "at").unwrap()),
+        }),
+    );
+    // Each document's current period begins on the first day of its quarter, month or
+    // half-year.
+    let starts: HashMap<i32, NaiveDate> = rows("SELECT id, reporting_cycle FROM documents")
+        .iter()
+        .map(|r| {
+            let cycle: String = r.try_get("", "reporting_cycle").unwrap();
+            let cycle = tiendo::model::period::Cycle::parse(&cycle).unwrap();
+            let today = tiendo::model::time::Day::parse(&today().to_string()).unwrap();
+            let start = tiendo::model::period::Period::containing(cycle, today).first_day();
+            (
+                r.try_get("", "id").unwrap(),
+                NaiveDate::parse_from_str(&start.iso(), "%Y-%m-%d").unwrap(),
+            )
+        })
+        .collect();
+    let standing: std::collections::HashSet<(i32, String)> =
+        rows("SELECT indicator_id, period FROM indicator_standings")
+            .iter()
+            .map(|r| {
+                (
+                    r.try_get("", "indicator_id").unwrap(),
+                    r.try_get("", "period").unwrap(),
+                )
+            })
+            .collect();
+    let carried = rows("SELECT i.id, i.unit_path, i.document_id, i.classification, d.reporting_cycle FROM indicators i JOIN documents d ON d.id = i.document_id")
+        .iter()
+        .map(|r| {
+            let cycle: String = r.try_get("", "reporting_cycle").unwrap();
+            let cycle = tiendo::model::period::Cycle::parse(&cycle).unwrap();
+            let today = tiendo::model::time::Day::parse(&today().to_string()).unwrap();
+            let code = tiendo::model::period::Period::containing(cycle, today).code();
+            Carried {
+                path: r.try_get("", "unit_path").unwrap(),
+                document_id: r.try_get("", "document_id").unwrap(),
+                classification: r.try_get("", "classification").unwrap(),
+                current: standing.contains(&(r.try_get("", "id").unwrap(), code)),
+            }
+        })
+        .collect();
+    app.block_on(db.close());
+    (sent, carried, starts)
 }
 
 fn raw_tasks(app: &TestApp) -> Vec<Raw> {
@@ -50,7 +151,7 @@ fn raw_tasks(app: &TestApp) -> Vec<Raw> {
         .block_on(db.read.query_all_raw(sea_orm::Statement::from_string(
             db.backend(),
             "SELECT id, lead_path, document_id, classification, status, progress, due_on, \
-             completed_on, original_due_on, is_key FROM tasks",
+             completed_on, original_due_on, is_key, last_report_on FROM tasks",
         )))
         .unwrap();
     let tasks = rows
@@ -66,6 +167,7 @@ fn raw_tasks(app: &TestApp) -> Vec<Raw> {
             completed_on: r.try_get("", "completed_on").unwrap(),
             original_due_on: r.try_get("", "original_due_on").unwrap(),
             is_key: r.try_get("", "is_key").unwrap(),
+            last_report_on: r.try_get("", "last_report_on").unwrap(),
         })
         .collect();
     app.block_on(db.close());
@@ -165,6 +267,10 @@ struct Expectation<'a> {
     classification: Option<i16>,
     period: Option<(NaiveDate, NaiveDate)>,
     tasks: &'a [Raw],
+    sent: &'a [Sent],
+    carried: &'a [Carried],
+    /// Each document's current period's first day.
+    starts: &'a HashMap<i32, NaiveDate>,
 }
 
 impl<'a> Expectation<'a> {
@@ -222,6 +328,86 @@ impl<'a> Expectation<'a> {
         }
         self.check_trend(dashboard, what);
         self.check_deadlines(dashboard, what);
+        self.check_freshness(dashboard, what);
+    }
+
+    fn narrowed(&self, document_id: i32, classification: i16) -> bool {
+        classification <= self.clearance
+            && self.document.is_none_or(|d| d == document_id)
+            && self.classification.is_none_or(|c| c == classification)
+    }
+
+    /// The freshness of the scope and of each child, recounted: it ignores the period of
+    /// due dates, and follows the rest of the filter.
+    fn check_freshness(&self, dashboard: &Value, what: &str) {
+        let today = today();
+        let expected = |root: &str| -> Value {
+            let open: Vec<&Raw> = self
+                .tasks
+                .iter()
+                .filter(|t| {
+                    self.counted(t, false) && t.lead_path.starts_with(root) && is_open(&t.status)
+                })
+                .collect();
+            let updated = |t: &Raw| {
+                t.last_report_on
+                    .is_some_and(|on| on >= self.starts[&t.document_id])
+            };
+            let carried: Vec<&Carried> = self
+                .carried
+                .iter()
+                .filter(|c| {
+                    c.path.starts_with(root) && self.narrowed(c.document_id, c.classification)
+                })
+                .collect();
+            let last = self
+                .sent
+                .iter()
+                .filter(|s| {
+                    s.path.starts_with(root) && self.narrowed(s.document_id, s.classification)
+                })
+                .map(|s| s.on)
+                .max();
+            // Units below the dashboard's own with open tasks or indicators of their own
+            // and nothing of it updated this period.
+            let mut work: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+            for t in &open {
+                let unit = work.entry(t.lead_path.as_str()).or_default();
+                unit.0 += 1;
+                unit.1 += u64::from(updated(t));
+            }
+            for c in &carried {
+                let unit = work.entry(c.path.as_str()).or_default();
+                unit.0 += 1;
+                unit.1 += u64::from(c.current);
+            }
+            let silent = work
+                .iter()
+                .filter(|(path, (n, updated))| **path != self.scope_path && *n > 0 && *updated == 0)
+                .count();
+            serde_json::json!({
+                "last_update": last.map(|d| d.to_string()),
+                "days_quiet": last.map(|d| (today - d).num_days()),
+                "open_tasks": open.len(),
+                "tasks_updated": open.iter().filter(|t| updated(t)).count(),
+                "indicators": carried.len(),
+                "indicators_updated": carried.iter().filter(|c| c.current).count(),
+                "units_silent": silent,
+            })
+        };
+        assert_eq!(
+            dashboard["freshness"],
+            expected(&self.scope_path),
+            "{what}: freshness"
+        );
+        for row in dashboard["children"].as_array().unwrap() {
+            let code = row["unit"]["code"].as_str().unwrap();
+            assert_eq!(
+                row["freshness"],
+                expected(&self.paths[code]),
+                "{what}: freshness of {code}"
+            );
+        }
     }
 
     /// The ten open tasks due soonest from today, and the ten overdue the longest.
@@ -414,6 +600,16 @@ fn work_through_the_app(app: &TestApp) {
         ),
     );
     assert!(edited.status < 400, "{}", edited.body);
+    // The ward's reports freshen the tasks above its own, which are reported on through it.
+    for id in [task, hanoi_task as i32] {
+        assert_eq!(
+            app.text(&format!(
+                "SELECT CAST(last_report_on AS TEXT) FROM tasks WHERE id = {id}"
+            )),
+            today().to_string(),
+            "task {id}"
+        );
+    }
 }
 
 fn assert_tallies_consistent(app: &TestApp) {
@@ -432,6 +628,7 @@ on_both_backends! {
         work_through_the_app(&app);
         assert_tallies_consistent(&app);
         let tasks = raw_tasks(&app);
+        let (sent, carried, starts) = raw_freshness(&app);
         let document = {
             let db = app.db();
             let row = app
@@ -479,6 +676,9 @@ on_both_backends! {
                 classification,
                 period: with_period.then_some((a_year_ago, today())),
                 tasks: &tasks,
+                sent: &sent,
+                carried: &carried,
+                starts: &starts,
             }
             .check(&json, what);
         }
@@ -516,6 +716,26 @@ on_both_backends! {
             assert!(national["indicators"][status].as_i64().unwrap() > 0, "{status}: {}", national["indicators"]);
         }
         assert_eq!(counted(&children[0]["indicators"]), 7 * 20);
+        // Freshness is alive too: some open work updated this period, some not.
+        let fresh = &national["freshness"];
+        for figure in ["tasks_updated", "indicators_updated"] {
+            assert!(fresh[figure].as_u64().unwrap() > 0, "{figure}: {fresh}");
+        }
+        assert!(fresh["tasks_updated"].as_u64() < fresh["open_tasks"].as_u64(), "{fresh}");
+        assert!(fresh["days_quiet"].as_u64().is_some(), "{fresh}");
+        // Sorted by days without update, the quietest first; filtered to the quiet ones.
+        let (_, quiet) = dashboard(&centre, "TW", "&filter[sort]=quiet&filter[descending]=true");
+        let days: Vec<u64> = quiet["children"].as_array().unwrap().iter()
+            .map(|c| c["freshness"]["days_quiet"].as_u64().unwrap_or(u64::MAX)).collect();
+        assert!(days.windows(2).all(|w| w[0] >= w[1]), "{days:?}");
+        let (_, filtered) = dashboard(&centre, "TW", "&filter[quiet]=30");
+        let kept: Vec<&Value> = filtered["children"].as_array().unwrap().iter().collect();
+        assert!(kept.iter().all(|c| c["freshness"]["days_quiet"].as_u64().is_none_or(|d| d >= 30)));
+        assert_eq!(
+            kept.len(),
+            days.iter().filter(|d| **d >= 30).count(),
+            "every quiet unit and only them"
+        );
         assert_eq!(counted(&children[46]["indicators"]), 0, "a central body carries none");
         // Sorted by overdue, most first.
         let (_, sorted) = dashboard(&centre, "TW", "&filter[sort]=overdue&filter[descending]=true");
@@ -534,6 +754,8 @@ on_both_backends! {
             ("&filter[from]=2026-13-01", "from"),
             ("&filter[from]=2026-06-01&filter[to]=2026-01-01", "to"),
             ("&filter[document]=999999", "document"),
+            ("&filter[quiet]=0", "quiet"),
+            ("&filter[quiet]=ba", "quiet"),
         ] {
             let page = province.call("/api/dashboard", &format!("code=01{filter}"));
             assert_eq!(page.status, 400, "{filter}: {}", page.body);
@@ -545,6 +767,7 @@ on_both_backends! {
         seed_small(&app);
         let centre = signed_in(&app, "tw.lanhdao");
         let tasks = raw_tasks(&app);
+        let (sent, carried, starts) = raw_freshness(&app);
         let paths = unit_paths(&app);
         let expect = |json: &Value| {
             Expectation {
@@ -555,6 +778,9 @@ on_both_backends! {
                 classification: None,
                 period: None,
                 tasks: &tasks,
+                sent: &sent,
+                carried: &carried,
+                starts: &starts,
             }
             .check(json, "after the clock moved")
         };
@@ -584,6 +810,7 @@ on_both_backends! {
         let paths = unit_paths(&app);
         let check = |what: &str| {
             let tasks = raw_tasks(&app);
+            let (sent, carried, starts) = raw_freshness(&app);
             for code in ["TW", "01", "00004"] {
                 let (status, json) = dashboard(&centre, code, "");
                 assert_eq!(status, 200, "{what}: {json}");
@@ -595,6 +822,9 @@ on_both_backends! {
                     classification: None,
                     period: None,
                     tasks: &tasks,
+                    sent: &sent,
+                    carried: &carried,
+                    starts: &starts,
                 }
                 .check(&json, &format!("{what}, {code}"));
             }

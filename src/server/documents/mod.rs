@@ -391,6 +391,8 @@ async fn raise_tasks(
         .filter(indicator::Column::Classification.lt(level.rank()))
         .exec(txn)
         .await?;
+    // And what its units sent, which counts under the classification of what it was for.
+    migration::freshness::recount_activity(txn, Some(document_id)).await?;
     Ok(())
 }
 

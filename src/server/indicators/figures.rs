@@ -3,6 +3,7 @@
 //! clearance and the dashboard's filter (as the task figures are).
 
 use crate::model::indicator::{IndicatorStatus, StatusCounts, judged_period};
+use crate::model::period::Period;
 use crate::model::time::Day;
 use crate::server::access::path_in_range;
 use crate::server::db::Db;
@@ -13,15 +14,26 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{BTreeMap, HashMap};
 
-/// The counts for `scope`'s subtree, and for each unit directly below it (by code): the
-/// standings kept at write time (`standing::keep`) for each document's judged period,
-/// counted by carrying unit in the database.
+/// What the dashboards show of the indicators carried in a subtree.
+#[derive(Debug, Default)]
+pub struct IndicatorCounts {
+    pub total: StatusCounts,
+    /// For each unit directly below the scope, by code.
+    pub per_child: HashMap<String, StatusCounts>,
+    /// Per carrying unit (by path): how many indicators, and how many have a value for
+    /// their document's current period (the freshness figures).
+    pub by_unit: HashMap<String, (u64, u64)>,
+}
+
+/// The counts for `scope`'s subtree: the standings kept at write time
+/// (`standing::keep`) for each document's judged period, counted by carrying unit in the
+/// database, and the standings of the current period that exist.
 pub async fn counts(
     db: &Db,
     scope: &unit::Model,
     narrowing: &Narrowing,
     today: Day,
-) -> Outcome<(StatusCounts, HashMap<String, StatusCounts>)> {
+) -> Outcome<IndicatorCounts> {
     let mut documents = document::Entity::find().filter(
         document::Column::Id.in_subquery(
             Query::select()
@@ -34,12 +46,16 @@ pub async fn counts(
     if let Some(document) = narrowing.document {
         documents = documents.filter(document::Column::Id.eq(document));
     }
-    // The documents judged on each period today (most share their cycle).
-    let mut judged: BTreeMap<String, Vec<i32>> = BTreeMap::new();
+    // The documents judged on each period today, by the period they are in (most share
+    // their cycle).
+    let mut judged: BTreeMap<(String, String), Vec<i32>> = BTreeMap::new();
     for document in documents.all(&db.read).await? {
         let (cycle, cut_off_day) = document.reporting();
         judged
-            .entry(judged_period(cycle, cut_off_day, today).code())
+            .entry((
+                judged_period(cycle, cut_off_day, today).code(),
+                Period::containing(cycle, today).code(),
+            ))
             .or_default()
             .push(document.id);
     }
@@ -52,9 +68,8 @@ pub async fn counts(
         .await?
         .into_iter()
         .collect();
-    let mut total = StatusCounts::default();
-    let mut per_child: HashMap<String, StatusCounts> = HashMap::new();
-    for (period, documents) in judged {
+    let mut counts = IndicatorCounts::default();
+    for ((period, current), documents) in judged {
         let mut query = Query::select();
         query
             .column((indicator::Entity, indicator::Column::UnitPath))
@@ -65,6 +80,10 @@ pub async fn counts(
             .expr_as(
                 Expr::col(sea_orm::sea_query::Asterisk).count(),
                 Alias::new("n"),
+            )
+            .expr_as(
+                Expr::col((Alias::new("cur"), indicator_standing::Column::IndicatorId)).count(),
+                Alias::new("updated"),
             )
             .from(indicator::Entity)
             .join(
@@ -82,6 +101,17 @@ pub async fn counts(
                     ))
                     .eq(period.as_str()),
                 ),
+            )
+            .join_as(
+                JoinType::LeftJoin,
+                indicator_standing::Entity,
+                Alias::new("cur"),
+                Expr::col((Alias::new("cur"), indicator_standing::Column::IndicatorId))
+                    .equals((indicator::Entity, indicator::Column::Id))
+                    .and(
+                        Expr::col((Alias::new("cur"), indicator_standing::Column::Period))
+                            .eq(current.as_str()),
+                    ),
             )
             .cond_where(path_in_range(
                 (indicator::Entity, indicator::Column::UnitPath),
@@ -108,25 +138,30 @@ pub async fn counts(
             let path: String = row.try_get("", "unit_path")?;
             let status: Option<String> = row.try_get("", "status")?;
             let n: i64 = row.try_get("", "n")?;
+            let updated: i64 = row.try_get("", "updated")?;
             let status = status
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(IndicatorStatus::NoData);
             let n = u32::try_from(n).unwrap_or(u32::MAX);
-            total.add_many(status, n);
+            counts.total.add_many(status, n);
             if let Some(child) = child_path(&scope.path, &path).and_then(|p| children.get(p)) {
-                per_child
+                counts
+                    .per_child
                     .entry(child.clone())
                     .or_default()
                     .add_many(status, n);
             }
+            let unit = counts.by_unit.entry(path).or_default();
+            unit.0 += u64::from(n);
+            unit.1 += updated.unsigned_abs();
         }
     }
-    Ok((total, per_child))
+    Ok(counts)
 }
 
 /// The path of the unit directly below `scope` on the way to `path`: `/1/15/` for
 /// `/1/15/200/` under `/1/`; `None` for the scope itself.
-fn child_path<'a>(scope: &str, path: &'a str) -> Option<&'a str> {
+pub(crate) fn child_path<'a>(scope: &str, path: &'a str) -> Option<&'a str> {
     let rest = path.strip_prefix(scope)?;
     let end = scope.len() + rest.find('/')? + 1;
     path.get(..end)

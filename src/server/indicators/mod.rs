@@ -510,6 +510,15 @@ pub async fn report(db: &Db, reader: &Reader, id: i32, input: &ValueInput) -> Ou
         other => other?,
     };
     standing::keep(&txn, &model, period).await?;
+    super::dashboard::freshness::touched(
+        &txn,
+        model.unit_id,
+        &model.unit_path,
+        model.document_id,
+        model.classification,
+        today,
+    )
+    .await?;
     if let Some(old) = corrects {
         audit_indicator(
             &txn,

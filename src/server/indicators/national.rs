@@ -110,6 +110,10 @@ pub async fn seed(
         list.reverse();
         list
     };
+    // The quarter under way, when its cut-off is still ahead: a third of the provinces
+    // have sent its value early.
+    let current = Period::containing(Cycle::Quarterly, today);
+    let early = (current != last).then_some(current);
     let mut written = 0u64;
     for (n, (name, measure, lower)) in MEASURES.iter().enumerate() {
         let key = u64::from(document_id.unsigned_abs()) * 100 + n as u64;
@@ -206,18 +210,25 @@ pub async fn seed(
             // How far along its plan the province keeps: 55 % to 115 % of the pace.
             let pace = 0.55 + spread(key, unit_id as u64 + 7, 61) as f64 / 100.0;
             let weight = 500.0 + spread(unit_id as u64, 3, 9500) as f64;
-            for (q, &period) in quarters.iter().enumerate() {
+            for (q, &period) in quarters.iter().chain(&early).enumerate() {
                 let latest = period == last;
+                let ahead = Some(period) == early;
                 // One province in twelve has not sent the latest quarter.
-                if latest && spread(key, unit_id as u64 + 11, 12) == 0 {
+                if latest && spread(key, unit_id as u64 + 11, 12) == 0
+                    || ahead && spread(key, unit_id as u64 + 13, 3) != 0
+                {
                     continue;
                 }
                 let gone = f64::from(period.last_day().0 - Day::from_ymd(2024, 12, 31).0);
                 let planned = change * scale * 0.5 * gone / 1095.0;
                 let value = own_baseline + planned * pace;
-                let sent = day_start(period.cut_off(25).plus_days(-(q as i32 % 5)))
-                    + chrono::Duration::hours(9);
-                let state = if latest {
+                let sent = if ahead {
+                    now - chrono::Duration::hours(2)
+                } else {
+                    day_start(period.cut_off(25).plus_days(-(q as i32 % 5)))
+                        + chrono::Duration::hours(9)
+                };
+                let state = if latest || ahead {
                     ValueState::Submitted
                 } else {
                     ValueState::Accepted
@@ -234,8 +245,10 @@ pub async fn seed(
                     String::new().into(),
                     officer.into(),
                     sent.into(),
-                    (!latest).then_some(centre_leader).into(),
-                    (!latest).then_some(sent + chrono::Duration::days(3)).into(),
+                    (!latest && !ahead).then_some(centre_leader).into(),
+                    (!latest && !ahead)
+                        .then_some(sent + chrono::Duration::days(3))
+                        .into(),
                     String::new().into(),
                 ]);
             }

@@ -6,6 +6,8 @@
 //! every write transaction: a national dashboard over a million tasks reads a few
 //! thousand tally rows instead of the tasks themselves.
 
+pub mod freshness;
+
 use super::access::{Reader, Shown, View, visible_documents};
 use super::charts;
 use super::db::Db;
@@ -16,7 +18,8 @@ use super::tallies::{self, GroupBy, MarkedGroup, Narrowing, TallyGroup};
 use super::work::{Outcome, to_naive, today, unit_ref};
 use crate::model::dashboard::{
     ChildFigures, ChildSort, DEADLINE_LIST, Dashboard, DashboardFilter, DocumentFigures,
-    FeedbackSummary, Figures, TREND_WEEKS, TREND_WEEKS_MAX, TrendChart, TrendWeek, trend, week_of,
+    FeedbackSummary, Figures, Freshness, TREND_WEEKS, TREND_WEEKS_MAX, TrendChart, TrendWeek,
+    quiet_days, trend, week_of,
 };
 use crate::model::indicator::StatusCounts;
 use crate::model::task::{DocumentRef, TaskStatus};
@@ -74,6 +77,7 @@ struct Figured {
     /// The key tasks' figures.
     key: Figures,
     indicators: StatusCounts,
+    freshness: Freshness,
     per_document: HashMap<i32, Figures>,
     /// In the official order.
     children: Vec<ChildFigures>,
@@ -137,6 +141,7 @@ async fn read_dashboard(
         })
         .await?;
     let narrowing = narrowing(db, reader, filter, clearance, &counted_documents).await?;
+    let quiet = quiet_days(filter.quiet.as_deref())?;
     let today = today();
     let figured = kept
         .figured
@@ -175,7 +180,10 @@ async fn read_dashboard(
     let mut children = figured.children.clone();
     if filter.sort != ChildSort::Name {
         // Stable: equal figures keep the official order.
-        children.sort_by_key(|c| filter.sort.key(&c.figures));
+        children.sort_by_key(|c| filter.sort.key(c));
+    }
+    if let Some(days) = quiet {
+        children.retain(|c| c.freshness.quiet_for(days));
     }
     if filter.descending {
         children.reverse();
@@ -187,6 +195,7 @@ async fn read_dashboard(
         figures: figured.figures,
         key: figured.key,
         indicators: figured.indicators,
+        freshness: figured.freshness,
         documents,
         children,
         nearest,
@@ -254,7 +263,7 @@ async fn read_figures(
     let (
         (figures, key, per_document),
         mut children,
-        (indicators, indicators_below),
+        indicators,
         weekly,
         overdue_in_any_period,
         nearest,
@@ -286,8 +295,15 @@ async fn read_figures(
     let overdue_today = overdue_in_any_period.unwrap_or(figures.overdue);
     let trend = trend(&weekly, first, last, current, overdue_today);
     let trend_chart = charts::trend_svg(&trend);
+    let (freshness, fresh_below) =
+        freshness::read(db, scope, narrowing, today, &indicators.by_unit).await?;
     for child in &mut children {
-        child.indicators = indicators_below
+        child.indicators = indicators
+            .per_child
+            .get(&child.unit.code)
+            .copied()
+            .unwrap_or_default();
+        child.freshness = fresh_below
             .get(&child.unit.code)
             .copied()
             .unwrap_or_default();
@@ -295,7 +311,8 @@ async fn read_figures(
     Ok(Figured {
         figures,
         key,
-        indicators,
+        indicators: indicators.total,
+        freshness,
         per_document,
         children,
         trend,
@@ -423,6 +440,7 @@ async fn child_figures(
             unit: unit_ref(unit),
             figures: per_child.get(&unit.id).copied().unwrap_or_default(),
             indicators: StatusCounts::default(),
+            freshness: Freshness::default(),
         })
         .collect())
 }

@@ -1,0 +1,128 @@
+//! How fresh each unit's work is, kept for the dashboards (migration 22):
+//! - `tasks.last_report_on` is now the day the task or any task below it was last
+//!   reported on (a task with subtasks is reported on through them);
+//! - `unit_activity`: per unit, document and classification, the day the unit itself last
+//!   sent a progress report or an indicator value (a completion request its subtasks
+//!   raise is not sent by it);
+//! - `tally_reported` (in `tallies`): open tasks by the month they were last reported on.
+//!
+//! The statements here recount the first two from the reports and values, for the
+//! migration and for bulk loads.
+
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
+
+/// The day in Vietnam, as the application counts days, of a timestamp aggregate.
+fn day_of(backend: DbBackend, timestamp: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("CAST({timestamp} AT TIME ZONE 'Asia/Ho_Chi_Minh' AS DATE)"),
+        _ => format!("date({timestamp}, '+7 hours')"),
+    }
+}
+
+fn of_document(column: &str, document: Option<i32>) -> String {
+    document.map_or(String::new(), |id| format!(" AND {column} = {id}"))
+}
+
+/// The table (empty).
+pub fn create_unit_activity(backend: DbBackend) -> Vec<String> {
+    let suffix = match backend {
+        DbBackend::Postgres => "",
+        _ => " WITHOUT ROWID",
+    };
+    vec![
+        format!(
+            "CREATE TABLE unit_activity (unit_id INTEGER NOT NULL, document_id INTEGER NOT NULL, \
+             classification SMALLINT NOT NULL, unit_path VARCHAR(255) NOT NULL, \
+             last_on DATE NOT NULL, PRIMARY KEY (unit_id, document_id, classification)){suffix}"
+        ),
+        "CREATE INDEX idx_unit_activity_path ON unit_activity (unit_path)".to_owned(),
+    ]
+}
+
+/// Recounts `unit_activity` and `tasks.last_report_on` (of one document, or all) from the
+/// reports and indicator values.
+pub async fn recount(db: &impl ConnectionTrait, document: Option<i32>) -> Result<(), DbErr> {
+    recount_activity(db, document).await?;
+    recount_last_reports(db, document).await
+}
+
+/// Recounts `unit_activity` (of one document, or all): after a bulk load, or when tasks
+/// change classification (each row counts under its task's).
+pub async fn recount_activity(
+    db: &impl ConnectionTrait,
+    document: Option<i32>,
+) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    let reported = day_of(backend, "MAX(r.created_at)");
+    let sent = day_of(backend, "MAX(v.submitted_at)");
+    let only_tasks = of_document("t.document_id", document);
+    let only_indicators = of_document("i.document_id", document);
+    for statement in [
+        format!(
+            "DELETE FROM unit_activity WHERE TRUE{}",
+            of_document("document_id", document)
+        ),
+        format!(
+            "INSERT INTO unit_activity (unit_id, document_id, classification, unit_path, last_on) \
+             SELECT unit_id, document_id, classification, unit_path, MAX(last_on) FROM ( \
+             SELECT r.unit_id, t.document_id, t.classification, u.path AS unit_path, \
+             {reported} AS last_on \
+             FROM reports r JOIN tasks t ON t.id = r.task_id JOIN units u ON u.id = r.unit_id \
+             WHERE r.kind = 'progress'{only_tasks} \
+             GROUP BY r.unit_id, t.document_id, t.classification, u.path \
+             UNION ALL \
+             SELECT i.unit_id, i.document_id, i.classification, i.unit_path, {sent} \
+             FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id \
+             WHERE TRUE{only_indicators} \
+             GROUP BY i.unit_id, i.document_id, i.classification, i.unit_path) x \
+             GROUP BY unit_id, document_id, classification, unit_path"
+        ),
+    ] {
+        db.execute_unprepared(&statement).await?;
+    }
+    Ok(())
+}
+
+/// Sets `tasks.last_report_on` (of one document, or all) to the day of the task's latest
+/// report, then carries the latest day up to the tasks above.
+pub async fn recount_last_reports(
+    db: &impl ConnectionTrait,
+    document: Option<i32>,
+) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    let reported = day_of(backend, "MAX(r.created_at)");
+    let only_tasks = of_document("t.document_id", document);
+    db.execute_unprepared(&format!(
+        "UPDATE tasks SET last_report_on = (SELECT {reported} FROM reports r \
+         WHERE r.task_id = tasks.id AND r.kind = 'progress') \
+         WHERE EXISTS (SELECT 1 FROM reports r WHERE r.task_id = tasks.id \
+         AND r.kind = 'progress'){}",
+        of_document("tasks.document_id", document)
+    ))
+    .await?;
+    let deepest = db
+        .query_one_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT CAST(COALESCE(MAX(depth), 0) AS INTEGER) AS deepest FROM tasks t \
+                 WHERE TRUE{only_tasks}"
+            ),
+        ))
+        .await?
+        .map(|row| row.try_get::<i32>("", "deepest"))
+        .transpose()?
+        .unwrap_or(0);
+    // The deepest first: a task takes the latest day of the tasks directly below it.
+    for depth in (0..deepest).rev() {
+        db.execute_unprepared(&format!(
+            "UPDATE tasks SET last_report_on = (SELECT MAX(c.last_report_on) FROM tasks c \
+             WHERE c.parent_id = tasks.id) \
+             WHERE depth = {depth}{} AND EXISTS (SELECT 1 FROM tasks c \
+             WHERE c.parent_id = tasks.id AND c.last_report_on IS NOT NULL \
+             AND (tasks.last_report_on IS NULL OR c.last_report_on > tasks.last_report_on))",
+            of_document("tasks.document_id", document)
+        ))
+        .await?;
+    }
+    Ok(())
+}
