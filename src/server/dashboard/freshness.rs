@@ -92,13 +92,17 @@ async fn period_starts(db: &Db, today: Day) -> Outcome<String> {
         let (year, month, _) = day.ymd();
         year * 12 + i64::from(month) - 1
     };
+    // A document created since: its period began this month at the earliest.
+    let otherwise = month(today);
+    if documents.is_empty() {
+        return Ok(otherwise.to_string());
+    }
     let mut sql = "CASE document_id".to_owned();
     for document in &documents {
         let start = Period::containing(document.reporting().0, today).first_day();
         sql.push_str(&format!(" WHEN {} THEN {}", document.id, month(start)));
     }
-    // A document created since: its period began this month at the earliest.
-    sql.push_str(&format!(" ELSE {} END", month(today)));
+    sql.push_str(&format!(" ELSE {otherwise} END"));
     Ok(sql)
 }
 
