@@ -80,3 +80,32 @@ test("charts, tables and filters work with JavaScript off", async ({ browser }) 
   const refused = await page.goto("/dashboard/79");
   expect(refused?.status()).toBe(404);
 });
+
+test("how up to date the wards are, and only the quiet ones, without JavaScript", async ({ browser }) => {
+  const page = await official(browser, "hanoi.lanhdao", false);
+  const fresh = page.locator("section[aria-labelledby='freshness-heading']");
+  await expect(fresh.getByRole("heading", { name: "Độ cập nhật" })).toBeVisible();
+  // The demo's wards reported: the city's last update is a day, not "never".
+  await expect(fresh.locator("dd").first()).toContainText("ngày trước");
+  await expect(fresh).toContainText("Nhiệm vụ đang thực hiện được cập nhật kỳ này");
+
+  // Only the wards without an update for a day or more: those that reported today go.
+  const wards = page.locator("section[aria-labelledby='children-heading']");
+  const all = await wards.locator("tbody tr").count();
+  await page.getByLabel("Chỉ đơn vị không cập nhật từ (số ngày)").fill("1");
+  await page.getByRole("button", { name: "Lọc" }).click();
+  await expect(page).toHaveURL(/quiet=1/);
+  const kept = await wards.locator("tbody tr").count();
+  expect(kept).toBeLessThan(all);
+  await expect(wards.getByRole("link", { name: "Phường Ba Đình", exact: true })).toHaveCount(0);
+
+  // The quietest first, the filter kept.
+  await wards.getByRole("link", { name: "Ngày chưa cập nhật" }).click();
+  await expect(page).toHaveURL(/sort=quiet/);
+  await expect(page).toHaveURL(/quiet=1/);
+  await expect(wards.locator("th", { hasText: "Ngày chưa cập nhật" })).toHaveAttribute("aria-sort", "descending");
+
+  // No number of days, no filter: a clear refusal naming the field.
+  await page.goto("/dashboard/01?quiet=0");
+  await expect(page.getByRole("alert")).toBeVisible();
+});

@@ -133,7 +133,8 @@ fn DashboardView(data: Dashboard, filter: DashboardFilter) -> impl IntoView {
         feedback,
     } = data;
     let period = filter.from.is_some() || filter.to.is_some();
-    let has_children = !children.is_empty();
+    // Filtered to the quiet units, the table stays to say that none is.
+    let has_children = !children.is_empty() || filter.quiet.is_some();
     let code = unit.code.clone();
     view! {
         <nav class="breadcrumb" aria-label=move || t_string!(i18n, units.trail_label)>
@@ -604,6 +605,7 @@ fn ChildTable(
     filter: DashboardFilter,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let none_quiet = children.is_empty();
     let header = {
         let filter = filter.clone();
         move |sort: ChildSort| {
@@ -672,6 +674,7 @@ fn ChildTable(
                     </tbody>
                 </table>
             </div>
+            {none_quiet.then(|| view! { <p>{t!(i18n, dash.no_quiet_units)}</p> })}
         </section>
     }
 }

@@ -75,12 +75,16 @@ fn raw_freshness(app: &TestApp) -> (Vec<Sent>, Vec<Carried>, HashMap<i32, NaiveD
         .unwrap()
     };
     let vietnam = |at: chrono::DateTime<Utc>| (at + chrono::Duration::hours(7)).date_naive();
-    let mut sent: Vec<Sent> = rows(
+    // Progress reports (not the completion requests subtasks raise) and indicator values.
+    let sent: Vec<Sent> = [
         "SELECT u.path, t.document_id, t.classification, r.created_at AS at FROM reports r \
          JOIN tasks t ON t.id = r.task_id JOIN units u ON u.id = r.unit_id \
          WHERE r.kind = 'progress'",
-    )
-    .iter()
+        "SELECT i.unit_path AS path, i.document_id, i.classification, v.submitted_at AS at \
+         FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id",
+    ]
+    .into_iter()
+    .flat_map(&rows)
     .map(|r| Sent {
         path: r.try_get("", "path").unwrap(),
         document_id: r.try_get("", "document_id").unwrap(),
@@ -88,31 +92,20 @@ fn raw_freshness(app: &TestApp) -> (Vec<Sent>, Vec<Carried>, HashMap<i32, NaiveD
         on: vietnam(r.try_get("", "at").unwrap()),
     })
     .collect();
-    sent.extend(
-        rows(
-            "SELECT i.unit_path AS path, i.document_id, i.classification, v.submitted_at AS at \
-             FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id",
-        )
-        .iter()
-        .map(|r| Sent {
-            path: r.try_get("", "path").unwrap(),
-            document_id: r.try_get("", "document_id").unwrap(),
-            classification: r.try_get("", "classification").unwrap(),
-            on: vietnam(r.try_get("", "at").unwrap()),
-        }),
-    );
-    // Each document's current period begins on the first day of its quarter, month or
-    // half-year.
+    // The period under way in a document's reporting cycle.
+    let current = |r: &sea_orm::QueryResult| {
+        let cycle: String = r.try_get("", "reporting_cycle").unwrap();
+        let cycle = tiendo::model::period::Cycle::parse(&cycle).unwrap();
+        let today = tiendo::model::time::Day::parse(&today().to_string()).unwrap();
+        tiendo::model::period::Period::containing(cycle, today)
+    };
     let starts: HashMap<i32, NaiveDate> = rows("SELECT id, reporting_cycle FROM documents")
         .iter()
         .map(|r| {
-            let cycle: String = r.try_get("", "reporting_cycle").unwrap();
-            let cycle = tiendo::model::period::Cycle::parse(&cycle).unwrap();
-            let today = tiendo::model::time::Day::parse(&today().to_string()).unwrap();
-            let start = tiendo::model::period::Period::containing(cycle, today).first_day();
+            let start = current(r).first_day().iso();
             (
                 r.try_get("", "id").unwrap(),
-                NaiveDate::parse_from_str(&start.iso(), "%Y-%m-%d").unwrap(),
+                NaiveDate::parse_from_str(&start, "%Y-%m-%d").unwrap(),
             )
         })
         .collect();
@@ -129,10 +122,7 @@ fn raw_freshness(app: &TestApp) -> (Vec<Sent>, Vec<Carried>, HashMap<i32, NaiveD
     let carried = rows("SELECT i.id, i.unit_path, i.document_id, i.classification, d.reporting_cycle FROM indicators i JOIN documents d ON d.id = i.document_id")
         .iter()
         .map(|r| {
-            let cycle: String = r.try_get("", "reporting_cycle").unwrap();
-            let cycle = tiendo::model::period::Cycle::parse(&cycle).unwrap();
-            let today = tiendo::model::time::Day::parse(&today().to_string()).unwrap();
-            let code = tiendo::model::period::Period::containing(cycle, today).code();
+            let code = current(r).code();
             Carried {
                 path: r.try_get("", "unit_path").unwrap(),
                 document_id: r.try_get("", "document_id").unwrap(),
