@@ -341,10 +341,6 @@ pub struct StatusCounts {
 }
 
 impl StatusCounts {
-    pub fn add(&mut self, status: IndicatorStatus) {
-        self.add_many(status, 1);
-    }
-
     pub fn add_many(&mut self, status: IndicatorStatus, n: u32) {
         *match status {
             IndicatorStatus::OnTrack => &mut self.on_track,
