@@ -12,7 +12,7 @@
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 
 /// The day in Vietnam, as the application counts days, of a timestamp aggregate.
-fn day_of(backend: DbBackend, timestamp: &str) -> String {
+pub fn day_of(backend: DbBackend, timestamp: &str) -> String {
     match backend {
         DbBackend::Postgres => format!("CAST({timestamp} AT TIME ZONE 'Asia/Ho_Chi_Minh' AS DATE)"),
         _ => format!("date({timestamp}, '+7 hours')"),

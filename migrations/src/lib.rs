@@ -25,6 +25,7 @@ mod m20261213_000019_reporting_cycle;
 mod m20261214_000020_indicators;
 mod m20261215_000021_indicator_standings;
 mod m20261216_000022_freshness;
+mod m20261217_000023_own_open;
 pub mod tallies;
 
 /// An index named `name` on `columns` of `table`.
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000020_indicators::Migration),
             Box::new(m20261215_000021_indicator_standings::Migration),
             Box::new(m20261216_000022_freshness::Migration),
+            Box::new(m20261217_000023_own_open::Migration),
         ]
     }
 }

@@ -22,7 +22,7 @@ impl MigrationTrait for Migration {
         let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
         crate::execute_all(manager, &statements).await?;
         freshness::recount(manager.get_connection(), None).await?;
-        let mut statements = tallies::create_reported(backend);
+        let mut statements = tallies::create_reported(backend, Version::Reported);
         statements.extend(tallies::create_triggers(backend, Version::Reported));
         let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
         crate::execute_all(manager, &statements).await

@@ -19,10 +19,12 @@
 //!   same figures for the tasks that are key or whose deadline was extended (a small
 //!   share), so that the dashboards show key tasks and extensions apart.
 //!
-//! - `tally_reported` (unit, document, classification, own, month): the open tasks by
-//!   the month they (or a task below them) were last reported on, `-1` for never; `own` is
-//!   1 on the lead unit's own row. The dashboards' freshness: how much of the open work
-//!   was updated this period, and which units sent nothing.
+//! - `tally_reported` (unit, document, classification, month): the open tasks by the
+//!   month they (or a task below them) were last reported on, `-1` for never: how much of
+//!   the open work was updated this period (the dashboards' freshness).
+//! - `tally_own_open` (unit, document, classification): each unit's own open tasks, the
+//!   lead unit's row only: which units have work of their own, to tell those that sent
+//!   nothing this period.
 //!
 //! Cancelled tasks are not counted anywhere. The SQL is built here once, for the triggers,
 //! the full rebuild (after a bulk load) and the clock, on SQLite and PostgreSQL alike.
@@ -42,11 +44,15 @@ pub enum Version {
     Tasks,
     /// And `tally_marked`, over the key flag and the original due date (migration 18).
     Marked,
-    /// And `tally_reported`, over the day last reported on (migration 22).
+    /// And `tally_reported` with a row for the lead unit's own share, over the day last
+    /// reported on (migration 22).
     Reported,
+    /// `tally_reported` without the own share, which `tally_own_open` keeps without the
+    /// month (migration 23).
+    OwnOpen,
 }
 
-pub const LATEST: Version = Version::Reported;
+pub const LATEST: Version = Version::OwnOpen;
 
 /// Columns whose change moves a task from one tally row to another.
 fn tallied_columns(version: Version) -> Vec<&'static str> {
@@ -77,6 +83,9 @@ fn table_names(version: Version) -> Vec<&'static str> {
     if version >= Version::Reported {
         tables.push("tally_reported");
     }
+    if version >= Version::OwnOpen {
+        tables.push("tally_own_open");
+    }
     tables
 }
 
@@ -89,7 +98,7 @@ fn week(backend: DbBackend, date: &str) -> String {
 }
 
 /// Months since year 0 of a date column (`-1` when NULL): `2026-12-07` is 24,323.
-fn month(backend: DbBackend, date: &str) -> String {
+pub fn month(backend: DbBackend, date: &str) -> String {
     match backend {
         DbBackend::Postgres => format!(
             "COALESCE(CAST(EXTRACT(YEAR FROM {date}) * 12 + EXTRACT(MONTH FROM {date}) - 1 \
@@ -213,7 +222,8 @@ fn shapes(backend: DbBackend, row: &str, version: Version) -> Vec<Shape> {
             when: format!("{counted} AND ({key} = 1 OR {extended} = 1)"),
         });
     }
-    if version >= Version::Reported {
+    let month = ("month", month(backend, &format!("{r}.last_report_on")));
+    if version == Version::Reported {
         shapes.push(Shape {
             table: "tally_reported",
             key: base(vec![
@@ -221,10 +231,23 @@ fn shapes(backend: DbBackend, row: &str, version: Version) -> Vec<Shape> {
                     "own",
                     format!("CASE WHEN a.ancestor_id = {r}.lead_unit_id THEN 1 ELSE 0 END"),
                 ),
-                ("month", month(backend, &format!("{r}.last_report_on"))),
+                month,
             ]),
             counts: vec![("tasks", "1".to_owned())],
             when: open.clone(),
+        });
+    } else if version >= Version::OwnOpen {
+        shapes.push(Shape {
+            table: "tally_reported",
+            key: base(vec![month]),
+            counts: vec![("tasks", "1".to_owned())],
+            when: open.clone(),
+        });
+        shapes.push(Shape {
+            table: "tally_own_open",
+            key: base(vec![]),
+            counts: vec![("tasks", "1".to_owned())],
+            when: format!("{open} AND a.ancestor_id = {r}.lead_unit_id"),
         });
     }
     shapes
@@ -538,21 +561,39 @@ pub fn create_marked(backend: DbBackend) -> String {
     )
 }
 
-/// The table `tally_reported` (version `Reported`), and its rows counted from the tasks.
-pub fn create_reported(backend: DbBackend) -> Vec<String> {
+/// The freshness tallies of `version` (`Reported` or `OwnOpen`), with their rows counted
+/// from the tasks.
+pub fn create_reported(backend: DbBackend, version: Version) -> Vec<String> {
     let (suffix, bigint) = match backend {
         DbBackend::Postgres => ("", "BIGINT"),
         _ => (" WITHOUT ROWID", "INTEGER"),
     };
-    let mut statements = vec![format!(
-        "CREATE TABLE tally_reported (unit_id INTEGER NOT NULL, own SMALLINT NOT NULL, \
-         month INTEGER NOT NULL, document_id INTEGER NOT NULL, \
-         classification SMALLINT NOT NULL, tasks {bigint} NOT NULL, \
-         PRIMARY KEY (unit_id, own, month, document_id, classification)){suffix}"
-    )];
-    let reported = shapes(backend, "t", Version::Reported)
+    let mut statements = if version == Version::Reported {
+        vec![format!(
+            "CREATE TABLE tally_reported (unit_id INTEGER NOT NULL, own SMALLINT NOT NULL, \
+             month INTEGER NOT NULL, document_id INTEGER NOT NULL, \
+             classification SMALLINT NOT NULL, tasks {bigint} NOT NULL, \
+             PRIMARY KEY (unit_id, own, month, document_id, classification)){suffix}"
+        )]
+    } else {
+        vec![
+            format!(
+                "CREATE TABLE tally_reported (unit_id INTEGER NOT NULL, month INTEGER NOT NULL, \
+                 document_id INTEGER NOT NULL, classification SMALLINT NOT NULL, \
+                 tasks {bigint} NOT NULL, \
+                 PRIMARY KEY (unit_id, month, document_id, classification)){suffix}"
+            ),
+            format!(
+                "CREATE TABLE tally_own_open (unit_id INTEGER NOT NULL, \
+                 document_id INTEGER NOT NULL, classification SMALLINT NOT NULL, \
+                 tasks {bigint} NOT NULL, \
+                 PRIMARY KEY (unit_id, document_id, classification)){suffix}"
+            ),
+        ]
+    };
+    let reported = shapes(backend, "t", version)
         .into_iter()
-        .filter(|shape| shape.table == "tally_reported")
+        .filter(|shape| matches!(shape.table, "tally_reported" | "tally_own_open"))
         .collect();
     statements.extend(count_shapes(reported, "TRUE", false));
     statements
@@ -609,11 +650,12 @@ mod tests {
         for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
             assert_eq!(apply_image(backend, "NEW", 1, Version::Tasks).len(), 5);
             assert_eq!(apply_image(backend, "NEW", 1, Version::Marked).len(), 6);
+            assert_eq!(apply_image(backend, "NEW", 1, Version::Reported).len(), 7);
             let add = apply_image(backend, "NEW", 1, LATEST);
-            assert_eq!(add.len(), 7);
+            assert_eq!(add.len(), 8);
             assert!(add.iter().all(|s| s.contains("NEW.lead_unit_id")));
             assert!(add.iter().all(|s| !s.contains("OLD.")));
-            assert_eq!(recount(backend, Some(3), LATEST).len(), 7);
+            assert_eq!(recount(backend, Some(3), LATEST).len(), 8);
             assert_eq!(rebuild_as(backend, None, Version::Tasks).len(), 8);
             let added = add_tasks(backend, "t.parent_id = 7");
             assert!(added.iter().all(|s| s.contains("ON CONFLICT")));

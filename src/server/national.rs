@@ -640,7 +640,12 @@ async fn seed_document(
 
     // Province copies of every central task, then commune copies of one in five. Each
     // copy's fate (status, progress, completion) is spread over its plans by its ids.
-    exec(&txn, copy_sql(document_id, 0, UnitLevel::Province, "")).await?;
+    let backend = txn.get_database_backend();
+    exec(
+        &txn,
+        copy_sql(backend, document_id, 0, UnitLevel::Province, ""),
+    )
+    .await?;
     if !to_communes.is_empty() {
         let roots = to_communes
             .iter()
@@ -648,7 +653,11 @@ async fn seed_document(
             .collect::<Vec<_>>()
             .join(", ");
         let only = format!(" AND p.root_id IN ({roots})");
-        exec(&txn, copy_sql(document_id, 1, UnitLevel::Commune, &only)).await?;
+        exec(
+            &txn,
+            copy_sql(backend, document_id, 1, UnitLevel::Commune, &only),
+        )
+        .await?;
     }
     let reports = insert_reports(&txn, document_id).await?;
     // Tasks with subtasks take their progress and status from them, bottom up.
@@ -675,7 +684,8 @@ async fn seed_document(
         .await?;
     drop_temp_tables(&txn).await?;
     super::indicators::national::seed(&txn, document_id, root, staff, seeder.id, today).await?;
-    migration::freshness::recount(&txn, Some(document_id)).await?;
+    // The tasks' last reports were written with them (`copy_sql`, `roll_up_sql`).
+    migration::freshness::recount_activity(&txn, Some(document_id)).await?;
     tallies::rebuild(&txn, Some(document_id), today)
         .await
         .map_err(failure)?;
@@ -819,17 +829,32 @@ fn progress_of(p: &str, u: &str, steps: u32) -> String {
 }
 
 /// Copies every task of depth `parent_depth` of the document to the child units of its
-/// lead unit at `level`, each copy with its fate.
-fn copy_sql(document_id: i32, parent_depth: i32, level: UnitLevel, only_roots: &str) -> String {
+/// lead unit at `level`, each copy with its fate. A leaf copy's day last reported on is
+/// that of the latest report `insert_reports` gives its fate; a copy with subtasks takes
+/// its subtasks' latest in `roll_up_sql`.
+fn copy_sql(
+    backend: DbBackend,
+    document_id: i32,
+    parent_depth: i32,
+    level: UnitLevel,
+    only_roots: &str,
+) -> String {
     let fate = fate("p.id", "u.id");
     let in_progress = progress_of("p.id", "u.id", 17);
     let returned = progress_of("p.id", "u.id", 9);
     let done = format!("(pl.finished = 1 AND {fate} < 30)");
+    let last_report = migration::freshness::day_of(
+        backend,
+        &format!(
+            "CASE WHEN {done} THEN pl.at3 WHEN {fate} < 62 THEN pl.at4 \
+             WHEN {fate} < 72 THEN pl.at3 ELSE pl.at4 END"
+        ),
+    );
     format!(
         "INSERT INTO tasks (document_id, parent_id, root_id, depth, title, description, \
          expected_result, lead_unit_id, lead_path, assigner_unit_id, assigner_path, start_on, \
          due_on, priority, weight, classification, status, progress, completed_on, is_key, \
-         version, created_by, created_at, updated_at) \
+         version, created_by, created_at, updated_at, last_report_on) \
          SELECT p.document_id, p.id, p.root_id, p.depth + 1, p.title, p.description, \
          p.expected_result, u.id, u.path, p.lead_unit_id, p.lead_path, p.start_on, p.due_on, \
          p.priority, 1, p.classification, \
@@ -839,7 +864,7 @@ fn copy_sql(document_id: i32, parent_depth: i32, level: UnitLevel, only_roots: &
          CASE WHEN {done} THEN 100 WHEN {fate} < 62 THEN {in_progress} \
               WHEN {fate} < 72 THEN {returned} ELSE 0 END, \
          CASE WHEN {done} THEN pl.done_on ELSE NULL END, \
-         p.is_key, 0, p.created_by, p.created_at, p.created_at \
+         p.is_key, 0, p.created_by, p.created_at, p.created_at, {last_report} \
          FROM tasks p \
          JOIN units u ON u.parent_id = p.lead_unit_id AND u.level = '{level}' \
          JOIN seed_plans pl ON pl.root_id = p.root_id AND pl.k = {plan} \
@@ -930,8 +955,9 @@ async fn insert_reports(txn: &DatabaseTransaction, document_id: i32) -> Result<u
     Ok(added)
 }
 
-/// Sets the progress and status of the document's tasks at `depth` that have subtasks
-/// from those subtasks, as `tasks::roll_up` does one task at a time.
+/// Sets the progress, status and day last reported on of the document's tasks at `depth`
+/// that have subtasks from those subtasks, as `tasks::roll_up` and
+/// `freshness::reported_up` do one task at a time.
 fn roll_up_sql(document_id: i32, depth: i32) -> String {
     format!(
         "UPDATE tasks SET progress = c.progress, \
@@ -939,12 +965,13 @@ fn roll_up_sql(document_id: i32, depth: i32) -> String {
                      CASE WHEN c.last_done > tasks.due_on THEN 'done_late' ELSE 'done' END \
                   WHEN c.progress > 0 OR c.started > 0 THEN 'in_progress' \
                   ELSE 'not_started' END, \
-         completed_on = CASE WHEN c.open = 0 THEN c.last_done ELSE NULL END \
+         completed_on = CASE WHEN c.open = 0 THEN c.last_done ELSE NULL END, \
+         last_report_on = c.last_report \
          FROM (SELECT parent_id, \
                  (SUM(progress * weight) + SUM(weight) / 2) / SUM(weight) AS progress, \
                  SUM(CASE WHEN status IN ('done', 'done_late') THEN 0 ELSE 1 END) AS open, \
                  SUM(CASE WHEN status = 'not_started' THEN 0 ELSE 1 END) AS started, \
-                 MAX(completed_on) AS last_done \
+                 MAX(completed_on) AS last_done, MAX(last_report_on) AS last_report \
                FROM tasks WHERE document_id = {document_id} AND depth = {child} \
                AND status <> 'cancelled' GROUP BY parent_id) c \
          WHERE tasks.id = c.parent_id AND tasks.depth = {depth}",

@@ -315,7 +315,7 @@ pub async fn pause(txn: &DatabaseTransaction, paused: bool) -> Outcome<()> {
 }
 
 /// The tally tables, and which of their rows count (a row may drop to zero).
-const TABLES: [(&str, &str); 4] = [
+const TABLES: [(&str, &str); 6] = [
     (
         "tally_status",
         "tasks <> 0 OR progress_sum <> 0 OR overdue <> 0",
@@ -323,6 +323,8 @@ const TABLES: [(&str, &str); 4] = [
     ("tally_due", "tasks <> 0 OR progress_sum <> 0"),
     ("tally_weekly", "tasks <> 0"),
     ("tally_marked", "tasks <> 0 OR progress_sum <> 0"),
+    ("tally_reported", "tasks <> 0"),
+    ("tally_own_open", "tasks <> 0"),
 ];
 
 /// Whether the tallies equal a recount from the tasks: for tests and checks after
@@ -339,24 +341,33 @@ pub async fn consistent(db: &Db) -> Outcome<bool> {
     rebuild(&txn, None, super::work::from_naive(as_of)).await?;
     let mut same = true;
     for (table, counts) in TABLES {
-        let differences = txn
-            .query_one_raw(Statement::from_string(
-                txn.get_database_backend(),
-                format!(
-                    "SELECT COUNT(*) AS n FROM (\
-                     SELECT * FROM (SELECT * FROM kept_{table} EXCEPT \
-                        SELECT * FROM {table} WHERE {counts}) AS gone \
-                     UNION ALL SELECT * FROM (SELECT * FROM {table} WHERE {counts} EXCEPT \
-                        SELECT * FROM kept_{table}) AS extra) AS d"
-                ),
-            ))
-            .await?
-            .map(|row| row.try_get::<i64>("", "n"))
-            .transpose()?;
-        same &= differences == Some(0);
+        same &= same_rows(
+            &txn,
+            &format!("kept_{table}"),
+            &format!("SELECT * FROM {table} WHERE {counts}"),
+        )
+        .await?;
     }
     txn.rollback().await?;
     Ok(same)
+}
+
+/// Whether the rows of table `kept` are those `current` selects, neither more nor fewer:
+/// a kept figure against its recount.
+pub(crate) async fn same_rows(txn: &DatabaseTransaction, kept: &str, current: &str) -> Outcome<bool> {
+    let differences = txn
+        .query_one_raw(Statement::from_string(
+            txn.get_database_backend(),
+            format!(
+                "SELECT COUNT(*) AS n FROM (\
+                 SELECT * FROM (SELECT * FROM {kept} EXCEPT {current}) AS gone \
+                 UNION ALL SELECT * FROM ({current} EXCEPT SELECT * FROM {kept}) AS extra) AS d"
+            ),
+        ))
+        .await?
+        .map(|row| row.try_get::<i64>("", "n"))
+        .transpose()?;
+    Ok(differences == Some(0))
 }
 
 #[cfg(test)]

@@ -359,22 +359,23 @@ impl<'a> Expectation<'a> {
                 .map(|s| s.on)
                 .max();
             // Units below the dashboard's own with open tasks or indicators of their own
-            // and nothing of it updated this period.
-            let mut work: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
-            for t in &open {
-                let unit = work.entry(t.lead_path.as_str()).or_default();
-                unit.0 += 1;
-                unit.1 += u64::from(updated(t));
-            }
-            for c in &carried {
-                let unit = work.entry(c.path.as_str()).or_default();
-                unit.0 += 1;
-                unit.1 += u64::from(c.current);
-            }
-            let silent = work
+            // that sent no report or value this period.
+            let sent_now: std::collections::HashSet<&str> = self
+                .sent
                 .iter()
-                .filter(|(path, (n, updated))| **path != self.scope_path && *n > 0 && *updated == 0)
-                .count();
+                .filter(|s| {
+                    self.narrowed(s.document_id, s.classification)
+                        && s.on >= self.starts[&s.document_id]
+                })
+                .map(|s| s.path.as_str())
+                .collect();
+            let silent = open
+                .iter()
+                .map(|t| t.lead_path.as_str())
+                .chain(carried.iter().map(|c| c.path.as_str()))
+                .filter(|path| *path != self.scope_path && !sent_now.contains(path))
+                .collect::<std::collections::HashSet<_>>()
+                .len();
             serde_json::json!({
                 "last_update": last.map(|d| d.to_string()),
                 "days_quiet": last.map(|d| (today - d).num_days()),
@@ -608,6 +609,11 @@ fn assert_tallies_consistent(app: &TestApp) {
         app.block_on(tiendo::server::tallies::consistent(&db))
             .unwrap(),
         "the tallies equal a recount of the tasks"
+    );
+    assert!(
+        app.block_on(tiendo::server::dashboard::freshness::consistent(&db))
+            .unwrap(),
+        "the days last reported on and each unit's last activity equal a recount"
     );
     app.block_on(db.close());
 }

@@ -10,8 +10,7 @@ use crate::model::period::Period;
 use crate::model::time::Day;
 use crate::server::db::Db;
 use crate::server::entity::{document, task, unit};
-use crate::server::indicators::figures::child_path;
-use crate::server::tallies::Narrowing;
+use crate::server::tallies::{Narrowing, same_rows};
 use crate::server::work::{Outcome, from_naive, to_naive};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
@@ -108,148 +107,166 @@ async fn period_starts(db: &Db, today: Day) -> Outcome<String> {
 
 #[derive(Debug, FromQueryResult)]
 struct Counted {
-    key: String,
+    unit_id: i32,
     open: i64,
     updated: i64,
 }
 
 #[derive(Debug, FromQueryResult)]
+struct PerUnit {
+    unit_id: i32,
+    units: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
 struct LastUpdate {
-    path: String,
+    unit_id: i32,
     last_on: Option<chrono::NaiveDate>,
 }
 
-/// The freshness of `scope`'s subtree and of each unit directly below it (by code).
-/// `indicators` holds, per carrying unit's path, its indicators and how many of them have
-/// a value this period (`indicators::figures::counts`).
+/// The freshness of `scope`'s subtree and of each unit directly below it (by code), but
+/// for the indicators' figures, which `indicators::figures::counts` gives.
 pub async fn read(
     db: &Db,
     scope: &unit::Model,
     narrowing: &Narrowing,
     today: Day,
-    indicators: &HashMap<String, (u64, u64)>,
 ) -> Outcome<(Freshness, HashMap<String, Freshness>)> {
-    let children: HashMap<String, (i32, String)> = unit::Entity::find()
+    let children: HashMap<i32, (String, String)> = unit::Entity::find()
         .select_only()
-        .columns([unit::Column::Path, unit::Column::Id, unit::Column::Code])
+        .columns([unit::Column::Id, unit::Column::Path, unit::Column::Code])
         .filter(unit::Column::ParentId.eq(scope.id))
-        .into_tuple::<(String, i32, String)>()
+        .into_tuple::<(i32, String, String)>()
         .all(&db.read)
         .await?
         .into_iter()
-        .map(|(path, id, code)| (path, (id, code)))
+        .map(|(id, path, code)| (id, (path, code)))
         .collect();
     let starts = period_starts(db, today).await?;
-    let updated = format!("CAST(SUM(CASE WHEN month >= {starts} THEN tasks ELSE 0 END) AS BIGINT)");
     let backend = db.backend();
-    let (by_id, by_id_values) = narrowing.conditions(1, false);
-    let (conditions, values) = narrowing.conditions(3, false);
-    let range = |mut values: Vec<Value>| {
-        values.insert(0, scope.path.clone().into());
-        values.insert(1, format!("{}:", scope.path).into());
-        values
+    let list = |ids: &mut dyn Iterator<Item = i32>| {
+        ids.map(|id| id.to_string()).collect::<Vec<_>>().join(", ")
     };
-    let ids: Vec<String> = std::iter::once(scope.id)
-        .chain(children.values().map(|(id, _)| *id))
-        .map(|id| id.to_string())
-        .collect();
-    let (per_unit, own, last) = tokio::try_join!(
+    let below = list(&mut children.keys().copied());
+    let with_scope = list(&mut std::iter::once(scope.id).chain(children.keys().copied()));
+    // The scope's subtree by path (`$1`, `$2`), then the narrowing's values once for each
+    // table it narrows.
+    let narrowed = |tables: usize| {
+        let mut sql = Vec::new();
+        let mut values: Vec<Value> = vec![scope.path.clone().into(), format!("{}:", scope.path).into()];
+        for _ in 0..tables {
+            let (conditions, more) = narrowing.conditions(values.len() + 1, false);
+            sql.push(conditions);
+            values.extend(more);
+        }
+        (sql, values)
+    };
+    let (by_id, by_id_values) = narrowing.conditions(1, false);
+    let (silent_in, silent_values) = narrowed(3);
+    let (last_in, last_values) = narrowed(1);
+    let month = migration::tallies::month(backend, "x.last_on");
+    let (per_unit, silent, last) = tokio::try_join!(
         // Open tasks of each subtree: every row of its unit (its own and those below).
         Counted::find_by_statement(Statement::from_sql_and_values(
             backend,
             format!(
-                "SELECT CAST(unit_id AS TEXT) AS key, CAST(SUM(tasks) AS BIGINT) AS open, \
-                 {updated} AS updated FROM tally_reported \
-                 WHERE unit_id IN ({ids}){by_id} GROUP BY unit_id",
-                ids = ids.join(", "),
+                "SELECT unit_id, CAST(SUM(tasks) AS BIGINT) AS open, \
+                 CAST(SUM(CASE WHEN month >= {starts} THEN tasks ELSE 0 END) AS BIGINT) \
+                 AS updated FROM tally_reported WHERE unit_id IN ({with_scope}){by_id} \
+                 GROUP BY unit_id"
             ),
             by_id_values,
         ))
         .all(&db.read),
-        // Each unit's own open tasks, for the units that sent nothing.
-        Counted::find_by_statement(Statement::from_sql_and_values(
-            backend,
-            format!(
-                "SELECT u.path AS key, CAST(SUM(t.tasks) AS BIGINT) AS open, {updated} AS updated \
-                 FROM tally_reported t JOIN units u ON u.id = t.unit_id \
-                 WHERE t.own = 1 AND u.path >= $1 AND u.path < $2{conditions} GROUP BY u.path"
-            ),
-            range(values.clone()),
-        ))
-        .all(&db.read),
+        // Units below that sent nothing this period though they have work of their own
+        // (open tasks or indicators), counted under the unit directly below the scope.
+        async {
+            if children.is_empty() {
+                return Ok(Vec::new());
+            }
+            PerUnit::find_by_statement(Statement::from_sql_and_values(
+                backend,
+                format!(
+                    "SELECT c.ancestor_id AS unit_id, COUNT(*) AS units FROM units u \
+                     JOIN unit_ancestors c ON c.unit_id = u.id AND c.ancestor_id IN ({below}) \
+                     WHERE u.path >= $1 AND u.path < $2 \
+                     AND (EXISTS (SELECT 1 FROM tally_own_open o WHERE o.unit_id = u.id \
+                     AND o.tasks > 0{own}) \
+                     OR EXISTS (SELECT 1 FROM indicators i WHERE i.unit_path = u.path{carried})) \
+                     AND NOT EXISTS (SELECT 1 FROM unit_activity x WHERE x.unit_id = u.id \
+                     AND {month} >= {starts}{sent}) \
+                     GROUP BY c.ancestor_id",
+                    own = silent_in[0],
+                    carried = silent_in[1],
+                    sent = silent_in[2],
+                ),
+                silent_values,
+            ))
+            .all(&db.read)
+            .await
+        },
+        // The last day a unit of each subtree sent something.
         LastUpdate::find_by_statement(Statement::from_sql_and_values(
             backend,
             format!(
-                "SELECT unit_path AS path, MAX(last_on) AS last_on FROM unit_activity \
-                 WHERE unit_path >= $1 AND unit_path < $2{conditions} GROUP BY unit_path"
+                "SELECT c.ancestor_id AS unit_id, MAX(x.last_on) AS last_on FROM \
+                 (SELECT unit_id, MAX(last_on) AS last_on FROM unit_activity \
+                 WHERE unit_path >= $1 AND unit_path < $2{narrowed} GROUP BY unit_id) x \
+                 JOIN unit_ancestors c ON c.unit_id = x.unit_id \
+                 AND c.ancestor_id IN ({with_scope}) GROUP BY c.ancestor_id",
+                narrowed = last_in[0],
             ),
-            range(values.clone()),
+            last_values,
         ))
         .all(&db.read),
     )?;
 
-    let mut total = Freshness::default();
-    let mut below: HashMap<String, Freshness> = HashMap::new();
-    let path_of: HashMap<String, &str> =
-        std::iter::once((scope.id.to_string(), scope.path.as_str()))
-            .chain(
-                children
-                    .iter()
-                    .map(|(path, (id, _))| (id.to_string(), path.as_str())),
-            )
-            .collect();
+    // By unit id: the scope's rows are its whole subtree's, and each child's row its own.
+    let mut by_id: HashMap<i32, Freshness> = HashMap::new();
     for row in &per_unit {
-        let Some(path) = path_of.get(&row.key) else {
-            continue;
-        };
-        let figures = |f: &mut Freshness| {
-            f.open_tasks = row.open.unsigned_abs();
-            f.tasks_updated = row.updated.unsigned_abs();
-        };
-        // The scope's row is its whole subtree: it sets the total, and each child's row
-        // its own.
-        if *path == scope.path {
-            figures(&mut total);
-        } else if let Some((_, code)) = children.get(*path) {
-            figures(below.entry(code.clone()).or_default());
-        }
-    }
-    // Adds one unit's (or subtree's) figures to the scope's and to its child's.
-    let mut add = |path: &str, add: &dyn Fn(&mut Freshness)| {
-        add(&mut total);
-        if let Some((_, code)) = child_path(&scope.path, path).and_then(|p| children.get(p)) {
-            add(below.entry(code.clone()).or_default());
-        }
-    };
-    for (path, &(carried, updated)) in indicators {
-        add(path, &|f| {
-            f.indicators += carried;
-            f.indicators_updated += updated;
-        });
-    }
-    // A unit sent nothing this period when it has open tasks or indicators of its own and
-    // none of them was updated.
-    let mut work: HashMap<&str, (u64, u64)> = HashMap::new();
-    for row in &own {
-        let unit = work.entry(row.key.as_str()).or_default();
-        unit.0 += row.open.unsigned_abs();
-        unit.1 += row.updated.unsigned_abs();
-    }
-    for (path, &(carried, updated)) in indicators {
-        let unit = work.entry(path.as_str()).or_default();
-        unit.0 += carried;
-        unit.1 += updated;
-    }
-    for (path, (open, updated)) in work {
-        if path != scope.path && open > 0 && updated == 0 {
-            add(path, &|f| f.units_silent += 1);
-        }
+        let f = by_id.entry(row.unit_id).or_default();
+        f.open_tasks = row.open.unsigned_abs();
+        f.tasks_updated = row.updated.unsigned_abs();
     }
     for row in &last {
-        let Some(day) = row.last_on.map(from_naive) else {
-            continue;
-        };
-        add(&row.path, &|f| f.updated_on(day, today));
+        if let Some(day) = row.last_on.map(from_naive) {
+            by_id.entry(row.unit_id).or_default().updated_on(day, today);
+        }
     }
+    for row in &silent {
+        by_id.entry(row.unit_id).or_default().units_silent = row.units.unsigned_abs();
+    }
+    let mut total = by_id.remove(&scope.id).unwrap_or_default();
+    // Each unit silent below the scope is below one of its children.
+    total.units_silent = silent.iter().map(|row| row.units.unsigned_abs()).sum();
+    let below = by_id
+        .into_iter()
+        .filter_map(|(id, f)| Some((children.get(&id)?.1.clone(), f)))
+        .collect();
     Ok((total, below))
+}
+
+/// Whether `unit_activity` and the tasks' days last reported on equal a recount from the
+/// reports and values: for tests. Changes nothing.
+pub async fn consistent(db: &Db) -> Outcome<bool> {
+    let txn = db.begin_write().await?;
+    crate::server::tallies::pause(&txn, true).await?;
+    for statement in [
+        "CREATE TEMP TABLE kept_activity AS SELECT * FROM unit_activity",
+        "CREATE TEMP TABLE kept_last_reports AS SELECT id, last_report_on FROM tasks",
+        // A day no report gives must not survive the recount.
+        "UPDATE tasks SET last_report_on = NULL",
+    ] {
+        txn.execute_unprepared(statement).await?;
+    }
+    migration::freshness::recount(&txn, None).await?;
+    let same = same_rows(&txn, "kept_activity", "SELECT * FROM unit_activity").await?
+        && same_rows(
+            &txn,
+            "kept_last_reports",
+            "SELECT id, last_report_on FROM tasks",
+        )
+        .await?;
+    txn.rollback().await?;
+    Ok(same)
 }

@@ -264,6 +264,7 @@ async fn read_figures(
         (figures, key, per_document),
         mut children,
         indicators,
+        (mut freshness, fresh_below),
         weekly,
         overdue_in_any_period,
         nearest,
@@ -273,6 +274,7 @@ async fn read_figures(
         document_figures(db, scope.id, narrowing, today),
         child_figures(db, scope, narrowing, today),
         super::indicators::figures::counts(db, scope, narrowing, today),
+        freshness::read(db, scope, narrowing, today),
         tallies::weekly(db, scope.id, narrowing, last),
         async {
             match narrowing.period {
@@ -295,16 +297,14 @@ async fn read_figures(
     let overdue_today = overdue_in_any_period.unwrap_or(figures.overdue);
     let trend = trend(&weekly, first, last, current, overdue_today);
     let trend_chart = charts::trend_svg(&trend);
-    let (freshness, fresh_below) =
-        freshness::read(db, scope, narrowing, today, &indicators.by_unit).await?;
+    (freshness.indicators, freshness.indicators_updated) = indicators.updated;
     for child in &mut children {
-        child.indicators = indicators
-            .per_child
-            .get(&child.unit.code)
-            .copied()
-            .unwrap_or_default();
-        child.freshness = fresh_below
-            .get(&child.unit.code)
+        let code = &child.unit.code;
+        child.indicators = indicators.per_child.get(code).copied().unwrap_or_default();
+        child.freshness = fresh_below.get(code).copied().unwrap_or_default();
+        (child.freshness.indicators, child.freshness.indicators_updated) = indicators
+            .updated_per_child
+            .get(code)
             .copied()
             .unwrap_or_default();
     }

@@ -20,9 +20,11 @@ pub struct IndicatorCounts {
     pub total: StatusCounts,
     /// For each unit directly below the scope, by code.
     pub per_child: HashMap<String, StatusCounts>,
-    /// Per carrying unit (by path): how many indicators, and how many have a value for
-    /// their document's current period (the freshness figures).
-    pub by_unit: HashMap<String, (u64, u64)>,
+    /// How many indicators, and how many have a value for their document's current
+    /// period (the freshness figures): in the subtree, and below each unit directly below
+    /// the scope (by code).
+    pub updated: (u64, u64),
+    pub updated_per_child: HashMap<String, (u64, u64)>,
 }
 
 /// The counts for `scope`'s subtree: the standings kept at write time
@@ -143,17 +145,20 @@ pub async fn counts(
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(IndicatorStatus::NoData);
             let n = u32::try_from(n).unwrap_or(u32::MAX);
+            let add = |figures: &mut (u64, u64)| {
+                figures.0 += u64::from(n);
+                figures.1 += updated.unsigned_abs();
+            };
             counts.total.add_many(status, n);
+            add(&mut counts.updated);
             if let Some(child) = child_path(&scope.path, &path).and_then(|p| children.get(p)) {
                 counts
                     .per_child
                     .entry(child.clone())
                     .or_default()
                     .add_many(status, n);
+                add(counts.updated_per_child.entry(child.clone()).or_default());
             }
-            let unit = counts.by_unit.entry(path).or_default();
-            unit.0 += u64::from(n);
-            unit.1 += updated.unsigned_abs();
         }
     }
     Ok(counts)
