@@ -52,10 +52,18 @@ test("a ward officer reports a quarterly value without JavaScript, and the city 
   await expect(officer.locator("#value-value-error")).toContainText("Không đúng định dạng");
   await expect(officer.getByLabel("Nguồn và cách tính")).toHaveValue("Phòng Kinh tế phường, số liệu sơ bộ");
   await officer.getByLabel(/^Giá trị \(/).fill("16,5");
+  // With the statistics office's table as evidence (files cannot come back with a
+  // refused form: it is chosen again).
+  await officer.getByLabel("Tệp minh chứng").setInputFiles({
+    name: "so-lieu-quy.pdf",
+    mimeType: "application/pdf",
+    buffer: Buffer.from("%PDF-1.7\n% so lieu quy\n%%EOF\n"),
+  });
   await officer.getByRole("button", { name: "Gửi giá trị" }).click();
   await expect(officer.getByRole("status")).toContainText("Đã gửi giá trị");
   const sent = officer.locator(".report-list li").first();
   await expect(sent).toContainText("16,5 % GDP");
+  await expect(sent.getByRole("link", { name: "so-lieu-quy.pdf" })).toHaveAttribute("href", /^\/indicators\/files\/\d+$/);
   await expect(sent.locator(".badge").first()).toHaveText("Chờ đánh giá");
   const indicatorUrl = officer.url().replace(/\?.*$/, "");
   await officer.context().close();
@@ -63,6 +71,11 @@ test("a ward officer reports a quarterly value without JavaScript, and the city 
   // The city's leader accepts it.
   const leader = await official(browser, "hanoi.lanhdao");
   await leader.goto(indicatorUrl);
+  // The evidence opens for the unit that evaluates it.
+  const evidence = leader.locator(".report-list li").first().getByRole("link", { name: "so-lieu-quy.pdf" });
+  const answer = await leader.request.get((await evidence.getAttribute("href")) ?? "");
+  expect(answer.status()).toBe(200);
+  expect((await answer.body()).toString()).toContain("so lieu quy");
   await leader.getByRole("button", { name: "Chấp nhận", exact: true }).click();
   await expect(leader.getByRole("status")).toContainText("Đã chấp nhận giá trị");
   await expect(leader.locator(".report-list li").first().locator(".badge").first()).toHaveText("Đã chấp nhận");

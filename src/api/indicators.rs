@@ -4,6 +4,8 @@
 use crate::model::AppError;
 use crate::model::indicator::{IndicatorDetail, IndicatorSection};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
 #[server(endpoint = "indicator")]
 pub async fn get_indicator(id: i32) -> Result<IndicatorDetail, AppError> {
@@ -104,32 +106,50 @@ pub async fn assign_indicator(
 }
 
 /// The carrying unit's value for a period, with its source (and, correcting a closed
-/// period's value, why).
-#[server(endpoint = "indicators/report")]
-pub async fn report_indicator_value(
-    indicator_id: i32,
-    #[server(default)] period: String,
-    #[server(default)] value: String,
-    #[server(default)] weight: String,
-    #[server(default)] source_note: String,
-    #[server(default)] reason: String,
-    #[server(default)] seen: i32,
-) -> Result<(), AppError> {
+/// period's value, why), from a multipart form that works without JavaScript. Fields:
+/// `indicator_id` (first), `period`, `value`, `weight`, `source_note`, `reason`, `seen`,
+/// and any number of evidence `files`.
+#[server(endpoint = "indicators/report", input = MultipartFormData)]
+pub async fn report_indicator_value(data: MultipartData) -> Result<(), AppError> {
     use crate::server::indicators::{ValueInput, report};
     let reader = super::reader()?;
     let state = super::state()?;
-    let input = ValueInput {
-        period,
-        value,
-        weight,
-        source_note,
-        reason,
-        seen,
-    };
-    super::outcome(report(&state.db, &reader, indicator_id, &input).await)?;
+    let mut input = ValueInput::default();
+    let mut indicator_id: Option<i32> = None;
+    let mut form = super::UploadForm::new(data)?;
+    while let Some((name, value)) = form.next_text(indicator_id.is_some()).await? {
+        match name.as_str() {
+            "indicator_id" => {
+                let id: i32 = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| super::fail(AppError::NotFound))?;
+                super::outcome(crate::server::indicators::reporting(&state.db, &reader, id).await)?;
+                indicator_id = Some(id);
+            }
+            "period" => input.period = value,
+            "value" => input.value = value,
+            "weight" => input.weight = value,
+            "source_note" => input.source_note = value,
+            "reason" => input.reason = value,
+            "seen" => {
+                input.seen = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| super::fail(AppError::Request))?;
+            }
+            _ => {}
+        }
+    }
+    input.files = form.files;
+    let indicator_id = indicator_id.ok_or_else(|| super::fail(AppError::NotFound))?;
+    super::outcome(report(&state.db, &state.evidence, &reader, indicator_id, input).await)?;
     leptos_axum::redirect(&format!("/indicators/{indicator_id}?done=reported"));
     Ok(())
 }
+
+/// The path the value form posts to (a plain multipart form).
+pub const REPORT_VALUE_PATH: &str = <ReportIndicatorValue as ServerFn>::PATH;
 
 /// Accepts (`verdict` = `accept`) or returns (`return`, with an answer) a value.
 #[server(endpoint = "indicators/evaluate")]

@@ -119,6 +119,74 @@ mod guard {
         })
     }
 
+    /// A multipart form that carries evidence files (`files`), read field by field. The
+    /// handler reads each text field with `next_text`, saying whether files may come yet:
+    /// the form sends the task or indicator first, and no file is read before the access
+    /// rule said the caller may report on it. What was typed comes back with a refused
+    /// form (files cannot).
+    pub(crate) struct UploadForm {
+        multipart: multer::Multipart<'static>,
+        typed: Option<crate::server::http::refused::TypedCapture>,
+        pub files: Vec<crate::server::evidence::Upload>,
+    }
+
+    impl UploadForm {
+        pub(crate) fn new(data: leptos::server_fn::codec::MultipartData) -> Result<Self, AppError> {
+            use crate::server::http::refused::TypedCapture;
+            Ok(UploadForm {
+                multipart: data.into_inner().ok_or_else(|| fail(AppError::Request))?,
+                typed: request().and_then(|parts| parts.extensions.get::<TypedCapture>().cloned()),
+                files: Vec::new(),
+            })
+        }
+
+        /// The next text field, `(name, value)`, reading the files before it (refused with
+        /// "not found" unless `files_allowed`); `None` at the end of the form.
+        pub(crate) async fn next_text(
+            &mut self,
+            files_allowed: bool,
+        ) -> Result<Option<(String, String)>, AppError> {
+            use crate::model::task::{
+                EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES, EVIDENCE_TOO_LARGE, EVIDENCE_TOO_MANY,
+            };
+            use crate::server::evidence::Upload;
+            while let Some(mut part) = self
+                .multipart
+                .next_field()
+                .await
+                .map_err(|_| fail(AppError::Request))?
+            {
+                let name = part.name().unwrap_or_default().to_owned();
+                if name != "files" {
+                    let value = part.text().await.map_err(|_| fail(AppError::Request))?;
+                    if let Some(typed) = &self.typed {
+                        typed.push(&name, &value);
+                    }
+                    return Ok(Some((name, value)));
+                }
+                if !files_allowed {
+                    return Err(fail(AppError::NotFound));
+                }
+                let file_name = part.file_name().unwrap_or_default().to_owned();
+                let mut bytes = Vec::new();
+                while let Some(chunk) = part.chunk().await.map_err(|_| fail(AppError::Request))? {
+                    if bytes.len() + chunk.len() > EVIDENCE_MAX_BYTES {
+                        return Err(fail(AppError::invalid("files", EVIDENCE_TOO_LARGE)));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                if file_name.is_empty() && bytes.is_empty() {
+                    continue; // the file input left empty
+                }
+                if self.files.len() >= EVIDENCE_MAX_FILES {
+                    return Err(fail(AppError::invalid("files", EVIDENCE_TOO_MANY)));
+                }
+                self.files.push(Upload { file_name, bytes });
+            }
+            Ok(None)
+        }
+    }
+
     /// The caller as a reader of documents and tasks: signed in, any role.
     pub(crate) fn reader() -> Result<crate::server::access::Reader, AppError> {
         Ok(crate::server::access::Reader::of(&require_user()?))

@@ -131,65 +131,15 @@ pub async fn cascade_task(
 #[server(endpoint = "reports/submit", input = MultipartFormData)]
 pub async fn submit_report(data: MultipartData) -> Result<(), AppError> {
     use crate::model::Problem;
-    use crate::model::task::{
-        EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES, EVIDENCE_TOO_LARGE, EVIDENCE_TOO_MANY,
-    };
-    use crate::server::evidence::Upload;
-    use crate::server::http::refused::TypedCapture;
     use crate::server::reports::{ReportInput, submit};
 
     let reader = super::reader()?;
     let state = super::state()?;
-    let mut multipart = data
-        .into_inner()
-        .ok_or_else(|| super::fail(AppError::Request))?;
     let mut input = ReportInput::default();
     let mut task_id: Option<i32> = None;
     let mut progress: Option<i32> = None;
-    let too_large = || super::fail(AppError::invalid("files", EVIDENCE_TOO_LARGE));
-    // What was typed comes back with the form if it is refused (files cannot).
-    let typed = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<TypedCapture>().cloned());
-    while let Some(mut field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| super::fail(AppError::Request))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "files" {
-            // The form sends the task's id first: no file is read before the access rule
-            // said this official may report on that task.
-            if task_id.is_none() {
-                return Err(super::fail(AppError::NotFound));
-            }
-            let file_name = field.file_name().unwrap_or_default().to_owned();
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field
-                .chunk()
-                .await
-                .map_err(|_| super::fail(AppError::Request))?
-            {
-                if bytes.len() + chunk.len() > EVIDENCE_MAX_BYTES {
-                    return Err(too_large());
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            if file_name.is_empty() && bytes.is_empty() {
-                continue; // the file input left empty
-            }
-            if input.files.len() >= EVIDENCE_MAX_FILES {
-                return Err(super::fail(AppError::invalid("files", EVIDENCE_TOO_MANY)));
-            }
-            input.files.push(Upload { file_name, bytes });
-            continue;
-        }
-        let value = field
-            .text()
-            .await
-            .map_err(|_| super::fail(AppError::Request))?;
-        if let Some(typed) = &typed {
-            typed.push(&name, &value);
-        }
+    let mut form = super::UploadForm::new(data)?;
+    while let Some((name, value)) = form.next_text(task_id.is_some()).await? {
         match name.as_str() {
             "task_id" => {
                 let id: i32 = value
@@ -213,6 +163,7 @@ pub async fn submit_report(data: MultipartData) -> Result<(), AppError> {
             _ => {}
         }
     }
+    input.files = form.files;
     let task_id = task_id.ok_or_else(|| super::fail(AppError::NotFound))?;
     input.progress =
         progress.ok_or_else(|| super::fail(AppError::invalid("progress", Problem::Required)))?;

@@ -268,3 +268,86 @@ pub fn TextField(
         </div>
     }
 }
+
+/// What the server accepts as evidence, by name (the server checks the content).
+const EVIDENCE_ACCEPT: &str = ".pdf,.png,.jpg,.jpeg,.webp,.docx,.xlsx,.pptx,.odt,.ods,.txt,.csv";
+
+/// The evidence files of a multipart form (a progress report, an indicator value), as the
+/// field `files`. The input carries the limits and their sentences in the reader's
+/// language, so that `public/forms.js` can say what was chosen and refuse too many or too
+/// large files before a weak link spends minutes sending them; without JavaScript the
+/// server alone checks them.
+#[component]
+pub fn EvidenceField(refusal: Refusal) -> impl IntoView {
+    use crate::components::labels::problem_text;
+    use crate::model::task::{
+        EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES, EVIDENCE_TOO_LARGE, EVIDENCE_TOO_MANY,
+    };
+    let i18n = use_i18n();
+    let id = refusal.id("files");
+    let chosen = t_string!(
+        i18n,
+        tasks.report_files_chosen,
+        count = "{count}",
+        size = "{size}"
+    );
+    let too_many = problem_text(i18n, &EVIDENCE_TOO_MANY);
+    let too_large = problem_text(i18n, &EVIDENCE_TOO_LARGE);
+    let decimal = match i18n.get_locale_untracked() {
+        Locale::vi => ",",
+        Locale::en => ".",
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{t!(i18n, tasks.report_files)}</label>
+            <input
+                id=id.clone()
+                name="files"
+                type="file"
+                multiple
+                accept=EVIDENCE_ACCEPT
+                aria-describedby=format!("{id}-hint {id}-chosen {id}-check {id}-error")
+                aria-invalid=refusal.invalid("files")
+                autofocus=refusal.focus("files")
+                data-max-files=EVIDENCE_MAX_FILES
+                data-max-bytes=EVIDENCE_MAX_BYTES
+                data-chosen=chosen
+                data-too-many=too_many
+                data-too-large=too_large
+                data-decimal=decimal
+            />
+            <p id=format!("{id}-chosen") class="hint" aria-live="polite"></p>
+            <p id=format!("{id}-check") class="field-error" aria-live="polite"></p>
+            <p id=format!("{id}-hint") class="hint">{t!(i18n, tasks.report_files_hint)}</p>
+            <p id=format!("{id}-error") class="field-error">{refusal.message("files")}</p>
+        </div>
+    }
+}
+
+/// The evidence files of a report or a value, each a download link (`{href}/{id}`) with
+/// its size; nothing when there are none.
+#[component]
+pub fn FileList(
+    files: Vec<crate::model::task::AttachmentView>,
+    href: &'static str,
+) -> impl IntoView {
+    (!files.is_empty()).then(|| {
+        view! {
+            <ul class="files">
+                {files
+                    .into_iter()
+                    .map(|file| {
+                        view! {
+                            <li>
+                                <a href=format!("{href}/{}", file.id) rel="external" download=file.file_name.clone()>
+                                    {file.file_name.clone()}
+                                </a>
+                                <span class="muted">{format!(" ({} KB)", (file.size + 1023) / 1024)}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
+}

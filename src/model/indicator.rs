@@ -387,6 +387,8 @@ pub struct ValueRecord {
     pub evaluated_by: Option<String>,
     pub evaluated_at: Option<i64>,
     pub answer: String,
+    /// Its evidence files.
+    pub files: Vec<crate::model::task::AttachmentView>,
     /// The reader may accept or return it.
     pub can_evaluate: bool,
 }

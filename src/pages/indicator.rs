@@ -3,22 +3,22 @@
 //! the units below; and a document's indicators on its page.
 
 use crate::api::indicators::{
-    AssignIndicator, CreateIndicator, EvaluateIndicatorValue, ReportIndicatorValue,
+    AssignIndicator, CreateIndicator, EvaluateIndicatorValue, REPORT_VALUE_PATH,
     get_document_indicators, get_indicator,
 };
 use crate::components::error::ErrorPage;
-use crate::components::form::{FormProblem, Refusal, TextField};
+use crate::components::form::{EvidenceField, FileList, FormProblem, Refusal, TextField};
 use crate::components::format::decimal;
 use crate::components::labels::{
     classification_options, clearance_label, cycle_label, period_label,
 };
 use crate::i18n::*;
-use crate::model::Classification;
 use crate::model::indicator::{
     Direction, IndicatorDetail, IndicatorRow, IndicatorStatus, MEASURE_MAX, MILESTONES_MAX,
     NAME_MAX, NOTE_MAX, RollUp, Standing, ValueRecord, ValueState,
 };
 use crate::model::time::format_datetime;
+use crate::model::{AppError, Classification};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
@@ -101,18 +101,17 @@ pub fn IndicatorPage() -> impl IntoView {
             .and_then(|id| id.parse::<i32>().ok())
             .unwrap_or(0)
     });
-    let report = ServerAction::<ReportIndicatorValue>::new();
+    // The value form is a plain multipart form (it carries files): its errors come back
+    // in the address, which the router hands over as a `ServerActionError`.
+    let report = Signal::derive(|| {
+        use_context::<leptos::server::ServerActionError>()
+            .filter(|e| e.path() == REPORT_VALUE_PATH)
+            .map(|e| leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(e.err()))
+    });
     let evaluate = ServerAction::<EvaluateIndicatorValue>::new();
     let assign = ServerAction::<AssignIndicator>::new();
     let indicator = Resource::new(
-        move || {
-            (
-                id.get(),
-                report.version().get(),
-                evaluate.version().get(),
-                assign.version().get(),
-            )
-        },
+        move || (id.get(), evaluate.version().get(), assign.version().get()),
         |(id, ..)| get_indicator(id),
     );
     let done = move || match query.read().get("done").as_deref() {
@@ -142,7 +141,7 @@ pub fn IndicatorPage() -> impl IntoView {
 #[component]
 fn IndicatorView(
     detail: IndicatorDetail,
-    report: ServerAction<ReportIndicatorValue>,
+    report: Signal<Option<AppError>>,
     evaluate: ServerAction<EvaluateIndicatorValue>,
     assign: ServerAction<AssignIndicator>,
 ) -> impl IntoView {
@@ -342,6 +341,7 @@ fn ValueItem(
                 {value.late.then(|| view! { " " <span class="badge badge-done_late">{t!(i18n, ind.late)}</span> })}
             </p>
             <p class="prewrap">{value.source_note.clone()}</p>
+            <FileList files=value.files.clone() href="/indicators/files" />
             {value.corrects.map(|_| view! { <p class="prewrap">{t_string!(i18n, ind.correction_reason, reason = value.reason.clone())}</p> })}
             <p class="muted">{t_string!(i18n, ind.sent_by, name = value.submitted_by.clone(), at = format_datetime(value.submitted_at))}</p>
             {value
@@ -378,12 +378,9 @@ fn ValueItem(
 }
 
 #[component]
-fn ReportForm(
-    detail: IndicatorDetail,
-    report: ServerAction<ReportIndicatorValue>,
-) -> impl IntoView {
+fn ReportForm(detail: IndicatorDetail, report: Signal<Option<AppError>>) -> impl IntoView {
     let i18n = use_i18n();
-    let refusal = Refusal::of(report).with_prefix("value-");
+    let refusal = Refusal::new(REPORT_VALUE_PATH, report).with_prefix("value-");
     let seen = detail.values.iter().map(|v| v.id).max().unwrap_or(0);
     let chosen = refusal.value(
         "period",
@@ -397,7 +394,9 @@ fn ReportForm(
         <section aria-labelledby="report-heading">
             <h2 id="report-heading">{t!(i18n, ind.report)}</h2>
             <p>{t!(i18n, ind.report_lead)}</p>
-            <ActionForm action=report attr:class="form narrow" attr:novalidate=true>
+            // A plain multipart form: files go up with or without JavaScript. The
+            // indicator comes first: no file is read before the server checked it.
+            <form method="post" action=REPORT_VALUE_PATH enctype="multipart/form-data" class="form narrow" novalidate>
                 <FormProblem refusal />
                 <input type="hidden" name="indicator_id" value=detail.id />
                 <input type="hidden" name="seen" value=seen />
@@ -435,8 +434,9 @@ fn ReportForm(
                     <p id="value-reason-hint" class="hint">{t!(i18n, ind.reason_hint)}</p>
                     <p id="value-reason-error" class="field-error">{refusal.message("reason")}</p>
                 </div>
+                <EvidenceField refusal />
                 <button type="submit">{t!(i18n, ind.report_button)}</button>
-            </ActionForm>
+            </form>
         </section>
     }
 }

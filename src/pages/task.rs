@@ -5,9 +5,9 @@ use crate::api::tasks::{
     UpdateTask, get_task,
 };
 use crate::components::error::{ErrorPage, field_error};
-use crate::components::form::{FormProblem, Refusal};
+use crate::components::form::{EvidenceField, FileList, FormProblem, Refusal};
 use crate::components::labels::{
-    clearance_label, field_label, field_value, priority_label, problem_text, report_status_label,
+    clearance_label, field_label, field_value, priority_label, report_status_label,
 };
 use crate::components::tasks::{ProgressBar, StatusBadge, TaskTable};
 use crate::i18n::*;
@@ -17,12 +17,8 @@ use crate::model::notification::{ReminderRecord, Step};
 use crate::model::task::{
     CascadePreset, EventDetail, ReportKind, ReportStatus, ReportView, TaskDetail, TaskEventView,
 };
-use crate::model::task::{
-    EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES, EVIDENCE_TOO_LARGE, EVIDENCE_TOO_MANY,
-};
 use crate::model::time::format_datetime;
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -218,12 +214,7 @@ fn TaskView(
                                 <input id="report-claims" name="claims_completion" type="checkbox" value="on" checked=report.ticked("claims_completion", false) />
                                 <label for="report-claims">{t!(i18n, tasks.report_claims)}</label>
                             </div>
-                            <div class="field">
-                                <label for="report-files">{t!(i18n, tasks.report_files)}</label>
-                                <EvidenceInput i18n refusal=report />
-                                <p id="report-files-hint" class="hint">{t!(i18n, tasks.report_files_hint)}</p>
-                                <p id="report-files-error" class="field-error">{report.message("files")}</p>
-                            </div>
+                            <EvidenceField refusal=report />
                             <button type="submit">{t!(i18n, tasks.report_button)}</button>
                         </form>
                     </section>
@@ -581,27 +572,7 @@ fn ReportItem(
                 }
                     .into_any()
             }}
-            {(!report.attachments.is_empty())
-                .then(|| {
-                    view! {
-                        <ul class="files">
-                            {report
-                                .attachments
-                                .iter()
-                                .map(|file| {
-                                    view! {
-                                        <li>
-                                            <a href=format!("/files/{}", file.id) rel="external" download=file.file_name.clone()>
-                                                {file.file_name.clone()}
-                                            </a>
-                                            <span class="muted">{format!(" ({} KB)", (file.size + 1023) / 1024)}</span>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ul>
-                    }
-                })}
+            <FileList files=report.attachments.clone() href="/files" />
             {report.reason.clone().map(|reason| view! { <p><strong>{t!(i18n, tasks.reason)} ": "</strong>{reason}</p> })}
             {report
                 .evaluator
@@ -724,47 +695,4 @@ fn EventNote(kind: String, detail: EventDetail) -> impl IntoView {
         _ => None,
     };
     move || text().map(|text| view! { <p class="muted">{text}</p> })
-}
-
-/// What the server accepts as evidence, by name (the server checks the content).
-const EVIDENCE_ACCEPT: &str = ".pdf,.png,.jpg,.jpeg,.webp,.docx,.xlsx,.pptx,.odt,.ods,.txt,.csv";
-
-/// The report's file input. It carries the evidence limits and their sentences in the
-/// reader's language, so that `public/forms.js` can say what was chosen and refuse too many
-/// or too large files before a weak link spends minutes sending them; without JavaScript
-/// the server alone checks them.
-#[component]
-fn EvidenceInput(i18n: I18nContext<Locale>, refusal: Refusal) -> impl IntoView {
-    let chosen = t_string!(
-        i18n,
-        tasks.report_files_chosen,
-        count = "{count}",
-        size = "{size}"
-    );
-    let too_many = problem_text(i18n, &EVIDENCE_TOO_MANY);
-    let too_large = problem_text(i18n, &EVIDENCE_TOO_LARGE);
-    let decimal = match i18n.get_locale_untracked() {
-        Locale::vi => ",",
-        Locale::en => ".",
-    };
-    view! {
-        <input
-            id="report-files"
-            name="files"
-            type="file"
-            multiple
-            accept=EVIDENCE_ACCEPT
-            aria-describedby="report-files-hint report-files-chosen report-files-check report-files-error"
-            aria-invalid=refusal.invalid("files")
-            autofocus=refusal.focus("files")
-            data-max-files=EVIDENCE_MAX_FILES
-            data-max-bytes=EVIDENCE_MAX_BYTES
-            data-chosen=chosen
-            data-too-many=too_many
-            data-too-large=too_large
-            data-decimal=decimal
-        />
-        <p id="report-files-chosen" class="hint" aria-live="polite"></p>
-        <p id="report-files-check" class="field-error" aria-live="polite"></p>
-    }
 }

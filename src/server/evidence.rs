@@ -1,4 +1,4 @@
-//! Evidence files of progress reports: checked by their content, stored under random
+//! Evidence files of progress reports and indicator values: checked by their content, stored under random
 //! names outside the web root, read back only through the download handler.
 
 use super::crypto::hex;
@@ -48,6 +48,9 @@ impl EvidenceStore {
             .into_iter()
             .filter(|u| !u.bytes.is_empty() || !u.file_name.is_empty())
             .collect();
+        if uploads.is_empty() {
+            return Ok(Vec::new());
+        }
         let sizes: Vec<u64> = uploads.iter().map(|u| u.bytes.len() as u64).collect();
         check_evidence_sizes(&sizes).map_err(StoreError::Refused)?;
         let mut checked = Vec::with_capacity(uploads.len());
@@ -81,7 +84,21 @@ impl EvidenceStore {
         Ok(stored)
     }
 
-    /// Removes stored files whose report was not saved after all.
+    /// `store_all`, its refusals as the field `files`' problem: for a form's handler.
+    pub async fn store_evidence(
+        &self,
+        uploads: Vec<Upload>,
+    ) -> super::work::Outcome<Vec<StoredFile>> {
+        use super::work::Failure;
+        self.store_all(uploads).await.map_err(|e| match e {
+            StoreError::Refused(problem) => {
+                Failure::App(crate::model::AppError::invalid("files", problem))
+            }
+            StoreError::Io(e) => Failure::Other(e),
+        })
+    }
+
+    /// Removes stored files whose report or value was not saved after all.
     pub async fn remove_all(&self, files: &[StoredFile]) {
         for file in files {
             if let Some(path) = self.path_of(&file.storage_key) {

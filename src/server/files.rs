@@ -1,4 +1,5 @@
-//! `GET /files/{id}`: an evidence file, to an official who may see its task.
+//! `GET /files/{id}` and `GET /indicators/files/{id}`: an evidence file, to an official
+//! who may see its task or its indicator.
 
 use super::AppState;
 use super::access::Reader;
@@ -43,10 +44,66 @@ fn disposition(file_name: &str) -> String {
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
+/// An evidence file found for a reader: what the answer needs of it, and its
+/// classification (a state secret's reading is audited).
+struct Found {
+    /// The audit trail's name of its kind, and its id.
+    kind: &'static str,
+    id: i32,
+    file_name: String,
+    content_type: String,
+    storage_key: String,
+    classification: i16,
+}
+
+/// `GET /files/{id}`: a progress report's evidence file.
 pub async fn download(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Extension(Authenticated(user)): Extension<Authenticated>,
+) -> Response {
+    serve(&state, user, &id, async |db, reader, id| {
+        Ok(super::reports::attachment_for(db, reader, id)
+            .await?
+            .map(|(file, classification)| Found {
+                kind: "attachment",
+                id: file.id,
+                file_name: file.file_name,
+                content_type: file.content_type,
+                storage_key: file.storage_key,
+                classification,
+            }))
+    })
+    .await
+}
+
+/// `GET /indicators/files/{id}`: an indicator value's evidence file.
+pub async fn download_value_file(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Extension(Authenticated(user)): Extension<Authenticated>,
+) -> Response {
+    serve(&state, user, &id, async |db, reader, id| {
+        Ok(super::indicators::value_file_for(db, reader, id)
+            .await?
+            .map(|(file, classification)| Found {
+                kind: "indicator_value_file",
+                id: file.id,
+                file_name: file.file_name,
+                content_type: file.content_type,
+                storage_key: file.storage_key,
+                classification,
+            }))
+    })
+    .await
+}
+
+/// Sends the file `find` gives the signed-in reader, or says why not.
+async fn serve(
+    state: &AppState,
+    user: Option<super::auth::CurrentUser>,
+    id: &str,
+    find: impl AsyncFnOnce(&super::db::Db, &Reader, i32) -> super::work::Outcome<Option<Found>>,
 ) -> Response {
     let Some(user) = user else {
         return (
@@ -59,7 +116,7 @@ pub async fn download(
         return not_found();
     };
     let reader = Reader::of(&user);
-    let found = match super::reports::attachment_for(&state.db, &reader, id).await {
+    let file = match find(&state.db, &reader, id).await {
         Ok(Some(found)) => found,
         Ok(None) => return not_found(),
         Err(error) => {
@@ -67,7 +124,6 @@ pub async fn download(
             return (StatusCode::INTERNAL_SERVER_ERROR, shown.to_string()).into_response();
         }
     };
-    let (file, classification) = found;
     let bytes = match state.evidence.read(&file.storage_key).await {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -78,7 +134,7 @@ pub async fn download(
     let recorded = super::access::audit_reads(
         &state.db,
         &reader,
-        [("attachment", file.id, classification)],
+        [(file.kind, file.id, file.classification)],
     )
     .await;
     if let Err(error) = recorded {

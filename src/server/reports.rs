@@ -4,7 +4,7 @@
 use super::access::Reader;
 use super::db::Db;
 use super::entity::{attachment, report, task, unit};
-use super::evidence::{EvidenceStore, StoreError, Upload};
+use super::evidence::{EvidenceStore, Upload};
 use super::supervision::notify::{Audience, tell_task};
 use super::tasks::{roll_up, visible};
 use super::work::{Failure, Outcome, not_found, status_of, to_naive, today, unit_ref};
@@ -89,10 +89,7 @@ pub async fn submit(
         return Err(AppError::invalid("task", Problem::AwaitingEvaluation).into());
     }
 
-    let stored = store.store_all(input.files).await.map_err(|e| match e {
-        StoreError::Refused(problem) => Failure::App(AppError::invalid("files", problem)),
-        StoreError::Io(e) => Failure::Other(e),
-    })?;
+    let stored = store.store_evidence(input.files).await?;
     let saved = save(
         db,
         reader,

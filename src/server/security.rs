@@ -222,7 +222,7 @@ pub async fn limit_request_body(
     use crate::model::task::{EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES};
     use http_body::Body as _;
     let path = request.uri().path().to_owned();
-    let limit = if path == crate::api::tasks::SUBMIT_REPORT_PATH {
+    let limit = if is_upload(&path) {
         EVIDENCE_MAX_FILES * EVIDENCE_MAX_BYTES + 1024 * 1024
     } else if path == crate::api::feedback::SUBMIT_FEEDBACK_PATH || path.starts_with("/open311/") {
         FEEDBACK_BODY_MAX
@@ -265,13 +265,19 @@ pub async fn limit_request_body(
 /// panics on one (runs after authentication, so anonymous callers still get 401; the
 /// unread body is dealt with by [`limit_request_body`]).
 pub async fn require_multipart_upload(request: Request, next: Next) -> Response {
-    if request.uri().path() == crate::api::tasks::SUBMIT_REPORT_PATH
+    if is_upload(request.uri().path())
         && request.method() == Method::POST
         && !is_multipart(request.headers())
     {
         return json_error(StatusCode::BAD_REQUEST, &crate::model::AppError::Request);
     }
     next.run(request).await
+}
+
+/// The forms that carry evidence files: a progress report, an indicator value.
+fn is_upload(path: &str) -> bool {
+    path == crate::api::tasks::SUBMIT_REPORT_PATH
+        || path == crate::api::indicators::REPORT_VALUE_PATH
 }
 
 /// Whether the body is `multipart/form-data` with a boundary, as the upload reads it.

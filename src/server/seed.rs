@@ -250,7 +250,7 @@ async fn child_led_by(db: &Db, parent: i32, unit_code: &str) -> Result<i32> {
 }
 
 /// A small but real PDF, as evidence.
-fn demo_pdf(title: &str) -> Vec<u8> {
+pub(crate) fn demo_pdf(title: &str) -> Vec<u8> {
     format!(
         "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
          2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
@@ -610,7 +610,7 @@ pub async fn demo_work(db: &Db, evidence: &EvidenceStore) -> Result<usize> {
     )
     .await
     .map_err(failure)?;
-    super::indicators::demo::resolution_57(db, nq57).await?;
+    super::indicators::demo::resolution_57(db, evidence, nq57).await?;
     Ok(added)
 }
 

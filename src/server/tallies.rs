@@ -354,7 +354,11 @@ pub async fn consistent(db: &Db) -> Outcome<bool> {
 
 /// Whether the rows of table `kept` are those `current` selects, neither more nor fewer:
 /// a kept figure against its recount.
-pub(crate) async fn same_rows(txn: &DatabaseTransaction, kept: &str, current: &str) -> Outcome<bool> {
+pub(crate) async fn same_rows(
+    txn: &DatabaseTransaction,
+    kept: &str,
+    current: &str,
+) -> Outcome<bool> {
     let differences = txn
         .query_one_raw(Statement::from_string(
             txn.get_database_backend(),

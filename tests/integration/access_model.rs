@@ -15,8 +15,8 @@ use tiendo::model::task::Verdict;
 use tiendo::server::access::Reader;
 use tiendo::server::documents::{self, DocumentInput};
 use tiendo::server::entity::{
-    attachment, document, feedback, indicator, indicator_value, notification, report, task,
-    task_coordinator, task_event, unit, user,
+    attachment, document, feedback, indicator, indicator_value, indicator_value_file, notification,
+    report, task, task_coordinator, task_event, unit, user,
 };
 use tiendo::server::evidence::{EvidenceStore, Upload};
 use tiendo::server::indicators::{self, AssignInput, IndicatorInput, ValueInput};
@@ -359,12 +359,17 @@ fn build(app: &TestApp, seed: u64, units: &Units) -> Vec<Official> {
                 .unwrap();
             app.block_on(indicators::report(
                 &db,
+                &store,
                 &officer(&child),
                 copy,
-                &ValueInput {
+                ValueInput {
                     period: last_quarter.clone(),
                     value: "12".into(),
                     source_note: "Thống kê".into(),
+                    files: vec![Upload {
+                        file_name: format!("so-lieu-{copy}.txt"),
+                        bytes: format!("Số liệu của chỉ tiêu {copy}").into_bytes(),
+                    }],
                     ..ValueInput::default()
                 },
             ))
@@ -553,6 +558,7 @@ struct Rows {
     coordinators: Vec<task_coordinator::Model>,
     reports: Vec<report::Model>,
     attachments: Vec<attachment::Model>,
+    value_files: Vec<indicator_value_file::Model>,
     events: Vec<task_event::Model>,
     feedback: Vec<feedback::Model>,
     indicators: Vec<indicator::Model>,
@@ -581,6 +587,10 @@ impl Rows {
                     .unwrap(),
                 reports: report::Entity::find().all(&db.read).await.unwrap(),
                 attachments: attachment::Entity::find().all(&db.read).await.unwrap(),
+                value_files: indicator_value_file::Entity::find()
+                    .all(&db.read)
+                    .await
+                    .unwrap(),
                 events: task_event::Entity::find()
                     .order_by_asc(task_event::Column::Id)
                     .all(&db.read)
@@ -1409,6 +1419,17 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
         answered(&answer, visible, format!("{who}: file {}", file.id));
         if !visible {
             seen.keep(format!("file {}", file.id), &answer);
+        }
+    }
+    // And those of indicator values: the indicator must be seen.
+    assert!(!rows.value_files.is_empty(), "values came with evidence");
+    for file in &rows.value_files {
+        let value = rows.values.iter().find(|v| v.id == file.value_id).unwrap();
+        let visible = oracle.indicators.contains(&value.indicator_id);
+        let answer = browser.get(&format!("/indicators/files/{}", file.id));
+        answered(&answer, visible, format!("{who}: value file {}", file.id));
+        if !visible {
+            seen.keep(format!("value file {}", file.id), &answer);
         }
     }
 

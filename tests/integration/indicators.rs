@@ -60,14 +60,31 @@ fn assign(browser: &Browser, id: i32, unit: &str, baseline: &str, values: [&str;
 }
 
 fn report(browser: &Browser, id: i32, period: &str, value: &str, reason: &str, seen: i64) -> Page {
-    browser.call(
+    report_with(browser, id, period, value, reason, seen, &[])
+}
+
+/// A value sent as the page's multipart form sends it, with evidence `files`.
+fn report_with(
+    browser: &Browser,
+    id: i32,
+    period: &str,
+    value: &str,
+    reason: &str,
+    seen: i64,
+    files: &[(&str, &[u8])],
+) -> Page {
+    browser.call_multipart(
         "/api/indicators/report",
-        &format!(
-            "indicator_id={id}&period={period}&value={}&weight=120&source_note={}&reason={}&seen={seen}",
-            encode(value),
-            encode("Cục Thống kê thành phố, số liệu sơ bộ"),
-            encode(reason),
-        ),
+        &[
+            ("indicator_id", &id.to_string()),
+            ("period", period),
+            ("value", value),
+            ("weight", "120"),
+            ("source_note", "Cục Thống kê thành phố, số liệu sơ bộ"),
+            ("reason", reason),
+            ("seen", &seen.to_string()),
+        ],
+        files,
     )
 }
 
@@ -176,9 +193,30 @@ on_both_backends! {
         assert_eq!(report(&hue, hanoi, &closed.code(), "21", "", 0).status, 404);
         assert_eq!(count(&app, "indicator_values"), 0);
 
-        // Sent for the open quarter, then sent again before its cut-off: replaced.
-        assert!(report(&officer, hanoi, &current.code(), "20,5", "", 0).status < 400);
-        let seen = newest_value(&detail(&officer, hanoi));
+        // Evidence is checked by its content: a program is refused, nothing is kept.
+        let refused_file = report_with(&officer, hanoi, &current.code(), "20,5", "", 0, &[("so-lieu.pdf", b"MZ\x90\x00 not a pdf")]);
+        assert_eq!(refused(&refused_file), ("files".to_owned(), "forbidden_type".to_owned()));
+        assert_eq!(count(&app, "indicator_values"), 0);
+        assert_eq!(count(&app, "indicator_value_files"), 0);
+        // And an official of another province sends no file to Hà Nội's indicator.
+        assert_eq!(report_with(&hue, hanoi, &current.code(), "20,5", "", 0, &[("a.pdf", b"%PDF-1.7 a")]).status, 404);
+        assert_eq!(count(&app, "indicator_value_files"), 0);
+
+        // Sent for the open quarter with its evidence, then sent again before its
+        // cut-off: replaced (the first value keeps its file).
+        let sent = report_with(&officer, hanoi, &current.code(), "20,5", "", 0, &[("bao-cao-quy.pdf", b"%PDF-1.7 bao cao quy")]);
+        assert!(sent.status < 400, "{}", sent.body);
+        let with_file = detail(&officer, hanoi);
+        let file = &with_file["values"][0]["files"][0];
+        assert_eq!(file["file_name"], "bao-cao-quy.pdf");
+        assert_eq!(file["content_type"], "application/pdf");
+        let file_id = file["id"].as_i64().unwrap();
+        let downloaded = hanoi_leader.get(&format!("/indicators/files/{file_id}"));
+        assert_eq!((downloaded.status, downloaded.body.as_str()), (200, "%PDF-1.7 bao cao quy"));
+        assert_eq!(hue.get(&format!("/indicators/files/{file_id}")).status, 404);
+        let page = officer.get(&format!("/indicators/{hanoi}"));
+        assert!(page.body.contains(&format!("href=\"/indicators/files/{file_id}\"")), "the value lists its file");
+        let seen = newest_value(&with_file);
         assert!(report(&officer, hanoi, &current.code(), "20,7", "", seen).status < 400);
         // A page read before a value was sent conflicts instead of overwriting it.
         assert_eq!(report(&officer, hanoi, &current.code(), "20,9", "", seen).status, 409);

@@ -17,9 +17,10 @@ struct Secret {
     file: i32,
     /// A request for more time, awaiting a decision.
     extension: i32,
-    /// The plan's indicator, and a value of it awaiting evaluation.
+    /// The plan's indicator, and a value of it awaiting evaluation, with a file.
     indicator: i32,
     value: i32,
+    value_file: i32,
 }
 
 const SECRET_TITLE: &str = "Phương án bảo vệ hạ tầng số trọng yếu của Thủ đô";
@@ -68,20 +69,22 @@ fn secret_records(app: &TestApp) -> Secret {
         ),
         "/indicators/",
     );
-    let sent = leader.call(
+    let sent = leader.call_multipart(
         "/api/indicators/report",
-        &format!(
-            "indicator_id={indicator}&period={}&value=12&source_note={}",
-            current_quarter(),
-            encode(SECRET_TITLE)
-        ),
+        &[
+            ("indicator_id", &indicator.to_string()),
+            ("period", &current_quarter()),
+            ("value", "12"),
+            ("source_note", SECRET_TITLE),
+        ],
+        &[("phuong-an.pdf", b"%PDF-1.7 so lieu")],
     );
     assert!(sent.status < 400, "{}", sent.body);
-    let value = leader
+    let detail = leader
         .call("/api/indicator", &format!("id={indicator}"))
-        .json()["values"][0]["id"]
-        .as_i64()
-        .unwrap() as i32;
+        .json();
+    let value = detail["values"][0]["id"].as_i64().unwrap() as i32;
+    let value_file = detail["values"][0]["files"][0]["id"].as_i64().unwrap() as i32;
     Secret {
         document,
         task,
@@ -90,6 +93,7 @@ fn secret_records(app: &TestApp) -> Secret {
         extension,
         indicator,
         value,
+        value_file,
     }
 }
 
@@ -260,6 +264,13 @@ fn assert_nothing_leaks(page: &Page, what: &str) {
 }
 
 fn call_record(browser: &Browser, secret: &Secret, path: &str, body: &str) -> Page {
+    if path == "/api/indicators/report" {
+        let fields: Vec<(&str, &str)> = body
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .collect();
+        return browser.call_multipart(path, &fields, &[]);
+    }
     if path == "/api/reports/submit" {
         let task = secret.task.to_string();
         let key = format!(
@@ -339,6 +350,7 @@ fn the_access_matrix_covers_every_endpoint_of_the_area() {
             format!("/tasks/{}", secret.task),
             format!("/indicators/{}", secret.indicator),
             format!("/files/{}", secret.file),
+            format!("/indicators/files/{}", secret.value_file),
         ] {
             assert_nothing_leaks(&browser.get(&page), &format!("{who} {page}"));
         }
@@ -376,6 +388,9 @@ fn the_access_matrix_covers_every_endpoint_of_the_area() {
         lower_role.get(&format!("/files/{}", secret.file)).status,
         200
     );
+    let value_file = lower_role.get(&format!("/indicators/files/{}", secret.value_file));
+    assert_eq!(value_file.status, 200);
+    assert_eq!(value_file.body, "%PDF-1.7 so lieu");
 
     // Nothing changed.
     let leader = signed_in(&app, "hanoi.lanhdao");

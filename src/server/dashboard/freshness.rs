@@ -153,7 +153,8 @@ pub async fn read(
     // table it narrows.
     let narrowed = |tables: usize| {
         let mut sql = Vec::new();
-        let mut values: Vec<Value> = vec![scope.path.clone().into(), format!("{}:", scope.path).into()];
+        let mut values: Vec<Value> =
+            vec![scope.path.clone().into(), format!("{}:", scope.path).into()];
         for _ in 0..tables {
             let (conditions, more) = narrowing.conditions(values.len() + 1, false);
             sql.push(conditions);

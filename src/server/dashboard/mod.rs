@@ -302,7 +302,10 @@ async fn read_figures(
         let code = &child.unit.code;
         child.indicators = indicators.per_child.get(code).copied().unwrap_or_default();
         child.freshness = fresh_below.get(code).copied().unwrap_or_default();
-        (child.freshness.indicators, child.freshness.indicators_updated) = indicators
+        (
+            child.freshness.indicators,
+            child.freshness.indicators_updated,
+        ) = indicators
             .updated_per_child
             .get(code)
             .copied()

@@ -10,6 +10,7 @@ pub mod indicator;
 pub mod indicator_milestone;
 pub mod indicator_standing;
 pub mod indicator_value;
+pub mod indicator_value_file;
 pub mod mail_digest;
 pub mod notification;
 pub mod notification_read;

@@ -75,6 +75,10 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route("/files/{id}", get(super::files::download))
+        .route(
+            "/indicators/files/{id}",
+            get(super::files::download_value_file),
+        )
         .route("/admin/audit.csv", get(super::files::audit_export))
         .leptos_routes_with_context(&state, routes, page_context, {
             let options = state.leptos_options.clone();

@@ -9,6 +9,7 @@ use crate::model::task::Verdict;
 use crate::server::access::Reader;
 use crate::server::db::Db;
 use crate::server::entity::indicator_value;
+use crate::server::evidence::{EvidenceStore, Upload};
 use crate::server::work::{Failure, day_start, today};
 use anyhow::Result;
 use sea_orm::sea_query::Expr;
@@ -94,8 +95,9 @@ fn failure(error: Failure) -> anyhow::Error {
 }
 
 /// Adds the indicators to Resolution 57 (`document`). Hồ Chí Minh City's online services
-/// have no value yet for the last quarter: it shows as "no data".
-pub async fn resolution_57(db: &Db, document: i32) -> Result<()> {
+/// have no value yet for the last quarter: it shows as "no data". The values waiting for
+/// the centre come with the statistics office's report as evidence.
+pub async fn resolution_57(db: &Db, evidence: &EvidenceStore, document: i32) -> Result<()> {
     let centre = Reader::load(db, "tw.lanhdao").await?;
     let today = today();
     // The latest quarter judged: past its cut-off (the document's is the 25th).
@@ -156,6 +158,7 @@ pub async fn resolution_57(db: &Db, document: i32) -> Result<()> {
                     let waits = period == last;
                     send(
                         db,
+                        evidence,
                         &officer,
                         &centre,
                         copy,
@@ -176,9 +179,10 @@ pub async fn resolution_57(db: &Db, document: i32) -> Result<()> {
 }
 
 /// Sends one quarter's value, dated a few days before its cut-off, and the centre accepts
-/// it (the latest quarter stays waiting for the centre).
+/// it (the latest quarter stays waiting for the centre, with its evidence).
 async fn send(
     db: &Db,
+    evidence: &EvidenceStore,
     officer: &Reader,
     centre: &Reader,
     id: i32,
@@ -188,15 +192,30 @@ async fn send(
     name: &str,
     waits: bool,
 ) -> Result<()> {
+    let files = if waits {
+        let file_name = format!(
+            "bao-cao-thong-ke-{}-{}.pdf",
+            unit.to_lowercase(),
+            period.code()
+        );
+        vec![Upload {
+            bytes: crate::server::seed::demo_pdf(&file_name),
+            file_name,
+        }]
+    } else {
+        Vec::new()
+    };
     report(
         db,
+        evidence,
         officer,
         id,
-        &ValueInput {
+        ValueInput {
             period: period.code(),
             value: format!("{value:.2}"),
             weight: weight(unit, name).to_owned(),
             source_note: "Số liệu của Cục Thống kê tỉnh, thành phố; báo cáo định kỳ.".to_owned(),
+            files,
             ..ValueInput::default()
         },
     )

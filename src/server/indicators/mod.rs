@@ -11,7 +11,10 @@ pub mod standing;
 use super::access::{Reader, View, audit_reads, visible_documents, visible_indicators};
 use super::audit::{self, Action, Event};
 use super::db::Db;
-use super::entity::{document, indicator, indicator_milestone, indicator_value, unit};
+use super::entity::{
+    document, indicator, indicator_milestone, indicator_value, indicator_value_file, unit,
+};
+use super::evidence::{EvidenceStore, StoredFile, Upload};
 use super::work::{Failure, Outcome, classification_of, not_found, to_naive, today, unit_ref};
 use crate::model::indicator::{
     Direction, IndicatorDetail, IndicatorRow, IndicatorSection, MEASURE_MAX, NAME_MAX, NOTE_MAX,
@@ -19,7 +22,7 @@ use crate::model::indicator::{
     plan_from_form,
 };
 use crate::model::period::{Cycle, Period, Submission, SubmissionState};
-use crate::model::task::{DocumentRef, Verdict, check_text};
+use crate::model::task::{AttachmentView, DocumentRef, Verdict, check_text};
 use crate::model::time::Day;
 use crate::model::{AppError, Classification, Problem};
 use chrono::Utc;
@@ -70,6 +73,8 @@ pub struct ValueInput {
     /// The newest value of the indicator the page showed (0 for none): a value sent for
     /// the period since then is a conflict, not something to overwrite unseen.
     pub seen: i32,
+    /// Evidence files, checked and stored as a progress report's.
+    pub files: Vec<Upload>,
 }
 
 fn parse_year(text: &str) -> Result<i32, AppError> {
@@ -397,17 +402,27 @@ pub async fn assign(db: &Db, reader: &Reader, id: i32, input: &AssignInput) -> O
     Ok(copy.id)
 }
 
+/// The indicator, if the reader may send its values: one they see, carried by their
+/// unit. Anything else is "not found".
+pub async fn reporting(db: &Db, reader: &Reader, id: i32) -> Outcome<indicator::Model> {
+    match visible(&db.read, reader, id).await? {
+        Some(model) if reader.works_for(model.unit_id) => Ok(model),
+        _ => not_found(),
+    }
+}
+
 /// The unit carrying an indicator sends its value for a period. Before the period's
 /// cut-off a value not yet accepted is simply replaced; after it, or once accepted, the
 /// period is closed: a new value is a correction, with a reason, recorded in the audit
-/// trail. Every value sent stays in the list.
-pub async fn report(db: &Db, reader: &Reader, id: i32, input: &ValueInput) -> Outcome<()> {
-    let Some(model) = visible(&db.read, reader, id).await? else {
-        return not_found();
-    };
-    if !reader.works_for(model.unit_id) {
-        return not_found();
-    }
+/// trail. Every value sent stays in the list, with its evidence files.
+pub async fn report(
+    db: &Db,
+    store: &EvidenceStore,
+    reader: &Reader,
+    id: i32,
+    input: ValueInput,
+) -> Outcome<()> {
+    let model = reporting(db, reader, id).await?;
     let document = document::Entity::find_by_id(model.document_id)
         .one(&db.read)
         .await?
@@ -440,13 +455,74 @@ pub async fn report(db: &Db, reader: &Reader, id: i32, input: &ValueInput) -> Ou
     let reason = check_text("reason", &input.reason, NOTE_MAX, false)?;
     let code = period.code();
     let now = Utc::now();
+    let stored = store.store_evidence(input.files).await?;
+    let saved = save_value(
+        db,
+        reader,
+        &model,
+        Sent {
+            period,
+            code,
+            value,
+            weight,
+            source_note,
+            reason,
+            closed_after: period.cut_off(cut_off_day),
+            seen: input.seen,
+            files: &stored,
+            today,
+        },
+        now,
+    )
+    .await;
+    if saved.is_err() {
+        store.remove_all(&stored).await;
+    }
+    saved
+}
+
+/// A value checked by `report`, to save.
+struct Sent<'a> {
+    period: Period,
+    code: String,
+    value: f64,
+    weight: Option<f64>,
+    source_note: String,
+    reason: String,
+    /// The period's cut-off day.
+    closed_after: Day,
+    seen: i32,
+    files: &'a [StoredFile],
+    today: Day,
+}
+
+async fn save_value(
+    db: &Db,
+    reader: &Reader,
+    model: &indicator::Model,
+    sent_value: Sent<'_>,
+    now: chrono::DateTime<Utc>,
+) -> Outcome<()> {
+    let Sent {
+        period,
+        code,
+        value,
+        weight,
+        source_note,
+        reason,
+        closed_after,
+        seen,
+        files,
+        today,
+    } = sent_value;
+    let id = model.id;
     let txn = db.begin_write().await?;
     let sent: Vec<indicator_value::Model> = indicator_value::Entity::find()
         .filter(indicator_value::Column::IndicatorId.eq(id))
         .filter(indicator_value::Column::Period.eq(code.as_str()))
         .all(&txn)
         .await?;
-    if sent.iter().any(|v| v.id > input.seen) {
+    if sent.iter().any(|v| v.id > seen) {
         return Err(AppError::Conflict.into());
     }
     let current = sent.iter().find(|v| {
@@ -455,8 +531,8 @@ pub async fn report(db: &Db, reader: &Reader, id: i32, input: &ValueInput) -> Ou
             Ok(ValueState::Submitted | ValueState::Accepted)
         )
     });
-    let closed = today > period.cut_off(cut_off_day)
-        || current.is_some_and(|v| v.state == ValueState::Accepted.as_str());
+    let closed =
+        today > closed_after || current.is_some_and(|v| v.state == ValueState::Accepted.as_str());
     let corrects = match current {
         Some(current) if closed => {
             if reason.is_empty() {
@@ -503,13 +579,27 @@ pub async fn report(db: &Db, reader: &Reader, id: i32, input: &ValueInput) -> Ou
     .insert(&txn)
     .await;
     // Two officers sending at once: the partial unique index lets one through.
-    match inserted {
+    let inserted = match inserted {
         Err(error) if super::error::is_unique_violation(&error) => {
             return Err(AppError::Conflict.into());
         }
         other => other?,
     };
-    standing::keep(&txn, &model, period).await?;
+    for file in files {
+        indicator_value_file::ActiveModel {
+            value_id: Set(inserted.id),
+            file_name: Set(file.file_name.clone()),
+            content_type: Set(file.content_type.to_owned()),
+            size: Set(file.size),
+            sha256: Set(file.sha256.clone()),
+            storage_key: Set(file.storage_key.clone()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    standing::keep(&txn, model, period).await?;
     super::dashboard::freshness::touched(
         &txn,
         model.unit_id,
@@ -523,7 +613,7 @@ pub async fn report(db: &Db, reader: &Reader, id: i32, input: &ValueInput) -> Ou
         audit_indicator(
             &txn,
             reader,
-            &model,
+            model,
             Action::IndicatorValueCorrected,
             &format!("{code}: {} -> {value}", old.value),
         )
@@ -879,6 +969,23 @@ async fn values_of(
         .collect();
     let names = super::users::full_names(db, ids).await?;
     let name = |id: i32| names.get(&id).cloned().unwrap_or_default();
+    let mut files: HashMap<i32, Vec<AttachmentView>> = HashMap::new();
+    for file in indicator_value_file::Entity::find()
+        .filter(indicator_value_file::Column::ValueId.is_in(sent.iter().map(|v| v.id)))
+        .order_by_asc(indicator_value_file::Column::Id)
+        .all(&db.read)
+        .await?
+    {
+        files
+            .entry(file.value_id)
+            .or_default()
+            .push(AttachmentView {
+                id: file.id,
+                file_name: file.file_name,
+                content_type: file.content_type,
+                size: file.size,
+            });
+    }
     Ok(sent
         .into_iter()
         .filter_map(|v| {
@@ -900,6 +1007,7 @@ async fn values_of(
                 evaluated_by: v.evaluated_by.map(name),
                 evaluated_at: v.evaluated_at.map(|at| at.timestamp()),
                 answer: v.answer,
+                files: files.remove(&v.id).unwrap_or_default(),
                 can_evaluate: false,
             };
             Some((record, v.submitted_by))
@@ -991,4 +1099,28 @@ pub async fn documents_carried(db: &Db, scope_path: &str, clearance: i16) -> Out
         .into_tuple::<i32>()
         .all(&db.read)
         .await?)
+}
+
+/// An evidence file of a value, if the reader sees the indicator it was sent for, with
+/// the indicator's classification.
+pub async fn value_file_for(
+    db: &Db,
+    reader: &Reader,
+    id: i32,
+) -> Outcome<Option<(indicator_value_file::Model, i16)>> {
+    let Some(file) = indicator_value_file::Entity::find_by_id(id)
+        .one(&db.read)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(value) = indicator_value::Entity::find_by_id(file.value_id)
+        .one(&db.read)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(visible(&db.read, reader, value.indicator_id)
+        .await?
+        .map(|indicator| (file, indicator.classification)))
 }
