@@ -27,6 +27,7 @@ mod m20261215_000021_indicator_standings;
 mod m20261216_000022_freshness;
 mod m20261217_000023_own_open;
 mod m20261218_000024_value_files;
+mod m20261219_000025_value_notices;
 pub mod tallies;
 
 /// An index named `name` on `columns` of `table`.
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261216_000022_freshness::Migration),
             Box::new(m20261217_000023_own_open::Migration),
             Box::new(m20261218_000024_value_files::Migration),
+            Box::new(m20261219_000025_value_notices::Migration),
         ]
     }
 }

@@ -129,6 +129,9 @@ pub async fn set_mail_preferences(
     #[server(default)] feedback_assigned: Option<String>,
     #[server(default)] extension_asked: Option<String>,
     #[server(default)] extension_decided: Option<String>,
+    #[server(default)] value_awaiting: Option<String>,
+    #[server(default)] value_accepted: Option<String>,
+    #[server(default)] value_returned: Option<String>,
 ) -> Result<(), AppError> {
     use crate::model::notification::NotificationKind as K;
     let user = super::require_user()?;
@@ -145,6 +148,9 @@ pub async fn set_mail_preferences(
         (K::FeedbackAssigned, feedback_assigned),
         (K::ExtensionAsked, extension_asked),
         (K::ExtensionDecided, extension_decided),
+        (K::ValueAwaiting, value_awaiting),
+        (K::ValueAccepted, value_accepted),
+        (K::ValueReturned, value_returned),
     ];
     let off: Vec<K> = wanted
         .into_iter()

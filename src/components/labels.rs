@@ -319,6 +319,15 @@ pub fn notification_sentence(locale: Locale, item: &NotificationItem) -> String 
         NotificationKind::ExtensionDecided => {
             td_string!(locale, notifications.extension_decided).to_owned()
         }
+        NotificationKind::ValueAwaiting => {
+            td_string!(locale, notifications.value_awaiting).to_owned()
+        }
+        NotificationKind::ValueAccepted => {
+            td_string!(locale, notifications.value_accepted).to_owned()
+        }
+        NotificationKind::ValueReturned => {
+            td_string!(locale, notifications.value_returned).to_owned()
+        }
     }
 }
 
@@ -340,5 +349,8 @@ pub fn notification_kind_label(locale: Locale, kind: NotificationKind) -> &'stat
         NotificationKind::ExtensionDecided => {
             td_string!(locale, notifications.kind_extension_decided)
         }
+        NotificationKind::ValueAwaiting => td_string!(locale, notifications.kind_value_awaiting),
+        NotificationKind::ValueAccepted => td_string!(locale, notifications.kind_value_accepted),
+        NotificationKind::ValueReturned => td_string!(locale, notifications.kind_value_returned),
     }
 }

@@ -17,6 +17,9 @@ text_enum! {
         FeedbackAssigned => "feedback_assigned",
         ExtensionAsked => "extension_asked",
         ExtensionDecided => "extension_decided",
+        ValueAwaiting => "value_awaiting",
+        ValueAccepted => "value_accepted",
+        ValueReturned => "value_returned",
     }
 }
 
@@ -81,6 +84,15 @@ pub struct NotifiedTask {
     pub classified: bool,
 }
 
+/// An indicator named by a notification, when the reader may see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotifiedIndicator {
+    pub id: i32,
+    pub name: String,
+    /// Above "internal": its name is never put in an email.
+    pub classified: bool,
+}
+
 /// One notification, as its reader may see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationItem {
@@ -89,6 +101,9 @@ pub struct NotificationItem {
     pub task: Option<NotifiedTask>,
     /// The public reference code of the feedback item assigned.
     pub feedback_code: Option<String>,
+    /// The indicator whose value awaits evaluation or was decided, when the reader may
+    /// see it.
+    pub indicator: Option<NotifiedIndicator>,
     pub step: Option<Step>,
     /// The daily summary's day and count of overdue tasks.
     pub day: Option<Day>,

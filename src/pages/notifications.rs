@@ -128,6 +128,10 @@ fn NotificationRow(
     let target = match (&item.task, &item.feedback_code, item.kind) {
         (Some(task), _, _) => Some((format!("/tasks/{}", task.id), task.title.clone())),
         (None, Some(code), _) => Some((format!("/admin/feedback/{code}"), code.clone())),
+        (None, None, _) if item.indicator.is_some() => item
+            .indicator
+            .as_ref()
+            .map(|i| (format!("/indicators/{}", i.id), i.name.clone())),
         (None, None, NotificationKind::OverdueDaily) => Some((
             "/my-work?view=overdue".to_owned(),
             t_string!(i18n, notifications.overdue_daily_link).to_owned(),

@@ -1423,6 +1423,12 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
     }
     // And those of indicator values: the indicator must be seen.
     assert!(!rows.value_files.is_empty(), "values came with evidence");
+    assert!(
+        rows.notifications
+            .iter()
+            .any(|(n, _)| n.indicator_id.is_some()),
+        "values sent told the assigning units"
+    );
     for file in &rows.value_files {
         let value = rows.values.iter().find(|v| v.id == file.value_id).unwrap();
         let visible = oracle.indicators.contains(&value.indicator_id);
@@ -1458,6 +1464,8 @@ fn check_official(app: &TestApp, rows: &Rows, units: &Units, official: &Official
         .filter(|(n, to)| {
             to.iter().any(|name| name == who)
                 && n.task_id.is_none_or(|t| oracle.tasks.contains(&t))
+                && n.indicator_id
+                    .is_none_or(|i| oracle.indicators.contains(&i))
                 && n.feedback_id.is_none_or(|f| {
                     rows.feedback
                         .iter()

@@ -256,8 +256,27 @@ on_both_backends! {
         };
         assert_eq!(evaluate(&hanoi_leader, "accept", "").status, 404);
         assert_eq!(refused(&evaluate(&centre, "return", "")), ("answer".to_owned(), "required".to_owned()));
+        // The centre's leaders were told of each value sent, the officer who sent them not.
+        let told = |browser: &Browser, kind: &str| -> Vec<i64> {
+            browser.call("/api/notifications", "page=1").json()["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|n| n["kind"] == kind)
+                .map(|n| n["indicator"]["id"].as_i64().unwrap())
+                .collect()
+        };
+        assert_eq!(told(&centre, "value_awaiting"), vec![i64::from(hanoi); 4]);
+        assert!(told(&officer, "value_awaiting").is_empty());
+        assert!(told(&hue, "value_awaiting").is_empty());
+        let page = centre.get("/notifications");
+        assert!(page.body.contains(&format!("href=\"/indicators/{hanoi}\"")), "the indicator is linked");
         assert!(evaluate(&centre, "accept", "").status < 400);
         assert_eq!(evaluate(&centre, "accept", "").status, 409, "decided already");
+        // And Hà Nội's staff, of the decision.
+        assert_eq!(told(&officer, "value_accepted"), vec![i64::from(hanoi)]);
+        assert_eq!(told(&hanoi_leader, "value_accepted"), vec![i64::from(hanoi)]);
+        assert!(told(&hue, "value_accepted").is_empty());
 
         // The centre carries no value of its own: Hà Nội's rolls up (the weighted mean of
         // one unit is its value), and is judged against the centre's plan at the closed

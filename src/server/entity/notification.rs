@@ -15,6 +15,7 @@ pub struct Model {
     pub task_id: Option<i32>,
     pub report_id: Option<i32>,
     pub feedback_id: Option<i32>,
+    pub indicator_id: Option<i32>,
     pub step: Option<String>,
     pub day: Option<Date>,
     /// The clearance its reader needs besides what its task asks.
@@ -36,6 +37,12 @@ pub enum Relation {
         to = "super::feedback::Column::Id"
     )]
     Feedback,
+    #[sea_orm(
+        belongs_to = "super::indicator::Entity",
+        from = "Column::IndicatorId",
+        to = "super::indicator::Column::Id"
+    )]
+    Indicator,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -15,12 +15,14 @@ use super::entity::{
     document, indicator, indicator_milestone, indicator_value, indicator_value_file, unit,
 };
 use super::evidence::{EvidenceStore, StoredFile, Upload};
+use super::supervision::notify::tell_indicator;
 use super::work::{Failure, Outcome, classification_of, not_found, to_naive, today, unit_ref};
 use crate::model::indicator::{
     Direction, IndicatorDetail, IndicatorRow, IndicatorSection, MEASURE_MAX, NAME_MAX, NOTE_MAX,
     Plan, RollUp, Standing, Thresholds, ValueRecord, ValueState, judged_period, number,
     plan_from_form,
 };
+use crate::model::notification::NotificationKind;
 use crate::model::period::{Cycle, Period, Submission, SubmissionState};
 use crate::model::task::{AttachmentView, DocumentRef, Verdict, check_text};
 use crate::model::time::Day;
@@ -609,6 +611,15 @@ async fn save_value(
         today,
     )
     .await?;
+    // The assigning unit's leaders have a value to decide.
+    tell_indicator(
+        &txn,
+        NotificationKind::ValueAwaiting,
+        model,
+        reader.user_id,
+        now,
+    )
+    .await?;
     if let Some(old) = corrects {
         audit_indicator(
             &txn,
@@ -682,6 +693,11 @@ pub async fn evaluate(
             standing::keep(&txn, &model, period).await?;
         }
     }
+    let told = match verdict {
+        Verdict::Accept => NotificationKind::ValueAccepted,
+        Verdict::Return => NotificationKind::ValueReturned,
+    };
+    tell_indicator(&txn, told, &model, reader.user_id, Utc::now()).await?;
     txn.commit().await?;
     Ok(model.id)
 }

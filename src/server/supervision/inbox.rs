@@ -1,5 +1,6 @@
 //! An official's notifications, read through the access rule: a notification about a
-//! task or a feedback item the reader may no longer see is neither shown nor counted.
+//! task, an indicator or a feedback item the reader may no longer see is neither shown
+//! nor counted.
 //!
 //! A notification is addressed to an official or to a unit's audience (`notify`); its
 //! reader's marks in `users` (`notices_after`, `read_through`) and their single reads
@@ -8,12 +9,15 @@
 use super::notify::audiences_of;
 use crate::model::feedback::reference_code;
 use crate::model::notification::{
-    NotificationItem, NotificationKind, NotificationPage, NotifiedTask, ReminderRecord, Step,
+    NotificationItem, NotificationKind, NotificationPage, NotifiedIndicator, NotifiedTask,
+    ReminderRecord, Step,
 };
 use crate::model::{AppError, Classification};
-use crate::server::access::{Reader, Shown, visible_tasks};
+use crate::server::access::{Reader, Shown, visible_indicators, visible_tasks};
 use crate::server::db::Db;
-use crate::server::entity::{feedback, notification, notification_read, task, task_reminder, user};
+use crate::server::entity::{
+    feedback, indicator, notification, notification_read, task, task_reminder, user,
+};
 use crate::server::work::{Outcome, from_naive};
 use chrono::Datelike;
 use migration::tallies::OPEN;
@@ -45,7 +49,8 @@ fn mark(reader: &Reader, column: user::Column) -> SimpleExpr {
 
 /// The reader's notifications that they may see: addressed to them, or to an audience of
 /// their unit they belong to since before it was sent (not of their own doing); its task
-/// (if any) visible to them, its feedback item (if any) assigned within their reach.
+/// or indicator (if any) visible to them, its feedback item (if any) assigned within
+/// their reach.
 pub fn readable(reader: &Reader) -> sea_orm::Select<notification::Entity> {
     let id = || Expr::col((notification::Entity, notification::Column::Id));
     let mut addressed = Condition::any().add(notification::Column::UserId.eq(reader.user_id));
@@ -65,12 +70,18 @@ pub fn readable(reader: &Reader) -> sea_orm::Select<notification::Entity> {
     }
     let mine = notification::Entity::find()
         .join(JoinType::LeftJoin, notification::Relation::Task.def())
+        .join(JoinType::LeftJoin, notification::Relation::Indicator.def())
         .filter(addressed)
         .filter(notification::Column::Clearance.lte(reader.clearance))
         .filter(
             Condition::any()
                 .add(Expr::col((notification::Entity, notification::Column::TaskId)).is_null())
                 .add(visible_tasks(reader)),
+        )
+        .filter(
+            Condition::any()
+                .add(Expr::col((notification::Entity, notification::Column::IndicatorId)).is_null())
+                .add(visible_indicators(reader)),
         );
     if reader.sees_all {
         // Every feedback item is within their reach.
@@ -223,6 +234,18 @@ pub async fn items_of(
             .map(|f| (f.id, reference_code(f.created_at.year(), f.id)))
             .collect()
     };
+    let indicator_ids: Vec<i32> = rows.iter().filter_map(|n| n.indicator_id).collect();
+    let indicators: HashMap<i32, indicator::Model> = if indicator_ids.is_empty() {
+        HashMap::new()
+    } else {
+        indicator::Entity::find()
+            .filter(indicator::Column::Id.is_in(indicator_ids))
+            .all(&db.read)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect()
+    };
     let read_through: i64 = user::Entity::find_by_id(reader.user_id)
         .select_only()
         .column(user::Column::ReadThrough)
@@ -257,6 +280,11 @@ pub async fn items_of(
     let shown = tasks
         .values()
         .map(|t| ("task", t.id, t.classification))
+        .chain(
+            indicators
+                .values()
+                .map(|i| ("indicator", i.id, i.classification)),
+        )
         .collect();
     let items = rows
         .into_iter()
@@ -275,6 +303,14 @@ pub async fn items_of(
                         classified: t.classification > Classification::Internal.rank(),
                     }),
                 feedback_code: row.feedback_id.and_then(|id| codes.get(&id).cloned()),
+                indicator: row
+                    .indicator_id
+                    .and_then(|id| indicators.get(&id))
+                    .map(|i| NotifiedIndicator {
+                        id: i.id,
+                        name: i.name.clone(),
+                        classified: i.classification > Classification::Internal.rank(),
+                    }),
                 step: row.step.as_deref().and_then(Step::parse),
                 day: row.day.map(from_naive),
                 count: row.day.and_then(|day| counts.get(&day).copied()),

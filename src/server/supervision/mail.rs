@@ -296,6 +296,14 @@ fn digest(
                 td_string!(locale, notifications.due, due = task.due_on.display())
             ));
             body.push_str(&link(&format!("/tasks/{}", task.id)));
+        } else if let Some(indicator) = &item.indicator {
+            let name = if indicator.classified {
+                td_string!(locale, notifications.mail_classified).to_owned()
+            } else {
+                indicator.name.clone()
+            };
+            body.push_str(&format!("\n  {name}"));
+            body.push_str(&link(&format!("/indicators/{}", indicator.id)));
         } else if let Some(code) = &item.feedback_code {
             body.push_str(&link(&format!("/admin/feedback/{code}")));
         } else if item.kind == NotificationKind::OverdueDaily {

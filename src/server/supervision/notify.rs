@@ -155,6 +155,39 @@ pub async fn tell_feedback_assigned(
         .rows_affected())
 }
 
+/// About an indicator's value: one sent, to the leaders of the unit that assigned the
+/// indicator (who evaluate it); one decided, to the staff of the unit carrying it. Not to
+/// the official who acted.
+pub async fn tell_indicator(
+    db: &impl ConnectionTrait,
+    kind: NotificationKind,
+    indicator: &crate::server::entity::indicator::Model,
+    except: i32,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let (unit_id, audience) = match kind {
+        NotificationKind::ValueAwaiting => (indicator.assigner_unit_id, LEADERS),
+        _ => (indicator.unit_id, STAFF),
+    };
+    let backend = db.get_database_backend();
+    Ok(db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            "INSERT INTO notifications (kind, unit_id, audience, except_user_id, indicator_id, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            [
+                kind.as_str().into(),
+                unit_id.into(),
+                audience.into(),
+                except.into(),
+                indicator.id.into(),
+                now.into(),
+            ],
+        ))
+        .await?
+        .rows_affected())
+}
+
 /// One summary a day for the officers of each unit with overdue tasks, readable by those
 /// cleared for at least one of them; the count is each reader's own (`inbox`).
 pub async fn summarise_overdue(
