@@ -62,20 +62,23 @@ pub async fn recount_activity(
             "DELETE FROM unit_activity WHERE TRUE{}",
             of_document("document_id", document)
         ),
+        // The reports are grouped before their units are joined: the sender's unit is
+        // the report's (not the task's), and a bulk load's fresh rows have no statistics
+        // yet, under which joining first led PostgreSQL to a loop over every unit.
         format!(
             "INSERT INTO unit_activity (unit_id, document_id, classification, unit_path, last_on) \
-             SELECT unit_id, document_id, classification, unit_path, MAX(last_on) FROM ( \
-             SELECT r.unit_id, t.document_id, t.classification, u.path AS unit_path, \
-             {reported} AS last_on \
-             FROM reports r JOIN tasks t ON t.id = r.task_id JOIN units u ON u.id = r.unit_id \
+             SELECT x.unit_id, x.document_id, x.classification, u.path, MAX(x.last_on) FROM ( \
+             SELECT r.unit_id, t.document_id, t.classification, {reported} AS last_on \
+             FROM reports r JOIN tasks t ON t.id = r.task_id \
              WHERE r.kind = 'progress'{only_tasks} \
-             GROUP BY r.unit_id, t.document_id, t.classification, u.path \
+             GROUP BY r.unit_id, t.document_id, t.classification \
              UNION ALL \
-             SELECT i.unit_id, i.document_id, i.classification, i.unit_path, {sent} \
+             SELECT i.unit_id, i.document_id, i.classification, {sent} \
              FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id \
              WHERE TRUE{only_indicators} \
-             GROUP BY i.unit_id, i.document_id, i.classification, i.unit_path) x \
-             GROUP BY unit_id, document_id, classification, unit_path"
+             GROUP BY i.unit_id, i.document_id, i.classification) x \
+             JOIN units u ON u.id = x.unit_id \
+             GROUP BY x.unit_id, x.document_id, x.classification, u.path"
         ),
     ] {
         db.execute_unprepared(&statement).await?;

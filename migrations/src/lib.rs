@@ -40,6 +40,45 @@ pub(crate) fn index(name: &str, table: &str, columns: &[&'static str]) -> IndexC
     index.to_owned()
 }
 
+/// A table of evidence files belonging to rows of `owner_table` (through `owner`: the
+/// foreign key `names.0`, the index `names.1`), deleted with them: a progress report's,
+/// an indicator value's.
+pub(crate) async fn create_evidence_table(
+    manager: &SchemaManager<'_>,
+    table: &str,
+    owner: &'static str,
+    owner_table: &str,
+    names: (&str, &str),
+) -> Result<(), DbErr> {
+    use sea_orm_migration::schema::*;
+    manager
+        .create_table(
+            Table::create()
+                .table(table.to_owned())
+                .col(pk_auto("id"))
+                .col(integer(owner))
+                // What the user called it, cleaned; shown, never used as a path.
+                .col(string_len("file_name", 255))
+                // Decided from the content, not from the name or the browser's claim.
+                .col(string_len("content_type", 100))
+                .col(big_integer("size"))
+                .col(string_len("sha256", 64))
+                // A random name in the storage folder.
+                .col(string_len_uniq("storage_key", 64))
+                .col(timestamp_with_time_zone("created_at"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name(names.0)
+                        .from(table.to_owned(), owner)
+                        .to(owner_table.to_owned(), "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+    manager.create_index(index(names.1, table, &[owner])).await
+}
+
 /// Runs `statements` in order, as written (for what sea-query does not build: partial
 /// indexes, dropping an index by name on both backends).
 pub(crate) async fn execute_all(

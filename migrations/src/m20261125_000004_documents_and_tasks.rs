@@ -246,38 +246,14 @@ impl MigrationTrait for Migration {
             .create_index(index("idx_reports_status", "reports", &["status"]))
             .await?;
 
-        manager
-            .create_table(
-                Table::create()
-                    .table("attachments")
-                    .col(pk_auto("id"))
-                    .col(integer("report_id"))
-                    // What the user called it, cleaned; shown, never used as a path.
-                    .col(string_len("file_name", 255))
-                    // Decided from the content, not from the name or the browser's claim.
-                    .col(string_len("content_type", 100))
-                    .col(big_integer("size"))
-                    .col(string_len("sha256", 64))
-                    // A random name in the storage folder.
-                    .col(string_len_uniq("storage_key", 64))
-                    .col(timestamp_with_time_zone("created_at"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_attachments_report")
-                            .from("attachments", "report_id")
-                            .to("reports", "id")
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(index(
-                "idx_attachments_report",
-                "attachments",
-                &["report_id"],
-            ))
-            .await
+        crate::create_evidence_table(
+            manager,
+            "attachments",
+            "report_id",
+            "reports",
+            ("fk_attachments_report", "idx_attachments_report"),
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

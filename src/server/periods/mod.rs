@@ -237,7 +237,7 @@ async fn reporters(
          AND t.lead_path >= $3 AND t.lead_path < $4 AND t.status <> 'cancelled' \
          AND t.start_on <= $5 AND (t.completed_on IS NULL OR t.completed_on >= $6) \
          AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id \
-             AND c.status <> 'cancelled' AND c.classification <= $2)",
+             AND c.document_id = $1 AND c.status <> 'cancelled' AND c.classification <= $2)",
         [
             document_id.into(),
             reader.clearance.into(),
