@@ -81,3 +81,29 @@ test("a ward officer reports a quarterly value without JavaScript, and the city 
   await expect(leader.locator(".report-list li").first().locator(".badge").first()).toHaveText("Đã chấp nhận");
   await leader.context().close();
 });
+
+test("the centre's leader edits an indicator's data source and thresholds without JavaScript", async ({ browser }, info) => {
+  // Each project its own indicator: both run against the same server.
+  const name =
+    info.project.name === "phone" ? "Nhân lực nghiên cứu và phát triển" : "Tỷ lệ người dân và doanh nghiệp sử dụng dịch vụ công trực tuyến";
+  const leader = await official(browser, "tw.lanhdao", false);
+  await leader.goto("/documents");
+  const resolution = leader.locator("tr", { has: leader.getByRole("cell", { name: "57-NQ/TW", exact: true }) });
+  await resolution.getByRole("link").first().click();
+  await leader.getByRole("table", { name: /^Chỉ tiêu/ }).getByRole("link", { name, exact: true }).click();
+  await expect(leader.getByRole("heading", { level: 1, name })).toBeVisible();
+  const edit = await openPanel(leader, "Sửa chỉ tiêu");
+  await expect(edit.getByLabel("Tên chỉ tiêu")).toHaveValue(name);
+  // Thresholds the wrong way round are refused, naming the field; what was typed stays.
+  await edit.getByLabel(/^Đúng tiến độ từ/).fill("70");
+  await edit.getByLabel("Nguồn số liệu").fill("Báo cáo của các bộ, ngành");
+  await edit.getByRole("button", { name: "Lưu thay đổi" }).click();
+  const again = leader.locator("details", { has: leader.locator("summary", { hasText: "Sửa chỉ tiêu" }) });
+  await expect(again.locator("#edit-at_risk-error")).not.toBeEmpty();
+  await expect(again.getByLabel("Nguồn số liệu")).toHaveValue("Báo cáo của các bộ, ngành");
+  await again.getByLabel(/^Đúng tiến độ từ/).fill("90");
+  await again.getByRole("button", { name: "Lưu thay đổi" }).click();
+  await expect(leader.getByRole("status")).toContainText("Đã lưu chỉ tiêu");
+  await expect(leader.locator("dl.facts")).toContainText("Báo cáo của các bộ, ngành");
+  await leader.context().close();
+});

@@ -28,6 +28,7 @@ mod m20261216_000022_freshness;
 mod m20261217_000023_own_open;
 mod m20261218_000024_value_files;
 mod m20261219_000025_value_notices;
+mod m20261220_000026_progress_months;
 pub mod tallies;
 
 /// An index named `name` on `columns` of `table`.
@@ -125,6 +126,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261217_000023_own_open::Migration),
             Box::new(m20261218_000024_value_files::Migration),
             Box::new(m20261219_000025_value_notices::Migration),
+            Box::new(m20261220_000026_progress_months::Migration),
         ]
     }
 }

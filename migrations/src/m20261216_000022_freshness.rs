@@ -21,7 +21,9 @@ impl MigrationTrait for Migration {
         statements.extend(tallies::drop_triggers(backend));
         let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
         crate::execute_all(manager, &statements).await?;
-        freshness::recount(manager.get_connection(), None).await?;
+        // As it was counted then (`progress_months` came with migration 26).
+        freshness::recount_activity(manager.get_connection(), None).await?;
+        freshness::recount_last_reports(manager.get_connection(), None).await?;
         let mut statements = tallies::create_reported(backend, Version::Reported);
         statements.extend(tallies::create_triggers(backend, Version::Reported));
         let statements: Vec<&str> = statements.iter().map(String::as_str).collect();

@@ -105,6 +105,32 @@ pub async fn assign_indicator(
     Ok(())
 }
 
+/// Edits a document's own indicator (its name, thresholds and data source) and its copies
+/// down the hierarchy, from the version the form showed.
+#[server(endpoint = "indicators/edit")]
+pub async fn edit_indicator(
+    indicator_id: i32,
+    version: i32,
+    #[server(default)] name: String,
+    #[server(default)] on_track: String,
+    #[server(default)] at_risk: String,
+    #[server(default)] data_source: String,
+) -> Result<(), AppError> {
+    use crate::server::indicators::{EditInput, edit};
+    let reader = super::reader()?;
+    let state = super::state()?;
+    let input = EditInput {
+        version,
+        name,
+        on_track,
+        at_risk,
+        data_source,
+    };
+    super::outcome(edit(&state.db, &reader, indicator_id, &input).await)?;
+    leptos_axum::redirect(&format!("/indicators/{indicator_id}?done=edited"));
+    Ok(())
+}
+
 /// The carrying unit's value for a period, with its source (and, correcting a closed
 /// period's value, why), from a multipart form that works without JavaScript. Fields:
 /// `indicator_id` (first), `period`, `value`, `weight`, `source_note`, `reason`, `seen`,

@@ -437,6 +437,10 @@ pub struct IndicatorDetail {
     /// Units directly below that do not carry the indicator yet; empty when the reader
     /// cannot assign it.
     pub assignable: Vec<UnitRef>,
+    /// What the edit form sends back, so that an edit made meanwhile is not overwritten.
+    pub version: i32,
+    /// The reader may edit it: the document's own indicator, and they lead its unit.
+    pub can_edit: bool,
 }
 
 /// A document's indicators, as its page lists them.

@@ -3,7 +3,7 @@
 //! the units below; and a document's indicators on its page.
 
 use crate::api::indicators::{
-    AssignIndicator, CreateIndicator, EvaluateIndicatorValue, REPORT_VALUE_PATH,
+    AssignIndicator, CreateIndicator, EditIndicator, EvaluateIndicatorValue, REPORT_VALUE_PATH,
     get_document_indicators, get_indicator,
 };
 use crate::components::error::ErrorPage;
@@ -110,13 +110,22 @@ pub fn IndicatorPage() -> impl IntoView {
     });
     let evaluate = ServerAction::<EvaluateIndicatorValue>::new();
     let assign = ServerAction::<AssignIndicator>::new();
+    let edit = ServerAction::<EditIndicator>::new();
     let indicator = Resource::new(
-        move || (id.get(), evaluate.version().get(), assign.version().get()),
+        move || {
+            (
+                id.get(),
+                evaluate.version().get(),
+                assign.version().get(),
+                edit.version().get(),
+            )
+        },
         |(id, ..)| get_indicator(id),
     );
     let done = move || match query.read().get("done").as_deref() {
         Some("created") => Some(t_string!(i18n, ind.created_done)),
         Some("assigned") => Some(t_string!(i18n, ind.assigned_done)),
+        Some("edited") => Some(t_string!(i18n, ind.edited_done)),
         Some("reported") => Some(t_string!(i18n, ind.reported_done)),
         Some("accepted") => Some(t_string!(i18n, ind.accepted_done)),
         Some("returned") => Some(t_string!(i18n, ind.returned_done)),
@@ -125,7 +134,9 @@ pub fn IndicatorPage() -> impl IntoView {
     let body = move || {
         Suspend::new(async move {
             match indicator.await {
-                Ok(detail) => view! { <IndicatorView detail report evaluate assign /> }.into_any(),
+                Ok(detail) => {
+                    view! { <IndicatorView detail report evaluate assign edit /> }.into_any()
+                }
                 Err(error) => view! { <ErrorPage error /> }.into_any(),
             }
         })
@@ -144,6 +155,7 @@ fn IndicatorView(
     report: Signal<Option<AppError>>,
     evaluate: ServerAction<EvaluateIndicatorValue>,
     assign: ServerAction<AssignIndicator>,
+    edit: ServerAction<EditIndicator>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let measure = detail.measure.clone();
@@ -158,6 +170,9 @@ fn IndicatorView(
         .then(|| view! { <ReportForm detail=detail.clone() report /> });
     let assign_form = (!detail.assignable.is_empty())
         .then(|| view! { <AssignForm detail=detail.clone() assign /> });
+    let edit_form = detail
+        .can_edit
+        .then(|| view! { <EditForm detail=detail.clone() edit /> });
     view! {
         <Title text=detail.name.clone() />
         <p>
@@ -309,6 +324,34 @@ fn IndicatorView(
 
         {report_form}
         {assign_form}
+        {edit_form}
+    }
+}
+
+/// The document's own indicator, edited by its unit's leaders: what can change once units
+/// report on it (its plan, measure and rule stay).
+#[component]
+fn EditForm(detail: IndicatorDetail, edit: ServerAction<EditIndicator>) -> impl IntoView {
+    let i18n = use_i18n();
+    let refusal = Refusal::of(edit).with_prefix("edit-");
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <details class="panel" open=refusal.error().get_untracked().is_some()>
+            <summary>{t!(i18n, ind.edit)}</summary>
+            <p>{t!(i18n, ind.edit_lead)}</p>
+            <ActionForm action=edit attr:class="form narrow" attr:novalidate=true>
+                <FormProblem refusal />
+                <input type="hidden" name="indicator_id" value=detail.id />
+                <input type="hidden" name="version" value=detail.version />
+                <TextField refusal name="name" label=t_string!(i18n, ind.name).to_owned() value=detail.name.clone() required=true maxlength=NAME_MAX />
+                <div class="field-row">
+                    <TextField refusal decimal=true name="on_track" label=t_string!(i18n, ind.on_track_from).to_owned() value=decimal(locale, detail.thresholds.on_track) maxlength=6 />
+                    <TextField refusal decimal=true name="at_risk" label=t_string!(i18n, ind.at_risk_from).to_owned() value=decimal(locale, detail.thresholds.at_risk) maxlength=6 />
+                </div>
+                <TextField refusal name="data_source" label=t_string!(i18n, ind.data_source).to_owned() value=detail.data_source.clone() maxlength=NOTE_MAX />
+                <button type="submit">{t!(i18n, ind.edit_button)}</button>
+            </ActionForm>
+        </details>
     }
 }
 

@@ -44,17 +44,30 @@ fn disposition(file_name: &str) -> String {
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
-/// An evidence file found for a reader: what the answer needs of it, and its
-/// classification (a state secret's reading is audited).
-struct Found {
-    /// The audit trail's name of its kind, and its id.
-    kind: &'static str,
+/// What serving an evidence file needs of its row: report and indicator value files
+/// have the same shape.
+struct Stored {
     id: i32,
     file_name: String,
     content_type: String,
     storage_key: String,
-    classification: i16,
 }
+
+macro_rules! stored_from {
+    ($($entity:ident),*) => {$(
+        impl From<super::entity::$entity::Model> for Stored {
+            fn from(file: super::entity::$entity::Model) -> Self {
+                Stored {
+                    id: file.id,
+                    file_name: file.file_name,
+                    content_type: file.content_type,
+                    storage_key: file.storage_key,
+                }
+            }
+        }
+    )*};
+}
+stored_from!(attachment, indicator_value_file);
 
 /// `GET /files/{id}`: a progress report's evidence file.
 pub async fn download(
@@ -62,18 +75,13 @@ pub async fn download(
     Path(id): Path<String>,
     Extension(Authenticated(user)): Extension<Authenticated>,
 ) -> Response {
-    serve(&state, user, &id, async |db, reader, id| {
-        Ok(super::reports::attachment_for(db, reader, id)
-            .await?
-            .map(|(file, classification)| Found {
-                kind: "attachment",
-                id: file.id,
-                file_name: file.file_name,
-                content_type: file.content_type,
-                storage_key: file.storage_key,
-                classification,
-            }))
-    })
+    serve(
+        &state,
+        user,
+        &id,
+        "attachment",
+        super::reports::attachment_for,
+    )
     .await
 }
 
@@ -83,27 +91,18 @@ pub async fn download_value_file(
     Path(id): Path<String>,
     Extension(Authenticated(user)): Extension<Authenticated>,
 ) -> Response {
-    serve(&state, user, &id, async |db, reader, id| {
-        Ok(super::indicators::value_file_for(db, reader, id)
-            .await?
-            .map(|(file, classification)| Found {
-                kind: "indicator_value_file",
-                id: file.id,
-                file_name: file.file_name,
-                content_type: file.content_type,
-                storage_key: file.storage_key,
-                classification,
-            }))
-    })
-    .await
+    let find = super::indicators::value_file_for;
+    serve(&state, user, &id, "indicator_value_file", find).await
 }
 
-/// Sends the file `find` gives the signed-in reader, or says why not.
-async fn serve(
+/// Sends the file `find` gives the signed-in reader, with its classification (a state
+/// secret's reading is audited under `kind`, the audit trail's name), or says why not.
+async fn serve<F: Into<Stored>>(
     state: &AppState,
     user: Option<super::auth::CurrentUser>,
     id: &str,
-    find: impl AsyncFnOnce(&super::db::Db, &Reader, i32) -> super::work::Outcome<Option<Found>>,
+    kind: &'static str,
+    find: impl AsyncFnOnce(&super::db::Db, &Reader, i32) -> super::work::Outcome<Option<(F, i16)>>,
 ) -> Response {
     let Some(user) = user else {
         return (
@@ -116,8 +115,8 @@ async fn serve(
         return not_found();
     };
     let reader = Reader::of(&user);
-    let file = match find(&state.db, &reader, id).await {
-        Ok(Some(found)) => found,
+    let (file, classification): (Stored, i16) = match find(&state.db, &reader, id).await {
+        Ok(Some((file, classification))) => (file.into(), classification),
         Ok(None) => return not_found(),
         Err(error) => {
             let shown = super::error::internal(error);
@@ -131,12 +130,8 @@ async fn serve(
             return (StatusCode::INTERNAL_SERVER_ERROR, shown.to_string()).into_response();
         }
     };
-    let recorded = super::access::audit_reads(
-        &state.db,
-        &reader,
-        [(file.kind, file.id, file.classification)],
-    )
-    .await;
+    let recorded =
+        super::access::audit_reads(&state.db, &reader, [(kind, file.id, classification)]).await;
     if let Err(error) = recorded {
         // Reading a state secret without leaving a trace is not allowed.
         let shown = super::error::internal(error);

@@ -171,21 +171,39 @@ impl Default for KeptReads {
 /// again empty: the keys are a few per unit and filter, so this is rare and cheap).
 pub struct Kept<K, V> {
     capacity: usize,
-    entries: Mutex<(i64, HashMap<K, Arc<V>>)>,
+    entries: Mutex<Entries<K, V>>,
+}
+
+struct Entries<K, V> {
+    generation: i64,
+    values: HashMap<K, Arc<V>>,
+    /// The turn of each key being read: callers that miss the same key read it one at a
+    /// time, and the ones after the first find its value. Without it a cold server under
+    /// load computes one dashboard as many times as it has callers, each one slower for
+    /// the others.
+    turns: HashMap<K, Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl<K: Hash + Eq, V> Kept<K, V> {
     pub fn new(capacity: usize) -> Self {
         Kept {
             capacity,
-            entries: Mutex::new((0, HashMap::new())),
+            entries: Mutex::new(Entries {
+                generation: 0,
+                values: HashMap::new(),
+                turns: HashMap::new(),
+            }),
         }
     }
 
-    /// The value for `key` kept at `generation`, or the one `read` gives (kept when the
-    /// generation is known). `generation` must be read before `read` starts: a change
-    /// committed in between then moves the generation past it, and what was read can
-    /// never be served as current.
+    fn entries(&self) -> std::sync::MutexGuard<'_, Entries<K, V>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The value for `key` kept at `generation` or later, or the one `read` gives (kept
+    /// when the generation is known). `generation` must be read before `read` starts: a
+    /// change committed in between then moves the generation past it, and what was read
+    /// can never be served as current.
     pub async fn get_or_read<F, Fut>(
         &self,
         generation: Option<i64>,
@@ -193,6 +211,7 @@ impl<K: Hash + Eq, V> Kept<K, V> {
         read: F,
     ) -> Outcome<Arc<V>>
     where
+        K: Clone,
         F: FnOnce() -> Fut,
         Fut: Future<Output = Outcome<V>>,
     {
@@ -202,38 +221,60 @@ impl<K: Hash + Eq, V> Kept<K, V> {
         if let Some(value) = self.get(generation, &key) {
             return Ok(value);
         }
-        let value = Arc::new(read().await?);
-        self.put(generation, key, value.clone());
-        Ok(value)
+        let turn = self.entries().turns.entry(key.clone()).or_default().clone();
+        let _turn = turn.lock().await;
+        // The caller before may have kept it meanwhile (or failed: then this one reads).
+        if let Some(value) = self.get(generation, &key) {
+            return Ok(value);
+        }
+        let outcome = read().await.map(Arc::new);
+        let mut entries = self.entries();
+        if let Ok(value) = &outcome {
+            self.keep(&mut entries, generation, key.clone(), value.clone());
+        }
+        if entries
+            .turns
+            .get(&key)
+            .is_some_and(|t| Arc::ptr_eq(t, &turn))
+        {
+            entries.turns.remove(&key);
+        }
+        outcome
     }
 
-    /// The value for `key` if it was kept at `generation`.
+    /// The value for `key` if it was kept at `generation` or later (a value read after a
+    /// change serves a caller that asked before it as well).
     pub fn get(&self, generation: i64, key: &K) -> Option<Arc<V>> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.0 != generation {
+        let entries = self.entries();
+        if entries.generation < generation {
             return None;
         }
-        entries.1.get(key).cloned()
+        entries.values.get(key).cloned()
     }
 
     /// Keeps `value`, read at `generation` (read before the value was), for `key`.
     pub fn put(&self, generation: i64, key: K, value: Arc<V>) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        self.keep(&mut self.entries(), generation, key, value);
+    }
+
+    fn keep(&self, entries: &mut Entries<K, V>, generation: i64, key: K, value: Arc<V>) {
         // A reader that started before the latest change may come back after others that
         // started after it: its value is then dropped, not the newer ones.
-        if generation < entries.0 {
+        if generation < entries.generation {
             return;
         }
-        if generation > entries.0 || entries.1.len() >= self.capacity {
-            entries.0 = generation;
-            entries.1.clear();
+        if generation > entries.generation || entries.values.len() >= self.capacity {
+            entries.generation = generation;
+            entries.values.clear();
+            // Turns nobody holds any more (their reader was cancelled).
+            entries.turns.retain(|_, turn| Arc::strong_count(turn) > 1);
         }
-        entries.1.insert(key, value);
+        entries.values.insert(key, value);
     }
 
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.entries.lock().unwrap().1.len()
+        self.entries().values.len()
     }
 }
 
@@ -291,9 +332,65 @@ mod tests {
         assert_eq!(read(&kept, Some(5), 1, &reads).await, 1);
         // Read at generation 4, finished after the value of generation 5 was kept.
         assert_eq!(read(&kept, Some(4), 2, &reads).await, 2);
-        assert_eq!(read(&kept, Some(4), 1, &reads).await, 3);
-        assert_eq!(read(&kept, Some(5), 1, &reads).await, 1);
         assert_eq!(kept.len(), 1);
+        // Asked at generation 4, served what was read at 5 (read after the change).
+        assert_eq!(read(&kept, Some(4), 1, &reads).await, 1);
+        assert_eq!(read(&kept, Some(5), 1, &reads).await, 1);
+        assert_eq!(reads.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn callers_that_miss_together_read_once() {
+        let kept = Arc::new(Kept::<u8, u32>::new(8));
+        let reads = Arc::new(AtomicU32::new(0));
+        let (started, go) = (
+            Arc::new(tokio::sync::Notify::new()),
+            Arc::new(tokio::sync::Notify::new()),
+        );
+        let mut callers = tokio::task::JoinSet::new();
+        for _ in 0..16 {
+            let (kept, reads, started, go) =
+                (kept.clone(), reads.clone(), started.clone(), go.clone());
+            callers.spawn(async move {
+                *kept
+                    .get_or_read(Some(1), 7, || async move {
+                        started.notify_one();
+                        go.notified().await;
+                        Ok(reads.fetch_add(1, Ordering::SeqCst) + 1)
+                    })
+                    .await
+                    .unwrap()
+            });
+        }
+        // One reader is under way and every other caller is waiting for its turn.
+        started.notified().await;
+        for _ in 0..50 {
+            tokio::task::yield_now().await;
+        }
+        go.notify_one();
+        assert_eq!(callers.join_all().await, vec![1; 16]);
+        assert_eq!(reads.load(Ordering::SeqCst), 1);
+        assert!(kept.entries().turns.is_empty());
+    }
+
+    #[tokio::test]
+    async fn after_a_failed_or_cancelled_read_the_next_caller_reads() {
+        let kept = Kept::<u8, u32>::new(8);
+        let failed = kept
+            .get_or_read(Some(1), 7, || async { Err(anyhow::anyhow!("gone").into()) })
+            .await;
+        assert!(failed.is_err());
+        // Cancelled while reading: its turn is left behind, unheld.
+        let cancelled = kept.get_or_read(Some(1), 7, std::future::pending);
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_millis(5), cancelled)
+                .await
+                .is_err()
+        );
+        let reads = AtomicU32::new(0);
+        assert_eq!(read(&kept, Some(1), 7, &reads).await, 1);
+        assert_eq!(read(&kept, Some(1), 7, &reads).await, 1);
+        assert!(kept.entries().turns.is_empty());
     }
 
     #[test]

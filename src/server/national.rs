@@ -691,7 +691,7 @@ async fn seed_document(
     drop_temp_tables(&txn).await?;
     super::indicators::national::seed(&txn, document_id, root, staff, seeder.id, today).await?;
     // The tasks' last reports were written with them (`copy_sql`, `roll_up_sql`).
-    migration::freshness::recount_activity(&txn, Some(document_id)).await?;
+    migration::freshness::recount_sent(&txn, Some(document_id)).await?;
     tallies::rebuild(&txn, Some(document_id), today)
         .await
         .map_err(failure)?;

@@ -230,6 +230,7 @@ async fn save(
         today,
     )
     .await?;
+    super::periods::sent(&txn, &current, saved.id, now).await?;
     tell_task(
         &txn,
         NotificationKind::ReportAwaiting,

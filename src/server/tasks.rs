@@ -562,7 +562,7 @@ pub async fn update(
     }
     if checked.classification.rank() != current.classification {
         // What its units sent counts under the task's classification.
-        migration::freshness::recount_activity(&txn, Some(current.document_id)).await?;
+        migration::freshness::recount_sent(&txn, Some(current.document_id)).await?;
     }
     if !changes.is_empty() {
         record_event(&txn, id, reader.user_id, "edited", json!(changes)).await?;

@@ -378,3 +378,109 @@ on_both_backends! {
         assert!(app.block_on(standing::consistent(&app.db())).unwrap(), "kept standings equal a recount");
     }
 }
+
+fn edit(
+    browser: &Browser,
+    id: i32,
+    version: i64,
+    name: &str,
+    on_track: &str,
+    at_risk: &str,
+) -> Page {
+    browser.call(
+        "/api/indicators/edit",
+        &format!(
+            "indicator_id={id}&version={version}&name={}&on_track={on_track}&at_risk={at_risk}&data_source={}",
+            encode(name),
+            encode("Cục Thống kê, Bộ Tài chính"),
+        ),
+    )
+}
+
+/// The status an achievement has between two thresholds (all in percent), as the issue
+/// defines it.
+fn status_by(achievement: f64, on_track: f64, at_risk: f64) -> &'static str {
+    if achievement >= on_track {
+        "on_track"
+    } else if achievement >= at_risk {
+        "at_risk"
+    } else {
+        "off_track"
+    }
+}
+
+on_both_backends! {
+    fn the_document_s_indicator_is_edited_for_every_unit_carrying_it(app) {
+        let centre = signed_in(&app, "tw.lanhdao");
+        let document = document(&centre, "57-NQ/TW-SUA");
+        let root = redirected_id(&create(&centre, document, PATH), "/indicators/");
+        assert!(assign(&centre, root, "01", "20", ["22", "35"]).status < 400);
+        let hanoi: i32 = app
+            .text("SELECT CAST(id AS TEXT) FROM indicators WHERE parent_id IS NOT NULL")
+            .parse()
+            .unwrap();
+        let officer = signed_in(&app, "hanoi.canbo");
+        // The quarter judged is the one before (this one's cut-off is its last day).
+        let judged_period = Period::containing(Cycle::Quarterly, today()).previous();
+        assert!(report(&officer, hanoi, &judged_period.code(), "20,5", "", 0).status < 400);
+        let judged = |id: i32| {
+            let shown = detail(&centre, id);
+            let standing = &shown["standing"];
+            (standing["achievement"].as_f64().unwrap(), standing["status"].as_str().unwrap().to_owned())
+        };
+        for id in [root, hanoi] {
+            let (achievement, status) = judged(id);
+            assert_eq!(status, status_by(achievement, 90.0, 75.0), "indicator {id} by the default thresholds");
+        }
+        let version = detail(&centre, root)["version"].as_i64().unwrap();
+        assert_eq!(detail(&centre, root)["can_edit"], true);
+        let hanoi_leader = signed_in(&app, "hanoi.lanhdao");
+        assert_eq!(detail(&hanoi_leader, hanoi)["can_edit"], false, "a copy is edited through the document's own");
+        assert!(centre.get(&format!("/indicators/{root}")).body.contains("Sửa chỉ tiêu"));
+        assert!(!hanoi_leader.get(&format!("/indicators/{hanoi}")).body.contains("Sửa chỉ tiêu"));
+
+        // Bad input is named, and changes nothing; nor does anyone but the owner's leaders.
+        for (name, on_track, at_risk, field, problem) in [
+            ("", "90", "75", "name", "required"),
+            ("Kinh tế số", "chín mươi", "75", "on_track", "malformed"),
+            ("Kinh tế số", "70", "75", "at_risk", "out_of_range"),
+        ] {
+            let page = edit(&centre, root, version, name, on_track, at_risk);
+            assert_eq!(refused(&page), (field.to_owned(), problem.to_owned()), "{name} {on_track} {at_risk}");
+        }
+        assert_eq!(edit(&hanoi_leader, hanoi, version, "Kinh tế số", "90", "75").status, 404);
+        assert_eq!(edit(&hanoi_leader, root, version, "Kinh tế số", "90", "75").status, 404);
+        assert_eq!(edit(&officer, hanoi, version, "Kinh tế số", "90", "75").status, 404);
+        assert_eq!(detail(&centre, root)["version"].as_i64().unwrap(), version);
+
+        // Thresholds low enough for any progress: every unit is on track at once.
+        let edited = edit(&centre, root, version, "Tỷ trọng kinh tế số trong GDP (%)", "1", "0,5");
+        assert_eq!(redirected_id(&edited, "/indicators/"), root);
+        for id in [root, hanoi] {
+            let (achievement, status) = judged(id);
+            assert!(achievement >= 1.0, "{achievement}");
+            assert_eq!(status, "on_track", "indicator {id}");
+        }
+        let copy = detail(&officer, hanoi);
+        assert_eq!(copy["name"], "Tỷ trọng kinh tế số trong GDP (%)");
+        assert_eq!(copy["data_source"], "Cục Thống kê, Bộ Tài chính");
+        assert_eq!(copy["thresholds"]["on_track"], 1.0);
+        assert!(app.block_on(standing::consistent(&app.db())).unwrap(), "kept standings equal a recount");
+        assert_eq!(
+            app.text("SELECT detail FROM audit_events WHERE action = 'indicator_edited'"),
+            "name,thresholds,data_source"
+        );
+
+        // A form filled before that edit conflicts instead of undoing it.
+        let stale = edit(&centre, root, version, "Kinh tế số", "90", "75");
+        assert_eq!(stale.status, 409, "{}", stale.body);
+        assert_eq!(detail(&centre, root)["thresholds"]["on_track"], 1.0);
+        // Back to the defaults, from the version shown now.
+        let version = detail(&centre, root)["version"].as_i64().unwrap();
+        assert!(edit(&centre, root, version, "Tỷ trọng kinh tế số trong GDP", "90", "75").status < 400);
+        for id in [root, hanoi] {
+            let (achievement, status) = judged(id);
+            assert_eq!(status, status_by(achievement, 90.0, 75.0), "indicator {id}");
+        }
+    }
+}

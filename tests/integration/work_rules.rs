@@ -240,6 +240,14 @@ fn record_calls(secret: &Secret) -> Vec<(&'static str, String, bool)> {
             false,
         ),
         (
+            "/api/indicators/edit",
+            format!(
+                "indicator_id={}&version=1&name=X&on_track=90&at_risk=75&data_source=",
+                secret.indicator
+            ),
+            false,
+        ),
+        (
             "/api/indicators/report",
             format!(
                 "indicator_id={}&period={}&value=1&source_note=X",
@@ -401,6 +409,9 @@ fn the_access_matrix_covers_every_endpoint_of_the_area() {
     assert_eq!(task["reports"][0]["status"], "pending");
     assert_eq!(task["due_changes"].as_array().unwrap().len(), 1);
     assert_eq!(task["due_changes"][0]["state"], "asked");
+    let indicator = leader.call("/api/indicator", &format!("id={}", secret.indicator));
+    assert_eq!(indicator.json()["name"], SECRET_TITLE);
+    assert_eq!(indicator.json()["thresholds"]["on_track"], 90.0);
     // And the owner sees it all, file included.
     let file = leader.get(&format!("/files/{}", secret.file));
     assert_eq!(file.status, 200);

@@ -38,10 +38,11 @@ pub enum Action {
     IndicatorCreated,
     IndicatorAssigned,
     IndicatorValueCorrected,
+    IndicatorEdited,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::AccountLocked,
@@ -69,6 +70,7 @@ impl Action {
         Action::IndicatorCreated,
         Action::IndicatorAssigned,
         Action::IndicatorValueCorrected,
+        Action::IndicatorEdited,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -100,6 +102,7 @@ impl Action {
             Action::IndicatorCreated => "indicator_created",
             Action::IndicatorAssigned => "indicator_assigned",
             Action::IndicatorValueCorrected => "indicator_value_corrected",
+            Action::IndicatorEdited => "indicator_edited",
         }
     }
 }

@@ -247,13 +247,14 @@ pub async fn read(
     Ok((total, below))
 }
 
-/// Whether `unit_activity` and the tasks' days last reported on equal a recount from the
-/// reports and values: for tests. Changes nothing.
+/// Whether `unit_activity`, `progress_months` and the tasks' days last reported on equal a
+/// recount from the reports and values: for tests. Changes nothing.
 pub async fn consistent(db: &Db) -> Outcome<bool> {
     let txn = db.begin_write().await?;
     crate::server::tallies::pause(&txn, true).await?;
     for statement in [
         "CREATE TEMP TABLE kept_activity AS SELECT * FROM unit_activity",
+        "CREATE TEMP TABLE kept_progress_months AS SELECT * FROM progress_months",
         "CREATE TEMP TABLE kept_last_reports AS SELECT id, last_report_on FROM tasks",
         // A day no report gives must not survive the recount.
         "UPDATE tasks SET last_report_on = NULL",
@@ -262,6 +263,12 @@ pub async fn consistent(db: &Db) -> Outcome<bool> {
     }
     migration::freshness::recount(&txn, None).await?;
     let same = same_rows(&txn, "kept_activity", "SELECT * FROM unit_activity").await?
+        && same_rows(
+            &txn,
+            "kept_progress_months",
+            "SELECT * FROM progress_months",
+        )
+        .await?
         && same_rows(
             &txn,
             "kept_last_reports",

@@ -392,7 +392,7 @@ async fn raise_tasks(
         .exec(txn)
         .await?;
     // And what its units sent, which counts under the classification of what it was for.
-    migration::freshness::recount_activity(txn, Some(document_id)).await?;
+    migration::freshness::recount_sent(txn, Some(document_id)).await?;
     Ok(())
 }
 

@@ -28,7 +28,7 @@ use crate::model::task::{AttachmentView, DocumentRef, Verdict, check_text};
 use crate::model::time::Day;
 use crate::model::{AppError, Classification, Problem};
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
     EntityTrait, QueryFilter, QueryOrder,
@@ -281,6 +281,93 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     Ok(created.id)
+}
+
+/// What the edit form says of a document's own indicator: what can change once units
+/// carry it and report on it (its plan, measure and rule stay: the values sent are
+/// numbers against them).
+#[derive(Clone, Debug, Default)]
+pub struct EditInput {
+    /// The version the form was filled from: a change since then is a conflict.
+    pub version: i32,
+    pub name: String,
+    pub on_track: String,
+    pub at_risk: String,
+    pub data_source: String,
+}
+
+/// Edits a document's own indicator and, with it, every copy assigned down the hierarchy
+/// (one indicator, one name). New thresholds move where every unit stands. Leaders of the
+/// carrying unit only, as for creating it. Returns its id.
+pub async fn edit(db: &Db, reader: &Reader, id: i32, input: &EditInput) -> Outcome<i32> {
+    let Some(model) = visible(&db.read, reader, id).await? else {
+        return not_found();
+    };
+    if model.root_id.is_some() || !reader.leads(model.unit_id) {
+        return not_found();
+    }
+    let name = line("name", &input.name, NAME_MAX, true)?;
+    let thresholds = Thresholds {
+        on_track: percent("on_track", &input.on_track, model.on_track)?,
+        at_risk: percent("at_risk", &input.at_risk, model.at_risk)?,
+    };
+    if !thresholds.is_valid() {
+        return Err(AppError::invalid("at_risk", Problem::OutOfRange { min: 0, max: 100 }).into());
+    }
+    let data_source = check_text("data_source", &input.data_source, NOTE_MAX, false)?;
+    let mut changed = Vec::new();
+    if name != model.name {
+        changed.push("name");
+    }
+    if thresholds != thresholds_of(&model) {
+        changed.push("thresholds");
+    }
+    if data_source != model.data_source {
+        changed.push("data_source");
+    }
+    let now = Utc::now();
+    let txn = db.begin_write().await?;
+    let fields = |update: sea_orm::UpdateMany<indicator::Entity>| {
+        update
+            .col_expr(indicator::Column::Name, Expr::value(name.clone()))
+            .col_expr(indicator::Column::OnTrack, Expr::value(thresholds.on_track))
+            .col_expr(indicator::Column::AtRisk, Expr::value(thresholds.at_risk))
+            .col_expr(
+                indicator::Column::DataSource,
+                Expr::value(data_source.clone()),
+            )
+            .col_expr(
+                indicator::Column::Version,
+                Expr::col(indicator::Column::Version).add(1),
+            )
+            .col_expr(indicator::Column::UpdatedAt, Expr::value(now))
+    };
+    // Only from the version the form showed: someone else's edit is not overwritten.
+    let edited = fields(indicator::Entity::update_many())
+        .filter(indicator::Column::Id.eq(model.id))
+        .filter(indicator::Column::Version.eq(input.version))
+        .exec(&txn)
+        .await?;
+    if edited.rows_affected == 0 {
+        return Err(AppError::Conflict.into());
+    }
+    fields(indicator::Entity::update_many())
+        .filter(indicator::Column::RootId.eq(model.id))
+        .exec(&txn)
+        .await?;
+    if changed.contains(&"thresholds") {
+        standing::rebuild(&txn, Some(model.document_id)).await?;
+    }
+    audit_indicator(
+        &txn,
+        reader,
+        &model,
+        Action::IndicatorEdited,
+        &changed.join(","),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(model.id)
 }
 
 async fn insert_milestones(txn: &DatabaseTransaction, id: i32, plan: &Plan) -> Outcome<()> {
@@ -663,6 +750,7 @@ pub async fn evaluate(
         Verdict::Accept => ValueState::Accepted,
         Verdict::Return => ValueState::Returned,
     };
+    let now = Utc::now();
     let txn = db.begin_write().await?;
     // Only a value still waiting: evaluated or replaced meanwhile, the page was outdated.
     let decided = indicator_value::Entity::update_many()
@@ -671,10 +759,7 @@ pub async fn evaluate(
             indicator_value::Column::EvaluatedBy,
             Expr::value(reader.user_id),
         )
-        .col_expr(
-            indicator_value::Column::EvaluatedAt,
-            Expr::value(Utc::now()),
-        )
+        .col_expr(indicator_value::Column::EvaluatedAt, Expr::value(now))
         .col_expr(indicator_value::Column::Answer, Expr::value(answer))
         .filter(indicator_value::Column::Id.eq(value_id))
         .filter(indicator_value::Column::State.eq(ValueState::Submitted.as_str()))
@@ -697,7 +782,7 @@ pub async fn evaluate(
         Verdict::Accept => NotificationKind::ValueAccepted,
         Verdict::Return => NotificationKind::ValueReturned,
     };
-    tell_indicator(&txn, told, &model, reader.user_id, Utc::now()).await?;
+    tell_indicator(&txn, told, &model, reader.user_id, now).await?;
     txn.commit().await?;
     Ok(model.id)
 }
@@ -817,8 +902,9 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<Indicat
         return Ok(None);
     };
     let mut detail = seen.detail.clone();
-    // What the reader may do: send values and assign it for the unit carrying it,
-    // evaluate for the unit that assigned it (never a value they sent).
+    // What the reader may do: send values and assign it for the unit carrying it, edit
+    // the document's own as its leaders, evaluate for the unit that assigned it (never a
+    // value they sent).
     if reader.works_for(seen.unit_id) {
         let current = Period::containing(detail.cycle, today());
         detail.report_periods = std::iter::successors(Some(current), |p| Some(p.previous()))
@@ -826,6 +912,7 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<Indicat
             .collect();
         detail.assignable = seen.assignable.clone();
     }
+    detail.can_edit = seen.document_own && reader.leads(seen.unit_id);
     let leads = reader.leads(seen.assigner_unit_id);
     for (value, &sender) in detail.values.iter_mut().zip(&seen.senders) {
         value.can_evaluate =
@@ -850,6 +937,8 @@ pub async fn detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<Indicat
 #[derive(Debug)]
 pub struct SeenIndicator {
     detail: IndicatorDetail,
+    /// The document's own (not a copy assigned down): the one that is edited.
+    document_own: bool,
     unit_id: i32,
     assigner_unit_id: i32,
     /// Who sent each value, in the order of `detail.values`.
@@ -954,10 +1043,13 @@ async fn read_detail(db: &Db, reader: &Reader, id: i32) -> Outcome<Option<SeenIn
         report_periods: Vec::new(),
         asks_weight: model.parent_id.is_some() && model.roll_up == RollUp::WeightedMean.as_str(),
         assignable: Vec::new(),
+        version: model.version,
+        can_edit: false,
         plan,
     };
     Ok(Some(SeenIndicator {
         detail,
+        document_own: model.root_id.is_none(),
         unit_id: model.unit_id,
         assigner_unit_id: model.assigner_unit_id,
         senders,

@@ -11,7 +11,7 @@ use super::access::{Reader, audit_reads};
 use super::db::Db;
 use super::entity::{document, unit};
 use super::tallies;
-use super::work::{Outcome, day_start, today, unit_ref};
+use super::work::{Outcome, today, unit_ref};
 use crate::model::period::{
     Cycle, DEFAULT_CUT_OFF_DAY, Period, PeriodRow, PeriodsFilter, PeriodsPage, StateCounts,
     Submission, SubmissionState,
@@ -20,7 +20,10 @@ use crate::model::task::{ReportStatus, Verdict};
 use crate::model::time::Day;
 use crate::model::{AppError, Problem, UnitLevel};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter,
+    Statement,
+};
 use std::collections::HashMap;
 
 /// `/periods` for the reader, or `None` when they may not look at the unit asked for.
@@ -252,7 +255,43 @@ async fn reporters(
     Ok(rows.into_iter().map(|r| (r.unit_id, r.path)).collect())
 }
 
-/// Each unit's latest progress report on the document's tasks sent during the period.
+/// Keeps a progress report just sent on `task` as its unit's latest of the month (in the
+/// sender's transaction; `progress_months`, migration 26). Its state follows the report's
+/// through a trigger.
+pub(crate) async fn sent(
+    txn: &DatabaseTransaction,
+    task: &super::entity::task::Model,
+    report_id: i32,
+    at: DateTime<Utc>,
+) -> Outcome<()> {
+    let (year, month, _) = Day::in_vietnam(at.timestamp()).ymd();
+    txn.execute_raw(Statement::from_sql_and_values(
+        txn.get_database_backend(),
+        "INSERT INTO progress_months (document_id, month, unit_id, classification, unit_path, \
+         report_id, created_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (document_id, month, unit_id, classification) DO UPDATE \
+         SET report_id = excluded.report_id, created_at = excluded.created_at, \
+         status = excluded.status \
+         WHERE progress_months.created_at < excluded.created_at \
+         OR (progress_months.created_at = excluded.created_at \
+         AND progress_months.report_id < excluded.report_id)",
+        [
+            task.document_id.into(),
+            super::work::to_naive(Day::from_ymd(year, month, 1)).into(),
+            task.lead_unit_id.into(),
+            task.classification.into(),
+            task.lead_path.clone().into(),
+            report_id.into(),
+            at.into(),
+            ReportStatus::Pending.as_str().into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Each unit's latest progress report on the document's tasks sent during the period,
+/// from the latest of each month kept in `progress_months` (periods are whole months).
 async fn latest_reports(
     db: &Db,
     reader: &Reader,
@@ -266,24 +305,21 @@ async fn latest_reports(
         created_at: DateTime<Utc>,
         status: String,
     }
-    // Only each unit's latest: a quarter of the country's reports is a quarter of a
-    // million rows, which the database ranks without sending them.
     let rows = Row::find_by_statement(Statement::from_sql_and_values(
         db.backend(),
         "SELECT unit_id, created_at, status FROM (\
-         SELECT r.unit_id, r.created_at, r.status, ROW_NUMBER() OVER \
-         (PARTITION BY r.unit_id ORDER BY r.created_at DESC, r.id DESC) AS latest \
-         FROM reports r JOIN tasks t ON t.id = r.task_id \
-         WHERE t.document_id = $1 AND t.classification <= $2 \
-         AND t.lead_path >= $3 AND t.lead_path < $4 AND r.kind = 'progress' \
-         AND r.created_at >= $5 AND r.created_at < $6) ranked WHERE latest = 1",
+         SELECT unit_id, created_at, status, ROW_NUMBER() OVER \
+         (PARTITION BY unit_id ORDER BY created_at DESC, report_id DESC) AS latest \
+         FROM progress_months WHERE document_id = $1 AND classification <= $2 \
+         AND unit_path >= $3 AND unit_path < $4 AND month >= $5 AND month <= $6) ranked \
+         WHERE latest = 1",
         [
             document_id.into(),
             reader.clearance.into(),
             scope_path.into(),
             format!("{scope_path}:").into(),
-            day_start(period.first_day()).into(),
-            day_start(period.last_day().plus_days(1)).into(),
+            super::work::to_naive(period.first_day()).into(),
+            super::work::to_naive(period.last_day()).into(),
         ],
     ))
     .all(&db.read)
