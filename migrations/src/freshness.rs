@@ -118,6 +118,7 @@ pub async fn recount_progress_months(
     db: &impl ConnectionTrait,
     document: Option<i32>,
 ) -> Result<(), DbErr> {
+    // The month is computed once per report (in `sent`), not again to partition by it.
     let month = month_of(db.get_database_backend(), "r.created_at");
     db.execute_unprepared(&format!(
         "DELETE FROM progress_months WHERE TRUE{}",
@@ -128,12 +129,12 @@ pub async fn recount_progress_months(
         "INSERT INTO progress_months (document_id, month, unit_id, classification, unit_path, \
          report_id, created_at, status) \
          SELECT document_id, month, unit_id, classification, unit_path, id, created_at, status \
+         FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY document_id, month, unit_id, \
+         classification ORDER BY created_at DESC, id DESC) AS latest \
          FROM (SELECT t.document_id, {month} AS month, r.unit_id, t.classification, \
-         t.lead_path AS unit_path, r.id, r.created_at, r.status, ROW_NUMBER() OVER \
-         (PARTITION BY t.document_id, {month}, r.unit_id, t.classification \
-         ORDER BY r.created_at DESC, r.id DESC) AS latest \
+         t.lead_path AS unit_path, r.id, r.created_at, r.status \
          FROM reports r JOIN tasks t ON t.id = r.task_id \
-         WHERE r.kind = 'progress'{}) ranked WHERE latest = 1",
+         WHERE r.kind = 'progress'{}) sent) ranked WHERE latest = 1",
         of_document("t.document_id", document)
     ))
     .await?;

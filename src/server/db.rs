@@ -165,9 +165,12 @@ async fn connect_sqlite(url: &str, file: Option<&Path>) -> Result<Db> {
 
     let readers = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32 * 2;
     let mut reader = ConnectOptions::new(url);
+    // Every reader opened at start: a server that starts under load would otherwise open
+    // them while its first requests wait (each opening reads the schema of a database of
+    // gigabytes and plans its statements anew).
     reader
         .max_connections(readers)
-        .min_connections(1)
+        .min_connections(readers)
         .acquire_timeout(WAIT)
         .sqlx_logging(false)
         .map_sqlx_sqlite_pool_opts(|pool| pool.after_connect(stable_plans))
