@@ -98,11 +98,30 @@ fn parse_year(text: &str) -> Result<i32, AppError> {
         })
 }
 
-fn percent(field: &str, text: &str, default: f64) -> Result<f64, AppError> {
-    if text.trim().is_empty() {
-        return Ok(default);
+/// The thresholds typed in a form; one left empty keeps its value in `unless_typed`.
+fn thresholds_from_form(
+    on_track: &str,
+    at_risk: &str,
+    unless_typed: Thresholds,
+) -> Result<Thresholds, AppError> {
+    let percent = |field: &str, text: &str, kept: f64| {
+        if text.trim().is_empty() {
+            Ok(kept)
+        } else {
+            number(field, text)
+        }
+    };
+    let thresholds = Thresholds {
+        on_track: percent("on_track", on_track, unless_typed.on_track)?,
+        at_risk: percent("at_risk", at_risk, unless_typed.at_risk)?,
+    };
+    if !thresholds.is_valid() {
+        return Err(AppError::invalid(
+            "at_risk",
+            Problem::OutOfRange { min: 0, max: 100 },
+        ));
     }
-    number(field, text)
+    Ok(thresholds)
 }
 
 fn line(field: &str, text: &str, max: usize, required: bool) -> Result<String, AppError> {
@@ -218,14 +237,7 @@ pub async fn create(
         MEASURE_MAX,
         roll_up == RollUp::WeightedMean,
     )?;
-    let defaults = Thresholds::default();
-    let thresholds = Thresholds {
-        on_track: percent("on_track", &input.on_track, defaults.on_track)?,
-        at_risk: percent("at_risk", &input.at_risk, defaults.at_risk)?,
-    };
-    if !thresholds.is_valid() {
-        return Err(AppError::invalid("at_risk", Problem::OutOfRange { min: 0, max: 100 }).into());
-    }
+    let thresholds = thresholds_from_form(&input.on_track, &input.at_risk, Thresholds::default())?;
     let data_source = check_text("data_source", &input.data_source, NOTE_MAX, false)?;
     let classification: Classification = input
         .classification
@@ -307,13 +319,7 @@ pub async fn edit(db: &Db, reader: &Reader, id: i32, input: &EditInput) -> Outco
         return not_found();
     }
     let name = line("name", &input.name, NAME_MAX, true)?;
-    let thresholds = Thresholds {
-        on_track: percent("on_track", &input.on_track, model.on_track)?,
-        at_risk: percent("at_risk", &input.at_risk, model.at_risk)?,
-    };
-    if !thresholds.is_valid() {
-        return Err(AppError::invalid("at_risk", Problem::OutOfRange { min: 0, max: 100 }).into());
-    }
+    let thresholds = thresholds_from_form(&input.on_track, &input.at_risk, thresholds_of(&model))?;
     let data_source = check_text("data_source", &input.data_source, NOTE_MAX, false)?;
     let mut changed = Vec::new();
     if name != model.name {
